@@ -1,0 +1,171 @@
+package vn.gov.lgsp.connector.onestop.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Realistic one-stop dossier events: Vietnamese names, real-looking agency, dossier and procedure codes, citizen
+ * IDs with a valid structure, mobile numbers, and whole lifecycles of events. Used by the traffic simulator of
+ * the demo run and by the tests.
+ */
+public class DossierEventFactory {
+    public static final ZoneOffset VN = ZoneOffset.ofHours(7);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String[] FAMILY = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"};
+    private static final String[] MIDDLE_M = {"Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành"};
+    private static final String[] MIDDLE_F = {"Thị", "Thu", "Ngọc", "Thanh", "Hồng", "Kim", "Thị Hồng"};
+    private static final String[] GIVEN_M = {"An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Nam", "Phúc", "Quân", "Sơn", "Thắng", "Tuấn", "Việt"};
+    private static final String[] GIVEN_F = {"Hà", "Hạnh", "Hương", "Lan", "Linh", "Mai", "Nga", "Nhung", "Phương", "Thảo", "Trang", "Yến", "Ánh", "Ngọc"};
+    private static final String[][] PROCEDURES = {
+            {"1.001757", "Cấp giấy phép xây dựng nhà ở riêng lẻ"},
+            {"1.001193", "Đăng ký khai sinh"},
+            {"1.000894", "Đăng ký kết hôn"},
+            {"1.004227", "Đăng ký, cấp Giấy chứng nhận quyền sử dụng đất lần đầu"},
+            {"1.005129", "Cấp Giấy chứng nhận đăng ký hộ kinh doanh"},
+            {"2.000908", "Chứng thực bản sao từ bản chính giấy tờ, văn bản"},
+            {"1.003180", "Cấp phiếu lý lịch tư pháp"}};
+    private static final String[][] AGENCIES = {
+            {"000.00.21.H45", "UBND huyện Vân Đồn"},
+            {"000.00.13.H45", "UBND thành phố Hạ Long"},
+            {"000.00.15.H45", "UBND thành phố Cẩm Phả"},
+            {"000.00.04.H45", "Sở Xây dựng tỉnh Quảng Ninh"}};
+    private static final String[][] COMMUNES = {
+            {"22768", "Phường Hồng Gai"}, {"22816", "Phường Bãi Cháy"}, {"22888", "Phường Cẩm Thạch"},
+            {"22969", "Xã Vân Đồn"}, {"22996", "Đặc khu Cô Tô"}};
+    private static final String[] STREETS = {"Lê Lợi", "Trần Hưng Đạo", "Nguyễn Văn Cừ", "Hạ Long", "Bạch Đằng", "Lê Thánh Tông", "Cao Thắng"};
+    private static final String[] PHONE_PREFIXES = {"091", "094", "088", "098", "097", "086", "090", "093", "070", "077", "081", "083", "085", "056", "058", "039", "035"};
+
+    private final Random random;
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    public DossierEventFactory(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** One dossier's identity and applicant; its events are produced by {@link #lifecycle}. */
+    public synchronized ObjectNode newDossier(OffsetDateTime receivedAt) {
+        String[] agency = pick(AGENCIES);
+        String[] procedure = pick(PROCEDURES);
+        boolean female = random.nextBoolean();
+        String name = pick(FAMILY) + " " + (female ? pick(MIDDLE_F) : pick(MIDDLE_M)) + " " + (female ? pick(GIVEN_F) : pick(GIVEN_M));
+        int birthYear = 1950 + random.nextInt(56);
+        int century = birthYear >= 2000 ? 2 : 0;
+        String citizenId = "022" + (century + (female ? 1 : 0)) + String.format("%02d", birthYear % 100) + String.format("%06d", random.nextInt(1_000_000));
+        String phone = pick(PHONE_PREFIXES) + String.format("%07d", random.nextInt(10_000_000));
+        String[] commune = pick(COMMUNES);
+        int channel = 1 + random.nextInt(3);
+        String code = agency[0] + "-" + receivedAt.format(DateTimeFormatter.ofPattern("yyMMdd")) + "-"
+                + String.format("%04d", sequence.incrementAndGet() % 10_000);
+
+        ObjectNode d = JSON.createObjectNode();
+        d.put("code", code);
+        d.put("procedureCode", procedure[0]);
+        d.put("procedureName", procedure[1]);
+        d.put("agencyCode", agency[0]);
+        d.put("agencyName", agency[1]);
+        d.put("status", 2);
+        d.put("channel", channel);
+        d.put("receivedAt", receivedAt.toString());
+        d.put("dueAt", receivedAt.plusDays(10).withHour(17).withMinute(0).withSecond(0).withNano(0).toString());
+        d.put("returnMethod", random.nextInt(3) == 0 ? "POSTAL" : "COUNTER");
+        ObjectNode applicant = d.putObject("applicant");
+        applicant.put("fullName", name);
+        applicant.put("citizenId", citizenId);
+        applicant.put("phone", phone);
+        applicant.putNull("email");
+        ObjectNode address = applicant.putObject("address");
+        address.put("street", "Số " + (1 + random.nextInt(200)) + " đường " + pick(STREETS));
+        address.put("communeCode", commune[0]);
+        address.put("communeName", commune[1]);
+        address.put("provinceCode", "22");
+        address.put("provinceName", "Quảng Ninh");
+        ArrayNode fees = d.putArray("fees");
+        if (random.nextInt(3) > 0) {
+            ObjectNode fee = fees.addObject();
+            fee.put("code", "LP" + procedure[0].substring(2, 6));
+            fee.put("name", "Lệ phí " + procedure[1].toLowerCase());
+            fee.put("amount", (1 + random.nextInt(20)) * 25_000L);
+            fee.put("paid", false);
+        }
+        ObjectNode handler = d.putObject("handler");
+        handler.put("name", pick(FAMILY) + " " + pick(MIDDLE_M) + " " + pick(GIVEN_M));
+        handler.put("title", "Chuyên viên");
+        handler.put("department", "Bộ phận Tiếp nhận và Trả kết quả");
+        return d;
+    }
+
+    /** A realistic sequence of events for one dossier, times increasing, statuses never going backwards. */
+    public synchronized List<ObjectNode> lifecycle(ObjectNode dossier) {
+        List<ObjectNode> events = new ArrayList<>();
+        OffsetDateTime t = OffsetDateTime.parse(dossier.get("receivedAt").asText());
+        events.add(event("DOSSIER_RECEIVED", t = t.plusSeconds(30), dossier, 2, null));
+        if (dossier.get("channel").asInt() == 3) {
+            ObjectNode detail = JSON.createObjectNode().put("preferredTime", "N");
+            events.add(event("PICKUP_REQUESTED", t = t.plusMinutes(5), dossier, 2, detail));
+        }
+        events.add(step(t = t.plusHours(2), dossier, 2, 4, "Chuyển phòng chuyên môn thẩm định"));
+        if (random.nextInt(4) == 0) {
+            ObjectNode detail = JSON.createObjectNode();
+            detail.putArray("items").add("Bản sao giấy chứng nhận quyền sử dụng đất có chứng thực");
+            detail.put("previousDueAt", dossier.get("dueAt").asText());
+            String newDue = OffsetDateTime.parse(dossier.get("dueAt").asText()).plusDays(5).toString();
+            detail.put("newDueAt", newDue);
+            events.add(event("SUPPLEMENT_REQUESTED", t = t.plusHours(3), dossier, 5, detail));
+            dossier.put("dueAt", newDue);
+            events.add(step(t = t.plusDays(1), dossier, 5, 4, "Công dân đã bổ sung hồ sơ"));
+        }
+        if (dossier.withArray("fees").size() > 0) {
+            ObjectNode detail = JSON.createObjectNode();
+            detail.set("fees", dossier.get("fees").deepCopy());
+            events.add(event("FEE_ASSESSED", t = t.plusHours(1), dossier, 6, detail));
+        }
+        if (random.nextInt(10) == 0) {
+            ObjectNode detail = JSON.createObjectNode().put("reason", "Chờ ý kiến của cơ quan phối hợp")
+                    .put("newDueAt", OffsetDateTime.parse(dossier.get("dueAt").asText()).plusDays(3).toString());
+            events.add(event("DOSSIER_OVERDUE", t = t.plusHours(1), dossier, 4, detail));
+        }
+        events.add(step(t = t.plusHours(4), dossier, 4, 9, "Lãnh đạo phê duyệt kết quả"));
+        ObjectNode ready = JSON.createObjectNode();
+        ready.putArray("documents").addObject().put("name", "Kết quả giải quyết thủ tục").put("number", random.nextInt(9000) + 1000 + "/QĐ-UBND");
+        events.add(event("RESULT_READY", t = t.plusMinutes(10), dossier, 9, ready));
+        events.add(event("RESULT_RETURNED", t.plusDays(1), dossier, 10, JSON.createObjectNode().put("at", t.plusDays(1).toString())));
+        return events;
+    }
+
+    public ObjectNode event(String type, OffsetDateTime at, ObjectNode dossier, int status, ObjectNode detail) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("eventId", UUID.randomUUID().toString());
+        e.put("eventType", type);
+        e.put("occurredAt", at.toString());
+        ObjectNode d = dossier.deepCopy();
+        d.put("status", status);
+        e.set("dossier", d);
+        e.set("detail", detail == null ? JSON.createObjectNode() : detail);
+        return e;
+    }
+
+    private ObjectNode step(OffsetDateTime at, ObjectNode dossier, int from, int to, String content) {
+        ObjectNode detail = JSON.createObjectNode().put("previousStatus", from);
+        detail.putObject("step").put("department", "Phòng Kinh tế - Hạ tầng")
+                .put("handler", dossier.get("handler").get("name").asText()).put("content", content).put("at", at.toString());
+        return event("STATUS_CHANGED", at, dossier, to, detail);
+    }
+
+    private String[] pick(String[][] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private String pick(String[] values) {
+        return values[random.nextInt(values.length)];
+    }
+}

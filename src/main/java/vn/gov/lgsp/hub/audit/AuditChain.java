@@ -1,0 +1,45 @@
+package vn.gov.lgsp.hub.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+
+/** The hash chain of the audit log: each record's hash covers the previous record's hash and its own fields. */
+public final class AuditChain {
+    private AuditChain() {}
+
+    /** The prev_hash of the very first record. */
+    public static final String GENESIS = "0".repeat(64);
+
+    /** PostgreSQL keeps microseconds: the hashed time must survive the round trip. */
+    public static Instant dbPrecision(Instant t) {
+        return t.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public static String recordHash(String prevHash, Instant recordedAt, String direction, String party,
+                                    String dossierCode, String messageType, String outcome, Long latencyMs,
+                                    String correlationId, String payloadDigest, String maskedPayload, String detail) {
+        String canonical = String.join("\u001f",
+                prevHash,
+                Long.toString(recordedAt.getEpochSecond()), Integer.toString(recordedAt.getNano() / 1000),
+                direction, party, nz(dossierCode), messageType, outcome,
+                latencyMs == null ? "" : latencyMs.toString(),
+                nz(correlationId), nz(payloadDigest), nz(maskedPayload), nz(detail));
+        return sha256(canonical);
+    }
+
+    public static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

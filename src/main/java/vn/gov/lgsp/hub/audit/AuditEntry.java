@@ -1,0 +1,38 @@
+package vn.gov.lgsp.hub.audit;
+
+/**
+ * One exchange with one party, as the audit log records it.
+ *
+ * @param direction     IN (to the hub), OUT (from the hub) or INTERNAL (a hub decision, e.g. a replay)
+ * @param party         onestop, vnpost, vietinbank, zalo, sms, national-portal, police, tax, operator, hub
+ * @param correlationId the business key tying related records together (eventId, work id, transId, ...)
+ * @param payload       the raw payload; only its digest and a masked copy are stored
+ */
+public record AuditEntry(
+        Direction direction,
+        String party,
+        String dossierCode,
+        String messageType,
+        String outcome,
+        Long latencyMs,
+        String correlationId,
+        String payload,
+        String detail) {
+
+    public enum Direction { IN, OUT, INTERNAL }
+
+    public static AuditEntry in(String party, String dossierCode, String messageType, String outcome,
+                                String correlationId, String payload) {
+        return new AuditEntry(Direction.IN, party, dossierCode, messageType, outcome, null, correlationId, payload, null);
+    }
+
+    public static AuditEntry out(String party, String dossierCode, String messageType, String outcome,
+                                 Long latencyMs, String correlationId, String payload, String detail) {
+        return new AuditEntry(Direction.OUT, party, dossierCode, messageType, outcome, latencyMs, correlationId, payload, detail);
+    }
+
+    public static AuditEntry internal(String party, String dossierCode, String messageType, String outcome,
+                                      String correlationId, String detail) {
+        return new AuditEntry(Direction.INTERNAL, party, dossierCode, messageType, outcome, null, correlationId, null, detail);
+    }
+}

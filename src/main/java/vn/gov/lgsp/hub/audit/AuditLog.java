@@ -1,0 +1,172 @@
+package vn.gov.lgsp.hub.audit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.model.PersonalData;
+
+/**
+ * The append-only, hash-chained audit log.
+ *
+ * <p>Records are written by one writer thread in batches ("group commit"): a caller hands its records in and
+ * waits until the batch holding them is committed, so a partner call is acknowledged only once its audit record
+ * is durable, while many callers share one database transaction. The chain is extended under a PostgreSQL
+ * advisory lock, so several hub instances can share one log.
+ */
+@Component
+public class AuditLog {
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+    /** Advisory lock key serialising chain extension across hub instances ("AUDIT" in ASCII). */
+    private static final long CHAIN_LOCK = 0x4155444954L;
+    private static final int MAX_BATCH = 1000;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final MeterRegistry metrics;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private volatile boolean running = true;
+
+    /** Extra statements run in the same transaction as a batch (e.g. recording a work completion). */
+    public record Companion(String sql, Object[] args) {}
+
+    private record Pending(List<AuditEntry> entries, List<Companion> companions, CompletableFuture<Void> done) {}
+
+    public AuditLog(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry metrics) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.metrics = metrics;
+        this.writer = new Thread(this::writeLoop, "audit-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Records the entries and returns once they are durable. */
+    public void record(AuditEntry... entries) {
+        recordWith(List.of(), entries);
+    }
+
+    /** Records the entries together with companion statements, atomically, and returns once durable. */
+    public void recordWith(List<Companion> companions, AuditEntry... entries) {
+        try {
+            submit(List.of(entries), companions).get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the audit log", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("audit log write failed: " + e.getMessage(), e);
+        }
+    }
+
+    public CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions) {
+        if (!running) throw new IllegalStateException("audit log is stopped");
+        Pending p = new Pending(entries, companions, new CompletableFuture<>());
+        queue.add(p);
+        return p.done();
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                int size = first.entries().size();
+                Pending next;
+                while (size < MAX_BATCH && (next = queue.poll()) != null) {
+                    batch.add(next);
+                    size += next.entries().size();
+                }
+                writeBatch(batch);
+                batch.forEach(p -> p.done().complete(null));
+                countAll(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                log.error("audit batch of {} failed: {}", batch.size(), e.getMessage());
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeBatch(List<Pending> batch) {
+        tx.executeWithoutResult(status -> {
+            List<AuditEntry> all = new ArrayList<>();
+            batch.forEach(p -> all.addAll(p.entries()));
+            appendInCurrentTransaction(all);
+            for (Pending p : batch) {
+                for (Companion c : p.companions()) {
+                    jdbc.update(c.sql(), c.args());
+                }
+            }
+        });
+    }
+
+    /**
+     * Appends entries inside the caller's database transaction (which must be active), so they commit or roll
+     * back with the caller's own rows. Holds the chain lock until that transaction ends: keep it short.
+     * Callers outside this class must count the entries themselves with {@link #count(List)}.
+     */
+    public void appendInCurrentTransaction(List<AuditEntry> entries) {
+        if (entries.isEmpty()) return;
+        jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, CHAIN_LOCK);
+        List<String> last = jdbc.queryForList("SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1", String.class);
+        String prev = last.isEmpty() ? AuditChain.GENESIS : last.get(0);
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        Instant now = AuditChain.dbPrecision(Instant.now());
+        for (AuditEntry e : entries) {
+            String digest = e.payload() == null ? null : AuditChain.sha256(e.payload());
+            String masked = e.payload() == null ? null : PersonalData.maskJson(e.payload());
+            String detail = PersonalData.maskText(e.detail());
+            String hash = AuditChain.recordHash(prev, now, e.direction().name(), e.party(), e.dossierCode(),
+                    e.messageType(), e.outcome(), e.latencyMs(), e.correlationId(), digest, masked, detail);
+            rows.add(new Object[] {Timestamp.from(now), e.direction().name(), e.party(), e.dossierCode(),
+                    e.messageType(), e.outcome(), e.latencyMs(), e.correlationId(), digest, masked, detail, prev, hash});
+            prev = hash;
+        }
+        jdbc.batchUpdate("INSERT INTO audit_record (recorded_at, direction, party, dossier_code, message_type, outcome,"
+                + " latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash, record_hash)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+    }
+
+    /** Prometheus: hub_messages_total{party, direction, outcome}. */
+    private void countAll(List<Pending> batch) {
+        batch.forEach(p -> count(p.entries()));
+    }
+
+    public void count(List<AuditEntry> entries) {
+        {
+            for (AuditEntry e : entries) {
+                String key = e.party() + '|' + e.direction() + '|' + e.outcome();
+                counters.computeIfAbsent(key, k -> Counter.builder("hub.messages")
+                        .description("Messages in and out of the hub, per party and outcome")
+                        .tag("party", e.party()).tag("direction", e.direction().name()).tag("outcome", e.outcome())
+                        .register(metrics)).increment();
+            }
+        }
+    }
+
+    @PreDestroy
+    public void stop() throws InterruptedException {
+        running = false;
+        writer.join(10_000);
+    }
+}

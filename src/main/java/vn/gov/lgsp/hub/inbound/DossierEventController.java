@@ -1,0 +1,67 @@
+package vn.gov.lgsp.hub.inbound;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** REST entry for one-stop systems without Kafka, and the operators' view of rejected input. */
+@RestController
+public class DossierEventController {
+    private final InboundService inbound;
+    private final JdbcTemplate jdbc;
+
+    public DossierEventController(InboundService inbound, JdbcTemplate jdbc) {
+        this.inbound = inbound;
+        this.jdbc = jdbc;
+    }
+
+    /** 202 once the event is durable in the hub (or was already); 400 problem+json listing every violation. */
+    @PostMapping(path = "/api/v1/dossier-events", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<?> accept(@RequestBody(required = false) String body) {
+        InboundService.Result r = inbound.accept(List.of(new InboundService.Incoming("REST", "POST /api/v1/dossier-events", body))).get(0);
+        if (r.outcome() == InboundService.Outcome.REJECTED) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    r.violations().size() + " violation(s) of the dossier event contract");
+            problem.setType(URI.create("https://lgsp.gov.vn/problems/invalid-dossier-event"));
+            problem.setTitle("Invalid dossier event");
+            problem.setProperty("violations", r.violations());
+            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        Map<String, Object> body202 = new LinkedHashMap<>();
+        body202.put("eventId", r.eventId());
+        body202.put("outcome", r.outcome().name());
+        return ResponseEntity.accepted().body(body202);
+    }
+
+    /** Input that broke the contract, newest first, with its reasons (payloads masked). */
+    @GetMapping("/api/v1/rejected-messages")
+    public List<Map<String, Object>> rejected(@RequestParam(required = false) String dossier,
+                                              @RequestParam(defaultValue = "100") int limit) {
+        String sql = "SELECT id, received_at, source, origin, event_id, dossier_code, reasons, raw_masked FROM rejected_message"
+                + (dossier == null ? "" : " WHERE dossier_code = ?") + " ORDER BY id DESC LIMIT ?";
+        Object[] args = dossier == null ? new Object[] {Math.min(limit, 1000)} : new Object[] {dossier, Math.min(limit, 1000)};
+        return jdbc.query(sql, (rs, i) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", rs.getLong("id"));
+            m.put("receivedAt", rs.getTimestamp("received_at").toInstant().toString());
+            m.put("source", rs.getString("source"));
+            m.put("origin", rs.getString("origin"));
+            m.put("eventId", rs.getString("event_id"));
+            m.put("dossierCode", rs.getString("dossier_code"));
+            m.put("reasons", rs.getString("reasons"));
+            m.put("input", rs.getString("raw_masked"));
+            return m;
+        }, args);
+    }
+}

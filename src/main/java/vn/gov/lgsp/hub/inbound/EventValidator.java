@@ -1,0 +1,113 @@
+package vn.gov.lgsp.hub.inbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.Resource;
+import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.model.DossierEvent;
+import vn.gov.lgsp.hub.model.Identifiers;
+
+/**
+ * Validates inbound dossier events against the one-stop contract (the JSON Schema in connectors/onestop/contract)
+ * and then checks what a schema cannot: real dates in dossier codes, citizen ID structure, times that parse.
+ * Every violation is reported, not just the first.
+ */
+@Component
+public class EventValidator {
+    private final JsonSchema schema;
+    private final ObjectMapper json;
+
+    public record Result(DossierEvent event, JsonNode tree, List<Violation> violations) {
+        public boolean valid() {
+            return violations.isEmpty();
+        }
+    }
+
+    public EventValidator(ObjectMapper json,
+                          @Value("${hub.inbound.schema:classpath:connectors/onestop/contract/dossier-event.schema.json}") Resource schemaFile)
+            throws IOException {
+        this.json = json;
+        try (InputStream in = schemaFile.getInputStream()) {
+            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+    }
+
+    public Result validate(String text) {
+        JsonNode tree;
+        try {
+            tree = text == null ? null : json.readTree(text);
+        } catch (IOException e) {
+            return new Result(null, null, List.of(new Violation("", "not valid JSON: " + firstLine(e.getMessage()))));
+        }
+        if (tree == null || !tree.isObject()) {
+            return new Result(null, tree, List.of(new Violation("", "must be a JSON object")));
+        }
+        return validate(tree);
+    }
+
+    public Result validate(JsonNode tree) {
+        List<Violation> violations = new ArrayList<>();
+        for (ValidationMessage m : schema.validate(tree)) {
+            String where = m.getInstanceLocation() == null ? "" : m.getInstanceLocation().toString();
+            violations.add(new Violation(pointer(where), m.getMessage()));
+        }
+        JsonNode dossier = tree.path("dossier");
+        check(violations, "/dossier/code", dossier.path("code"), Identifiers::checkDossierCode);
+        check(violations, "/dossier/applicant/citizenId", dossier.path("applicant").path("citizenId"), Identifiers::checkCitizenId);
+        checkTime(violations, "/occurredAt", tree.path("occurredAt"));
+        checkTime(violations, "/dossier/receivedAt", dossier.path("receivedAt"));
+        checkTime(violations, "/dossier/dueAt", dossier.path("dueAt"));
+        violations = dedupe(violations);
+        if (!violations.isEmpty()) return new Result(null, tree, violations);
+        try {
+            return new Result(json.treeToValue(tree, DossierEvent.class), tree, List.of());
+        } catch (IOException e) {
+            return new Result(null, tree, List.of(new Violation("", "does not map to a dossier event: " + firstLine(e.getMessage()))));
+        }
+    }
+
+    private static void check(List<Violation> out, String field, JsonNode value,
+                              java.util.function.Function<String, Optional<String>> rule) {
+        if (!value.isTextual()) return; // absence and type are the schema's business
+        rule.apply(value.asText()).ifPresent(msg -> out.add(new Violation(field, field.substring(field.lastIndexOf('/') + 1) + " " + msg)));
+    }
+
+    private static void checkTime(List<Violation> out, String field, JsonNode value) {
+        if (!value.isTextual()) return;
+        try {
+            OffsetDateTime.parse(value.asText());
+        } catch (DateTimeParseException e) {
+            out.add(new Violation(field, "is not a valid date-time with offset: '" + value.asText() + "'"));
+        }
+    }
+
+    /** The schema may report the same place twice (a pattern and our structural check): keep both texts, once each. */
+    private static List<Violation> dedupe(List<Violation> in) {
+        return in.stream().distinct().sorted(Comparator.comparing(Violation::field)).toList();
+    }
+
+    private static String pointer(String jsonPath) {
+        // networknt reports "$.dossier.applicant.phone" or "$.fees[0].amount": turn it into a JSON pointer
+        String p = jsonPath.startsWith("$") ? jsonPath.substring(1) : jsonPath;
+        return p.replace('.', '/').replaceAll("\\[(\\d+)]", "/$1");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,196 @@
+package vn.gov.lgsp.hub.inbound;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.audit.AuditEntry;
+import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.model.DossierEvent;
+import vn.gov.lgsp.hub.model.Identifiers;
+import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.work.PartnerWorkQueues;
+import vn.gov.lgsp.hub.work.PartnerWorkRoutes;
+import vn.gov.lgsp.hub.work.WorkItem;
+
+/**
+ * Accepts dossier events from Kafka and REST alike, in batches:
+ * <ol>
+ *   <li>validate against the contract; invalid input is kept in rejected_message with every reason;</li>
+ *   <li>record the event in the inbox (a repeated eventId is acknowledged and ignored);</li>
+ *   <li>ask the business routes (routes/*.yaml, {@code direct:on-<event-type>}) which partners get work;</li>
+ *   <li>put that work on the partners' durable queues (broker commit first), then commit the inbox, the
+ *       dossier state and the audit records in one database transaction.</li>
+ * </ol>
+ * When this returns, the batch is durable: the caller may then acknowledge it (commit the Kafka offsets or
+ * answer 202). A crash between the broker and the database commits redelivers the input; the work it
+ * re-queues is absorbed by each work item's completion guard.
+ */
+@Service
+public class InboundService {
+    private static final Logger log = LoggerFactory.getLogger(InboundService.class);
+    public static final String PARTY = "onestop";
+
+    private final EventValidator validator;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate dbTx;
+    private final PartnerWorkQueues queues;
+    private final AuditLog audit;
+    private final CamelContext camel;
+    private final ProducerTemplate producer;
+    private final ObjectMapper json;
+
+    public enum Outcome { ACCEPTED, DUPLICATE, REJECTED }
+
+    /** One inbound message: where it came from (KAFKA, REST), a printable origin, and the raw text. */
+    public record Incoming(String source, String origin, String text) {}
+
+    public record Result(Outcome outcome, String eventId, List<Violation> violations) {}
+
+    public InboundService(EventValidator validator, JdbcTemplate jdbc, TransactionTemplate dbTx, PartnerWorkQueues queues,
+                          AuditLog audit, CamelContext camel, ObjectMapper json) {
+        this.validator = validator;
+        this.jdbc = jdbc;
+        this.dbTx = dbTx;
+        this.queues = queues;
+        this.audit = audit;
+        this.camel = camel;
+        this.producer = camel.createProducerTemplate();
+        this.json = json;
+    }
+
+    public List<Result> accept(List<Incoming> batch) {
+        List<Result> results = new ArrayList<>(batch.size());
+        List<AuditEntry> auditEntries = new ArrayList<>();
+        List<Object[]> rejectedRows = new ArrayList<>();
+        List<Valid> valid = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Incoming in = batch.get(i);
+            EventValidator.Result v = validator.validate(in.text());
+            if (v.valid()) {
+                valid.add(new Valid(i, in, v.event()));
+                results.add(null);
+            } else {
+                String eventId = v.tree() == null ? null : textOrNull(v.tree().path("eventId"));
+                String dossier = v.tree() == null ? null : textOrNull(v.tree().path("dossier").path("code"));
+                String reasons = toJson(v.violations());
+                rejectedRows.add(new Object[] {in.source(), in.origin(), eventId, dossier, reasons, PersonalData.maskJson(in.text())});
+                auditEntries.add(new AuditEntry(AuditEntry.Direction.IN, PARTY, dossier, "DOSSIER_EVENT", "REJECTED", null,
+                        eventId, in.text(), reasons));
+                results.add(new Result(Outcome.REJECTED, eventId, v.violations()));
+                log.warn("rejected {} input from {}: {}", in.source(), in.origin(), reasons);
+            }
+        }
+
+        dbTx.executeWithoutResult(status -> {
+            List<Valid> fresh = recordInbox(valid);
+            List<WorkItem> work = new ArrayList<>();
+            for (Valid v : valid) {
+                boolean isNew = fresh.contains(v);
+                results.set(v.index(), new Result(isNew ? Outcome.ACCEPTED : Outcome.DUPLICATE, v.event().eventId(), List.of()));
+                List<String> partners = isNew ? plan(v.event()) : List.of();
+                for (String partner : partners) {
+                    work.add(WorkItem.first(partner, v.event().eventId() + ":" + partner, v.event().dossierCode(),
+                            v.event().eventType().name(), v.in().text()));
+                }
+                auditEntries.add(new AuditEntry(AuditEntry.Direction.IN, PARTY, v.event().dossierCode(),
+                        v.event().eventType().name(), isNew ? "ACCEPTED" : "DUPLICATE", null, v.event().eventId(),
+                        v.in().text(), isNew ? "work for: " + String.join(", ", partners) : "eventId already accepted; ignored"));
+            }
+            updateDossiers(fresh);
+            if (!rejectedRows.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO rejected_message (source, origin, event_id, dossier_code, reasons, raw_masked)"
+                        + " VALUES (?,?,?,?,?,?)", rejectedRows);
+            }
+            // broker first: if the database commit then fails, the input is redelivered and nothing is lost
+            queues.enqueueAll(work);
+            audit.appendInCurrentTransaction(auditEntries);
+        });
+        audit.count(auditEntries);
+        return results;
+    }
+
+    private record Valid(int index, Incoming in, DossierEvent event) {}
+
+    /** Inserts the events into the inbox; returns those that were not there yet. */
+    private List<Valid> recordInbox(List<Valid> valid) {
+        if (valid.isEmpty()) return List.of();
+        List<Object[]> rows = valid.stream().map(v -> new Object[] {v.event().eventId(), v.event().dossierCode(),
+                v.event().eventType().name(), Timestamp.from(v.event().occurredAt().toInstant()), v.in().source(),
+                v.in().text()}).toList();
+        int[] counts = jdbc.batchUpdate("INSERT INTO inbound_event (event_id, dossier_code, event_type, occurred_at, source, payload)"
+                + " VALUES (?,?,?,?,?,?) ON CONFLICT (event_id) DO NOTHING", rows);
+        List<Valid> fresh = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) fresh.add(valid.get(i));
+        }
+        return fresh;
+    }
+
+    /** Keeps the hub's view of each dossier: the latest event (by occurredAt) wins. */
+    private void updateDossiers(List<Valid> fresh) {
+        if (fresh.isEmpty()) return;
+        List<Object[]> rows = new ArrayList<>();
+        for (Valid v : fresh) {
+            DossierEvent e = v.event();
+            String phone = e.dossier().applicant() == null ? null : Identifiers.localPhone(e.dossier().applicant().phone());
+            rows.add(new Object[] {e.dossierCode(), e.dossier().status(), e.dossier().procedureCode(), e.dossier().agencyCode(),
+                    phone, e.dossier().dueAt() == null ? null : Timestamp.from(e.dossier().dueAt().toInstant()),
+                    e.eventId(), e.eventType().name(), Timestamp.from(e.occurredAt().toInstant()), toJson(e.dossier())});
+        }
+        jdbc.batchUpdate("INSERT INTO dossier (code, status, procedure_code, agency_code, applicant_phone, due_at,"
+                + " last_event_id, last_event_type, last_event_at, snapshot) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                + " ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, procedure_code = EXCLUDED.procedure_code,"
+                + " agency_code = EXCLUDED.agency_code, applicant_phone = EXCLUDED.applicant_phone, due_at = EXCLUDED.due_at,"
+                + " last_event_id = EXCLUDED.last_event_id, last_event_type = EXCLUDED.last_event_type,"
+                + " last_event_at = EXCLUDED.last_event_at, snapshot = EXCLUDED.snapshot, updated_at = now()"
+                + " WHERE dossier.last_event_at <= EXCLUDED.last_event_at", rows);
+    }
+
+    /** Runs the event through its business route (routes/*.yaml) and returns the partners it asked for. */
+    @SuppressWarnings("unchecked")
+    private List<String> plan(DossierEvent event) {
+        String uri = event.eventType().routeUri();
+        // convention: the business route's id is its entry name (direct:on-result-ready -> on-result-ready)
+        if (camel.getRoute(uri.substring("direct:".length())) == null) {
+            return List.of(); // no business route for this event type: accepted and audited, no partner work
+        }
+        Exchange ex = new DefaultExchange(camel);
+        ex.getMessage().setBody(event);
+        ex.getMessage().setHeaders(Map.of(
+                "eventType", event.eventType().name(),
+                "dossierCode", event.dossierCode(),
+                "channel", event.dossier().channel(),
+                "status", event.dossier().status(),
+                "returnMethod", event.dossier().returnMethod() == null ? "COUNTER" : event.dossier().returnMethod().name(),
+                "unpaidFees", event.dossier().unpaidFees()));
+        producer.send(uri, ex);
+        if (ex.getException() != null) {
+            throw new IllegalStateException("business route " + uri + " failed: " + ex.getException().getMessage(), ex.getException());
+        }
+        List<String> planned = ex.getProperty(PartnerWorkRoutes.PLANNED, List.class);
+        return planned == null ? List.of() : planned;
+    }
+
+    private String toJson(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String textOrNull(com.fasterxml.jackson.databind.JsonNode n) {
+        return n.isTextual() ? n.asText() : null;
+    }
+}

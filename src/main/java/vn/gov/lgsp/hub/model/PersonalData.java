@@ -1,0 +1,103 @@
+package vn.gov.lgsp.hub.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Masks personal data (citizen ID, phone, address) in free text and in JSON documents.
+ * Logs, the audit log and what operators see pass through here.
+ */
+public final class PersonalData {
+    private PersonalData() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Mobile numbers in any of their written forms, then 12- and 9-digit identity numbers. */
+    private static final Pattern PHONE = Pattern.compile("(?<![\\d])(?:\\+?84|0)([35789]\\d)\\d{5}(\\d{2})(?![\\d])");
+    private static final Pattern ID12 = Pattern.compile("(?<![\\d])(\\d{3})\\d{6}(\\d{3})(?![\\d])");
+    private static final Pattern ID9 = Pattern.compile("(?<![\\d])(\\d{2})\\d{5}(\\d{2})(?![\\d])");
+
+    /** Field names (lower-case, any partner's spelling) whose whole value is personal. */
+    private static final Set<String> ADDRESS_FIELDS = Set.of(
+            "street", "address", "pickupaddress", "senderaddress", "receiveraddress", "diachi", "email");
+    private static final Set<String> ID_FIELDS = Set.of("citizenid", "cccd", "socmnd", "socccd", "idnumber");
+    private static final Set<String> PHONE_FIELDS = Set.of(
+            "phone", "sodienthoai", "senderphone", "receiverphone", "phonenumber", "recipientphone");
+
+    /** Masks every identity or phone number found in free text: 022190001234 -> 022******234. */
+    public static String maskText(String text) {
+        if (text == null || text.isEmpty()) return text;
+        String out = PHONE.matcher(text).replaceAll("0$1*****$2");
+        out = ID12.matcher(out).replaceAll("$1******$2");
+        return ID9.matcher(out).replaceAll("$1*****$2");
+    }
+
+    public static String maskPhone(String phone) {
+        if (phone == null || phone.length() < 6) return phone == null ? null : "***";
+        return phone.substring(0, 3) + "*".repeat(phone.length() - 5) + phone.substring(phone.length() - 2);
+    }
+
+    public static String maskId(String id) {
+        if (id == null || id.length() < 7) return id == null ? null : "***";
+        return id.substring(0, 3) + "*".repeat(id.length() - 6) + id.substring(id.length() - 3);
+    }
+
+    /** A street address keeps only its first word ("Số ***"), enough to recognise, not to locate. */
+    public static String maskAddress(String address) {
+        if (address == null || address.isBlank()) return address;
+        int space = address.indexOf(' ');
+        return (space > 0 ? address.substring(0, space) : "") + " ***";
+    }
+
+    /** A copy of the JSON text with personal fields masked; text that is not JSON is masked as free text. */
+    public static String maskJson(String json) {
+        if (json == null) return null;
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || node.isMissingNode()) return maskText(json);
+            return JSON.writeValueAsString(mask(node));
+        } catch (Exception notJson) {
+            return maskText(json);
+        }
+    }
+
+    public static JsonNode mask(JsonNode node) {
+        JsonNode copy = node.deepCopy();
+        maskInPlace(copy);
+        return copy;
+    }
+
+    private static void maskInPlace(JsonNode node) {
+        if (node instanceof ObjectNode obj) {
+            Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String key = e.getKey().toLowerCase(Locale.ROOT);
+                JsonNode value = e.getValue();
+                if (value.isTextual()) {
+                    String v = value.asText();
+                    if (ID_FIELDS.contains(key)) e.setValue(TextNode.valueOf(maskId(v)));
+                    else if (PHONE_FIELDS.contains(key)) e.setValue(TextNode.valueOf(maskPhone(v)));
+                    else if (ADDRESS_FIELDS.contains(key)) e.setValue(TextNode.valueOf(maskAddress(v)));
+                    else e.setValue(TextNode.valueOf(maskText(v)));
+                } else {
+                    maskInPlace(value);
+                }
+            }
+        } else if (node instanceof ArrayNode arr) {
+            for (int i = 0; i < arr.size(); i++) {
+                JsonNode v = arr.get(i);
+                if (v.isTextual()) arr.set(i, TextNode.valueOf(maskText(v.asText())));
+                else maskInPlace(v);
+            }
+        }
+    }
+}

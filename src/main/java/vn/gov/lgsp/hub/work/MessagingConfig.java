@@ -1,0 +1,61 @@
+package vn.gov.lgsp.hub.work;
+
+import jakarta.jms.ConnectionFactory;
+import javax.sql.DataSource;
+import org.apache.camel.component.jms.JmsComponent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.jms.connection.JmsTransactionManager;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Two resource managers, two transaction managers: the database (primary) and the broker.
+ * Where both are touched, the broker commits first and the work is made idempotent on the database side,
+ * so a crash between the two commits repeats work instead of losing it.
+ */
+@Configuration
+public class MessagingConfig {
+
+    @Bean
+    @Primary
+    public JdbcTransactionManager transactionManager(DataSource dataSource) {
+        return new JdbcTransactionManager(dataSource);
+    }
+
+    @Bean
+    @Primary
+    public TransactionTemplate transactionTemplate(JdbcTransactionManager transactionManager) {
+        return new TransactionTemplate(transactionManager);
+    }
+
+    @Bean
+    public JmsTransactionManager jmsTransactionManager(ConnectionFactory connectionFactory) {
+        return new JmsTransactionManager(connectionFactory);
+    }
+
+    @Bean
+    public TransactionTemplate jmsTransactionTemplate(JmsTransactionManager jmsTransactionManager) {
+        return new TransactionTemplate(jmsTransactionManager);
+    }
+
+    /** Sends join the broker transaction bound to the thread (a transacted consumer's, or jmsTransactionTemplate's). */
+    @Bean
+    public JmsTemplate workJmsTemplate(ConnectionFactory connectionFactory) {
+        JmsTemplate t = new JmsTemplate(connectionFactory);
+        t.setSessionTransacted(true);
+        t.setDeliveryPersistent(true);
+        t.setExplicitQosEnabled(true);
+        return t;
+    }
+
+    /** Camel's jms component shares the connection factory and transaction manager with the work template. */
+    @Bean
+    public JmsComponent jms(ConnectionFactory connectionFactory, JmsTransactionManager jmsTransactionManager) {
+        JmsComponent jms = JmsComponent.jmsComponentTransacted(connectionFactory, jmsTransactionManager);
+        jms.setCacheLevelName("CACHE_CONSUMER");
+        return jms;
+    }
+}

@@ -1,0 +1,78 @@
+package vn.gov.lgsp.hub.work;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.TextMessage;
+import java.util.Collection;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Puts partner work on the partners' durable Artemis queues. */
+@Component
+public class PartnerWorkQueues {
+    private final JmsTemplate jms;
+    private final TransactionTemplate jmsTx;
+    private final QueueProperties queues;
+
+    public PartnerWorkQueues(@Qualifier("workJmsTemplate") JmsTemplate jms,
+                             @Qualifier("jmsTransactionTemplate") TransactionTemplate jmsTx,
+                             QueueProperties queues) {
+        this.jms = jms;
+        this.jmsTx = jmsTx;
+        this.queues = queues;
+    }
+
+    public String queueOf(String partner) {
+        return queues.getPrefix() + partner;
+    }
+
+    /**
+     * Sends all items in one broker transaction: joins the caller's transaction when there is one (inside a
+     * transacted consumer), otherwise commits its own before returning.
+     */
+    public void enqueueAll(Collection<WorkItem> items) {
+        if (items.isEmpty()) return;
+        jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of())));
+    }
+
+    public void enqueue(WorkItem item) {
+        enqueueAll(java.util.List.of(item));
+    }
+
+    /** Sends one item, optionally delayed by the broker; must run inside a broker transaction. */
+    void send(WorkItem item, long delayMillis, String lastError, Map<String, String> extraHeaders) {
+        queues.of(item.partner());
+        jms.send(queueOf(item.partner()), session -> {
+            TextMessage m = session.createTextMessage(item.body());
+            setHeaders(m, item);
+            if (delayMillis > 0) {
+                m.setLongProperty(WorkHeaders.SCHEDULED_DELIVERY, System.currentTimeMillis() + delayMillis);
+            }
+            if (lastError != null) {
+                m.setStringProperty(WorkHeaders.LAST_ERROR, truncate(lastError, 1000));
+            }
+            for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
+                m.setStringProperty(e.getKey(), e.getValue());
+            }
+            return m;
+        });
+    }
+
+    private static void setHeaders(Message m, WorkItem item) throws JMSException {
+        m.setStringProperty(WorkHeaders.WORK_ID, item.workId());
+        m.setStringProperty(WorkHeaders.PARTNER, item.partner());
+        if (item.dossierCode() != null) {
+            m.setStringProperty(WorkHeaders.DOSSIER_CODE, item.dossierCode());
+            m.setStringProperty(WorkHeaders.GROUP_ID, item.dossierCode());
+        }
+        if (item.messageType() != null) m.setStringProperty(WorkHeaders.MESSAGE_TYPE, item.messageType());
+        m.setIntProperty(WorkHeaders.ATTEMPT, item.attempt());
+    }
+
+    static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,72 @@
+package vn.gov.lgsp.hub.work;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.audit.AuditLog;
+
+/**
+ * For every partner in hub.queues.partners: a planning entry {@code direct:work-<partner>} that routes/*.yaml call
+ * to request work, and a transacted consumer of the partner's durable queue that hands each item to a
+ * {@link PartnerWorker}.
+ */
+@Component
+public class PartnerWorkRoutes extends RouteBuilder {
+    /** Exchange property holding the List&lt;String&gt; of partners the business routes asked for. */
+    public static final String PLANNED = "hubPlannedPartners";
+
+    private final QueueProperties queues;
+    private final JdbcTemplate jdbc;
+    private final AuditLog audit;
+    private final PartnerWorkQueues workQueues;
+    private final DossierUpdates updates;
+    private final DeadLetters deadLetters;
+    private final Map<String, PartnerWorker> workers = new ConcurrentHashMap<>();
+
+    public PartnerWorkRoutes(QueueProperties queues, JdbcTemplate jdbc, AuditLog audit, PartnerWorkQueues workQueues,
+                             DossierUpdates updates, DeadLetters deadLetters) {
+        this.queues = queues;
+        this.jdbc = jdbc;
+        this.audit = audit;
+        this.workQueues = workQueues;
+        this.updates = updates;
+        this.deadLetters = deadLetters;
+    }
+
+    public Map<String, PartnerWorker> workers() {
+        return workers;
+    }
+
+    @Override
+    public void configure() {
+        queues.getPartners().forEach((partner, policy) -> {
+            from("direct:work-" + partner).routeId("work-" + partner)
+                    .process(e -> {
+                        if (!policy.isEnabled()) return;
+                        @SuppressWarnings("unchecked")
+                        List<String> planned = e.getProperty(PLANNED, List.class);
+                        if (planned == null) {
+                            planned = new ArrayList<>();
+                            e.setProperty(PLANNED, planned);
+                        }
+                        if (!planned.contains(partner)) planned.add(partner);
+                    });
+
+            if (!policy.isEnabled()) return;
+            PartnerWorker worker = new PartnerWorker(partner, policy, getContext(), jdbc, audit, workQueues, updates, deadLetters);
+            workers.put(partner, worker);
+            from("jms:queue:" + workQueues.queueOf(partner)
+                    + "?transacted=true&concurrentConsumers=" + policy.getConcurrency()
+                    + "&maxConcurrentConsumers=" + policy.getConcurrency())
+                    .routeId("deliver-" + partner)
+                    // failures are decided by the worker; an exception here (database or broker down) rolls the
+                    // broker transaction back so the message is delivered again
+                    .errorHandler(noErrorHandler())
+                    .process(worker::process).id("deliver-" + partner + "-worker");
+        });
+    }
+}

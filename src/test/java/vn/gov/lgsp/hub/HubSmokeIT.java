@@ -1,0 +1,33 @@
+package vn.gov.lgsp.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+
+@HubIntegrationTest
+class HubSmokeIT {
+    @Autowired TestRestTemplate http;
+    @Autowired JdbcTemplate jdbc;
+
+    @Test
+    void restEventIsAcceptedDurablyAndAudited() throws Exception {
+        String body = new String(getClass().getResourceAsStream("/connectors/onestop/contract/samples/dossier-received.json").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        HttpHeaders h = new HttpHeaders();
+        h.setContentType(MediaType.APPLICATION_JSON);
+        ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(body, h), String.class);
+        assertThat(r.getStatusCode().value()).isEqualTo(202);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM inbound_event WHERE event_id = '0b9b5c1e-6d7f-4a0e-9c55-8f3d2a7e11aa'", Integer.class)).isEqualTo(1);
+        ResponseEntity<String> health = http.getForEntity("/actuator/health", String.class);
+        System.out.println(health.getBody());
+        assertThat(health.getStatusCode().value()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,30 @@
+package vn.gov.lgsp.hub.infra;
+
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The embedded broker's address settings for the hub's work queues, the same as README.md asks of a production
+ * broker.xml: the hub carries its own retry policy (scheduled redelivery), so a rollback (database or broker
+ * hiccup inside the hub) must never make the broker discard a message: unlimited delivery attempts, a short
+ * redelivery delay so a failing hub does not spin.
+ */
+@Configuration
+public class EmbeddedArtemisSettings {
+    @Bean
+    public ArtemisConfigurationCustomizer hubWorkQueueSettings() {
+        return config -> {
+            config.addAddressSetting("hub.work.#", new AddressSettings()
+                    .setMaxDeliveryAttempts(-1)
+                    .setRedeliveryDelay(1000)
+                    .setRedeliveryMultiplier(2)
+                    .setMaxRedeliveryDelay(30_000)
+                    .setAutoCreateQueues(true)
+                    .setAutoCreateAddresses(true));
+            config.setJournalSyncTransactional(true);
+            config.setJournalSyncNonTransactional(true);
+        };
+    }
+}

@@ -1,0 +1,83 @@
+package vn.gov.lgsp.hub.infra;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Real infrastructure in-process for the tests and the demo run: a KRaft Kafka broker and PostgreSQL (zonky's
+ * embedded binaries). Artemis runs embedded inside the hub's Spring context (spring.artemis.mode=embedded).
+ * None of this is on the production classpath.
+ */
+public final class EmbeddedInfrastructure implements AutoCloseable {
+    public static final String EVENTS_TOPIC = "onestop.dossier.events";
+    public static final String UPDATES_TOPIC = "onestop.dossier.updates";
+
+    private final EmbeddedKafkaKraftBroker kafka;
+    private final EmbeddedPostgres postgres;
+
+    /**
+     * @param kafkaPort    0 for a random port
+     * @param postgresDir  data directory kept between runs, or null for a throw-away one
+     * @param postgresPort 0 for a random port
+     */
+    public EmbeddedInfrastructure(int kafkaPort, Path postgresDir, int postgresPort) {
+        kafka = new EmbeddedKafkaKraftBroker(1, 4, EVENTS_TOPIC, UPDATES_TOPIC);
+        if (kafkaPort > 0) kafka.kafkaPorts(kafkaPort);
+        kafka.brokerProperties(Map.of("auto.create.topics.enable", "true", "num.partitions", "4"));
+        kafka.afterPropertiesSet();
+        try {
+            EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder()
+                    // zonky starts with synchronous_commit=off: durability claims need it on
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("shared_buffers", "256MB");
+            if (postgresDir != null) pg.setDataDirectory(postgresDir).setCleanDataDirectory(false);
+            if (postgresPort > 0) pg.setPort(postgresPort);
+            postgres = pg.start();
+        } catch (IOException e) {
+            kafka.destroy();
+            throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.getBrokersAsString();
+    }
+
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    public int postgresPort() {
+        return postgres.getPort();
+    }
+
+    /** The Spring properties that point the hub at this infrastructure, with Artemis embedded in the hub. */
+    public Map<String, String> hubProperties(Path artemisDir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.component.kafka.brokers", kafkaBootstrap());
+        p.put("spring.datasource.url", jdbcUrl());
+        p.put("spring.datasource.username", "postgres");
+        p.put("spring.datasource.password", "");
+        p.put("spring.artemis.mode", "embedded");
+        p.put("spring.artemis.embedded.enabled", "true");
+        p.put("spring.artemis.embedded.persistent", "true");
+        p.put("spring.artemis.embedded.data-directory", artemisDir.toString());
+        return p;
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException ignored) {
+            // shutting down anyway
+        }
+        kafka.destroy();
+    }
+}

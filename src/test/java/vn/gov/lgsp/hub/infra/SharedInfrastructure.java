@@ -1,0 +1,33 @@
+package vn.gov.lgsp.hub.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/** Starts the embedded infrastructure once per test JVM and points each test context at it. */
+public class SharedInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+    private static EmbeddedInfrastructure infra;
+
+    public static synchronized EmbeddedInfrastructure get() {
+        if (infra == null) {
+            infra = new EmbeddedInfrastructure(0, null, 0);
+            Runtime.getRuntime().addShutdownHook(new Thread(infra::close));
+        }
+        return infra;
+    }
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        try {
+            Path artemis = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "artemis-");
+            Map<String, Object> props = new LinkedHashMap<>(get().hubProperties(artemis));
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("embedded-infrastructure", props));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
