@@ -1,0 +1,38 @@
+package vn.gov.lgsp.hub;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import org.junit.jupiter.api.Test;
+
+/** The layout's rules: the core imports no connector; no connector imports another. */
+class ArchitectureTest {
+    private static final JavaClasses PRODUCTION = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("vn.gov.lgsp");
+
+    @Test
+    void coreImportsNoConnector() {
+        noClasses().that().resideInAPackage("vn.gov.lgsp.hub..")
+                .should().dependOnClassesThat().resideInAPackage("vn.gov.lgsp.connector..")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void connectorsDoNotImportEachOther() {
+        SlicesRuleDefinition.slices().matching("vn.gov.lgsp.connector.(*)..")
+                .should().notDependOnEachOther()
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void productionCodeHasConnectorsAndCore() {
+        // guards the rules above against passing vacuously (e.g. if the connector sources stopped compiling in)
+        org.assertj.core.api.Assertions.assertThat(PRODUCTION.stream().map(c -> c.getPackageName()))
+                .anyMatch(p -> p.startsWith("vn.gov.lgsp.connector.onestop"))
+                .anyMatch(p -> p.startsWith("vn.gov.lgsp.hub.work"));
+    }
+}

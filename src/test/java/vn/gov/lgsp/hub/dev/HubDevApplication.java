@@ -1,0 +1,42 @@
+package vn.gov.lgsp.hub.dev;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import vn.gov.lgsp.hub.HubApplication;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+
+/**
+ * The demo run: {@code ./mvnw spring-boot:test-run}. Starts Kafka (KRaft, localhost:19092), PostgreSQL (data kept
+ * in data/postgres, localhost:15432), the hub with an embedded Artemis (journal in data/artemis), the partner
+ * simulators, and the one-stop traffic simulator. Any property may be overridden with -Dname=value, e.g.
+ * {@code -Dspring-boot.run.jvmArguments="-Dhub.simulators.onestop.events-per-second=20"}.
+ */
+public final class HubDevApplication {
+    private HubDevApplication() {}
+
+    public static void main(String[] args) throws Exception {
+        Instant started = Instant.now();
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Path data = Path.of(System.getProperty("hub.data-dir", "data")).toAbsolutePath();
+        Files.createDirectories(data.resolve("postgres"));
+        EmbeddedInfrastructure infra = new EmbeddedInfrastructure(
+                Integer.getInteger("hub.dev.kafka-port", 19092), data.resolve("postgres"), Integer.getInteger("hub.dev.postgres-port", 15432));
+        Runtime.getRuntime().addShutdownHook(new Thread(infra::close));
+
+        Map<String, String> props = new java.util.LinkedHashMap<>(infra.hubProperties(data.resolve("artemis")));
+        props.put("hub.simulators.enabled", "true");
+        props.put("hub.simulators.onestop.enabled", "true");
+        // system properties outrank config/application.yml; anything given with -D on the command line wins
+        props.forEach((k, v) -> {
+            if (System.getProperty(k) == null) System.setProperty(k, v);
+        });
+        SpringApplication.run(HubApplication.class, args);
+        System.out.printf("%nLGSP hub ready in %.1f s: http://localhost:%s/actuator/health  (Kafka %s, PostgreSQL %s)%n",
+                Duration.between(started, Instant.now()).toMillis() / 1000.0, System.getProperty("server.port", "8080"),
+                infra.kafkaBootstrap(), infra.jdbcUrl());
+    }
+}

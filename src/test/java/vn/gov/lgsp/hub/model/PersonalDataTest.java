@@ -1,0 +1,28 @@
+package vn.gov.lgsp.hub.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PersonalDataTest {
+    @Test
+    void freeTextLosesIdsAndPhones() {
+        String masked = PersonalData.maskText("CCCD 022190001234, tel 0912345678 / 84987654321, CMND 123456789");
+        assertThat(masked).doesNotContain("022190001234", "0912345678", "84987654321", "123456789")
+                .contains("022******234", "091*****78");
+    }
+
+    @Test
+    void jsonFieldsAreMaskedByName() {
+        String masked = PersonalData.maskJson("{\"applicant\":{\"fullName\":\"Nguyễn Thị Hồng Nhung\",\"citizenId\":\"022190001234\","
+                + "\"phone\":\"0912345678\",\"address\":{\"street\":\"Số 12 đường Lê Lợi\",\"communeName\":\"Phường Hồng Gai\"}},"
+                + "\"SoDienThoai\":\"0912345678\",\"receiverAddress\":\"Số 5 Trần Hưng Đạo\"}");
+        assertThat(masked).doesNotContain("022190001234", "0912345678", "Lê Lợi", "Trần Hưng Đạo")
+                .contains("Nguyễn Thị Hồng Nhung", "Phường Hồng Gai", "\"Số ***\"");
+    }
+
+    @Test
+    void textThatIsNotJsonIsStillMasked() {
+        assertThat(PersonalData.maskJson("<sms><phone>0912345678</phone></sms>")).doesNotContain("0912345678");
+    }
+}
