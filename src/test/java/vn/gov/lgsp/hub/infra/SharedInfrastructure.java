@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 /** Starts the embedded infrastructure once per test JVM and points each test context at it. */
 public class SharedInfrastructure implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -26,6 +28,11 @@ public class SharedInfrastructure implements ApplicationContextInitializer<Confi
             Path artemis = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "artemis-");
             Map<String, Object> props = new LinkedHashMap<>(get().hubProperties(artemis));
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("embedded-infrastructure", props));
+            // the test profile outranks everything, including the connectors' config/partners/*.yml imports
+            // (an imported file would otherwise win over application-test.yml)
+            for (var source : new YamlPropertySourceLoader().load("test-profile", new ClassPathResource("application-test.yml"))) {
+                context.getEnvironment().getPropertySources().addFirst(source);
+            }
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

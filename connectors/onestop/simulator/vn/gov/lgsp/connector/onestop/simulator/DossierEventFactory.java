@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the demo run and by the tests.
  */
 public class DossierEventFactory {
+    /** Always with seconds: OffsetDateTime.toString() drops ":00" seconds, which the contract does not allow. */
+    private static String iso(OffsetDateTime t) {
+        return t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
     public static final ZoneOffset VN = ZoneOffset.ofHours(7);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,6 +55,7 @@ public class DossierEventFactory {
 
     public DossierEventFactory(long seed) {
         this.random = new Random(seed);
+        this.sequence.set(random.nextInt(9_000_000)); // distinct factories rarely collide on dossier codes
     }
 
     /** One dossier's identity and applicant; its events are produced by {@link #lifecycle}. */
@@ -64,8 +70,11 @@ public class DossierEventFactory {
         String phone = pick(PHONE_PREFIXES) + String.format("%07d", random.nextInt(10_000_000));
         String[] commune = pick(COMMUNES);
         int channel = 1 + random.nextInt(3);
-        String code = agency[0] + "-" + receivedAt.format(DateTimeFormatter.ofPattern("yyMMdd")) + "-"
-                + String.format("%04d", sequence.incrementAndGet() % 10_000);
+        // both receipt-code forms: Circular 01/2018 (yyMMdd-4 digits) and the national portal's (yyyyMMdd-7 digits)
+        int seq = sequence.incrementAndGet();
+        String code = random.nextInt(4) == 0
+                ? agency[0] + "-" + receivedAt.format(DateTimeFormatter.ofPattern("yyMMdd")) + "-" + String.format("%04d", seq % 10_000)
+                : agency[0] + "-" + receivedAt.format(DateTimeFormatter.ofPattern("yyyyMMdd")) + "-" + String.format("%07d", seq % 10_000_000);
 
         ObjectNode d = JSON.createObjectNode();
         d.put("code", code);
@@ -75,8 +84,8 @@ public class DossierEventFactory {
         d.put("agencyName", agency[1]);
         d.put("status", 2);
         d.put("channel", channel);
-        d.put("receivedAt", receivedAt.toString());
-        d.put("dueAt", receivedAt.plusDays(10).withHour(17).withMinute(0).withSecond(0).withNano(0).toString());
+        d.put("receivedAt", iso(receivedAt));
+        d.put("dueAt", iso(receivedAt.plusDays(10).withHour(17).withMinute(0).withSecond(0).withNano(0)));
         d.put("returnMethod", random.nextInt(3) == 0 ? "POSTAL" : "COUNTER");
         ObjectNode applicant = d.putObject("applicant");
         applicant.put("fullName", name);
@@ -118,7 +127,7 @@ public class DossierEventFactory {
             ObjectNode detail = JSON.createObjectNode();
             detail.putArray("items").add("Bản sao giấy chứng nhận quyền sử dụng đất có chứng thực");
             detail.put("previousDueAt", dossier.get("dueAt").asText());
-            String newDue = OffsetDateTime.parse(dossier.get("dueAt").asText()).plusDays(5).toString();
+            String newDue = iso(OffsetDateTime.parse(dossier.get("dueAt").asText()).plusDays(5));
             detail.put("newDueAt", newDue);
             events.add(event("SUPPLEMENT_REQUESTED", t = t.plusHours(3), dossier, 5, detail));
             dossier.put("dueAt", newDue);
@@ -131,14 +140,14 @@ public class DossierEventFactory {
         }
         if (random.nextInt(10) == 0) {
             ObjectNode detail = JSON.createObjectNode().put("reason", "Chờ ý kiến của cơ quan phối hợp")
-                    .put("newDueAt", OffsetDateTime.parse(dossier.get("dueAt").asText()).plusDays(3).toString());
+                    .put("newDueAt", iso(OffsetDateTime.parse(dossier.get("dueAt").asText()).plusDays(3)));
             events.add(event("DOSSIER_OVERDUE", t = t.plusHours(1), dossier, 4, detail));
         }
         events.add(step(t = t.plusHours(4), dossier, 4, 9, "Lãnh đạo phê duyệt kết quả"));
         ObjectNode ready = JSON.createObjectNode();
         ready.putArray("documents").addObject().put("name", "Kết quả giải quyết thủ tục").put("number", random.nextInt(9000) + 1000 + "/QĐ-UBND");
         events.add(event("RESULT_READY", t = t.plusMinutes(10), dossier, 9, ready));
-        events.add(event("RESULT_RETURNED", t.plusDays(1), dossier, 10, JSON.createObjectNode().put("at", t.plusDays(1).toString())));
+        events.add(event("RESULT_RETURNED", t.plusDays(1), dossier, 10, JSON.createObjectNode().put("at", iso(t.plusDays(1)))));
         return events;
     }
 
@@ -146,7 +155,7 @@ public class DossierEventFactory {
         ObjectNode e = JSON.createObjectNode();
         e.put("eventId", UUID.randomUUID().toString());
         e.put("eventType", type);
-        e.put("occurredAt", at.toString());
+        e.put("occurredAt", iso(at));
         ObjectNode d = dossier.deepCopy();
         d.put("status", status);
         e.set("dossier", d);
@@ -157,7 +166,7 @@ public class DossierEventFactory {
     private ObjectNode step(OffsetDateTime at, ObjectNode dossier, int from, int to, String content) {
         ObjectNode detail = JSON.createObjectNode().put("previousStatus", from);
         detail.putObject("step").put("department", "Phòng Kinh tế - Hạ tầng")
-                .put("handler", dossier.get("handler").get("name").asText()).put("content", content).put("at", at.toString());
+                .put("handler", dossier.get("handler").get("name").asText()).put("content", content).put("at", iso(at));
         return event("STATUS_CHANGED", at, dossier, to, detail);
     }
 

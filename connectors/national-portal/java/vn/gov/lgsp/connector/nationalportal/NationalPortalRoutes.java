@@ -1,0 +1,87 @@
+package vn.gov.lgsp.connector.nationalportal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.model.DossierEvent;
+import vn.gov.lgsp.hub.model.EventType;
+import vn.gov.lgsp.hub.work.DossierUpdates;
+import vn.gov.lgsp.hub.work.WorkHeaders;
+
+/**
+ * Synchronises each dossier event with the national portal, never backwards: the hub remembers the last event
+ * time it sent per dossier, and an older event (one that lost its place during a retry) is skipped and audited
+ * as SKIPPED instead of being sent. Per-dossier order on the queue comes from the message group.
+ */
+@Component
+public class NationalPortalRoutes extends RouteBuilder {
+    public static final String PARTNER = "national-portal";
+    public static final String DELIVER = "direct:national-portal-deliver";
+    /** Message type of an operator's re-sync: the dossier's current full state. */
+    public static final String RESYNC = "RESYNC";
+
+    private final NationalPortalClient client;
+    private final PortalMapper mapper;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json) {
+        this.client = client;
+        this.mapper = mapper;
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Override
+    public void configure() {
+        from(DELIVER).routeId("national-portal-deliver")
+                .process(this::sync).id("national-portal-sync");
+    }
+
+    private void sync(Exchange exchange) throws Exception {
+        DossierEvent event = json.readValue(exchange.getMessage().getBody(String.class), DossierEvent.class);
+        boolean resync = RESYNC.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class));
+        List<Map<String, Object>> last = jdbc.queryForList(
+                "SELECT last_status, last_event_at FROM portal_sync WHERE dossier_code = ?", event.dossierCode());
+        if (!last.isEmpty()) {
+            Timestamp lastAt = (Timestamp) last.get(0).get("last_event_at");
+            boolean older = event.occurredAt().toInstant().isBefore(lastAt.toInstant());
+            if (older && !resync) {
+                jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
+                exchange.setProperty(WorkHeaders.SKIPPED, true);
+                exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "stale: portal already has status " + last.get(0).get("last_status")
+                        + " from " + lastAt.toInstant() + "; this update (" + event.occurredAt() + ") was not sent");
+                return;
+            }
+        }
+        boolean isUpdating = !last.isEmpty() || event.eventType() != EventType.DOSSIER_RECEIVED;
+        ObjectNode request = mapper.dossierSync(event, isUpdating);
+        client.call("DongBoHoSoMC", request);
+        String service = "DongBoHoSoMC";
+        if (event.eventType() == EventType.STATUS_CHANGED && event.detail() != null && event.detail().has("step")) {
+            ObjectNode progress = mapper.progress(event);
+            client.call("CapNhatTienDoHoSoMC", progress);
+            service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
+            request.set("progress", progress.get("data"));
+        }
+        jdbc.update("INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service)"
+                        + " VALUES (?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
+                        + " last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,"
+                        + " last_service = EXCLUDED.last_service, synced_at = now()"
+                        + " WHERE portal_sync.last_event_at <= EXCLUDED.last_event_at OR ?",
+                event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
+                event.eventId(), service, resync);
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, service + " TrangThaiHoSo=" + event.dossier().status());
+        ObjectNode detail = json.createObjectNode().put("status", event.dossier().status()).put("service", service)
+                .put("eventId", event.eventId());
+        exchange.setProperty(WorkHeaders.UPDATES, List.of(DossierUpdates.of("portal:" + event.eventId(), event.dossierCode(),
+                "PORTAL_SYNCED", PARTNER, detail)));
+    }
+}

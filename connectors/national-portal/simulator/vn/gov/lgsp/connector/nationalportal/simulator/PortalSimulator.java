@@ -1,0 +1,234 @@
+package vn.gov.lgsp.connector.nationalportal.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * A National Public Service Portal adapter on loopback: session login (dstcode header), DongBoHoSoMC and
+ * CapNhatTienDoHoSoMC with field-level checks, a store of what each dossier received, and the portal's rule
+ * that a dossier's status never goes backwards: an update older than the one the portal holds, or any change
+ * after a final status, is REJECTED (error_code 2) and counted, so ordering bugs show up in tests.
+ * Faults: sessions can be expired at will, the portal can be "down" (HTTP 503), latency can be added.
+ */
+public class PortalSimulator implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern TIME = Pattern.compile("\\d{14}");
+    private static final Pattern DOSSIER = Pattern.compile("(?:[0-9A-Z]{2,3}\\.){1,3}[0-9A-Z]{2,3}-(?:\\d{6}-\\d{4}|\\d{8}-\\d{7})");
+    private static final Set<Integer> FINAL = Set.of(3, 7, 8, 10);
+
+    /** What the portal holds for one dossier. */
+    public static final class PortalDossier {
+        public volatile int status;
+        public volatile String updatedAt;
+        public final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
+        public final List<JsonNode> progress = Collections.synchronizedList(new ArrayList<>());
+    }
+
+    private final HttpServer server;
+    private final String username;
+    private final String password;
+    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, PortalDossier> dossiers = new ConcurrentHashMap<>();
+    public final AtomicInteger logins = new AtomicInteger();
+    public final AtomicInteger backwardRejections = new AtomicInteger();
+    public final AtomicInteger fieldRejections = new AtomicInteger();
+    public final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean down;
+    private final AtomicLong latencyMillis = new AtomicLong();
+
+    public PortalSimulator(String username, String password) throws IOException {
+        this.username = username;
+        this.password = password;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        server.createContext("/adapter/login", this::login);
+        server.createContext("/adapter/integration", this::integration);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void setDown(boolean down) { this.down = down; }
+    public void setLatencyMillis(long ms) { latencyMillis.set(ms); }
+    /** Every session issued so far stops working (the portal restarted or timed them out). */
+    public void expireSessions() { sessions.clear(); }
+    public PortalDossier dossier(String code) { return dossiers.get(code); }
+    public Map<String, PortalDossier> dossiers() { return dossiers; }
+
+    private void login(HttpExchange ex) throws IOException {
+        if (fault(ex)) return;
+        JsonNode body = JSON.readTree(ex.getRequestBody());
+        if (ex.getRequestHeaders().getFirst("dstcode") == null) {
+            reply(ex, 200, answer(1, "Thiếu header dstcode"));
+            return;
+        }
+        if (!username.equals(body.path("username").asText()) || !password.equals(body.path("password").asText())) {
+            reply(ex, 200, answer(1, "Sai tên đăng nhập hoặc mật khẩu"));
+            return;
+        }
+        String session = UUID.randomUUID().toString();
+        sessions.add(session);
+        logins.incrementAndGet();
+        reply(ex, 200, answer(0, "OK").put("session", session));
+    }
+
+    private void integration(HttpExchange ex) throws IOException {
+        if (fault(ex)) return;
+        JsonNode body = JSON.readTree(ex.getRequestBody());
+        if (!sessions.contains(body.path("session").asText())) {
+            reply(ex, 200, answer(3, "Phiên làm việc không hợp lệ hoặc đã hết hạn"));
+            return;
+        }
+        if (!body.hasNonNull("madonvi")) {
+            reply(ex, 200, answer(2, "Thiếu madonvi"));
+            return;
+        }
+        String service = body.path("service").asText();
+        ObjectNode result = switch (service) {
+            case "DongBoHoSoMC" -> syncDossiers(body);
+            case "CapNhatTienDoHoSoMC" -> progress(body);
+            default -> answer(2, "Dịch vụ không hỗ trợ: " + service);
+        };
+        reply(ex, 200, result);
+    }
+
+    private synchronized ObjectNode syncDossiers(JsonNode body) {
+        for (JsonNode hs : body.path("data")) {
+            String error = checkFields(hs);
+            if (error != null) {
+                fieldRejections.incrementAndGet();
+                problems.add(hs.path("MaHoSo").asText() + ": " + error);
+                return answer(2, error);
+            }
+            String code = hs.get("MaHoSo").asText();
+            PortalDossier d = dossiers.get(code);
+            if (d == null && body.path("isUpdating").asBoolean()) {
+                // an update for a dossier the portal never got: accepted as a creation (the portal upserts)
+            }
+            int status = hs.get("TrangThaiHoSo").asInt();
+            String at = hs.get("NgayCapNhat").asText();
+            if (d != null) {
+                boolean older = at.compareTo(d.updatedAt) < 0;
+                boolean afterFinal = FINAL.contains(d.status) && status != d.status;
+                if (older || afterFinal) {
+                    backwardRejections.incrementAndGet();
+                    problems.add(code + ": backwards " + d.status + "@" + d.updatedAt + " -> " + status + "@" + at);
+                    return answer(2, "Trạng thái hồ sơ không được quay lui");
+                }
+            } else {
+                d = new PortalDossier();
+                dossiers.put(code, d);
+            }
+            d.status = status;
+            d.updatedAt = at;
+            d.received.add(hs);
+        }
+        return answer(0, "Đồng bộ thành công");
+    }
+
+    private ObjectNode progress(JsonNode body) {
+        for (JsonNode p : body.path("data")) {
+            for (String f : new String[] {"MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "PhongBanXuLy", "NoiDungXuLy", "TrangThai"}) {
+                if (!p.hasNonNull(f) || p.get(f).asText().isBlank()) {
+                    fieldRejections.incrementAndGet();
+                    return answer(2, "Thiếu trường " + f);
+                }
+            }
+            if (!TIME.matcher(p.get("ThoiDiemXuLy").asText()).matches()) return answer(2, "ThoiDiemXuLy sai định dạng");
+            PortalDossier d = dossiers.get(p.get("MaHoSo").asText());
+            if (d == null) return answer(2, "Hồ sơ chưa được đồng bộ");
+            d.progress.add(p);
+        }
+        return answer(0, "Cập nhật tiến độ thành công");
+    }
+
+    /** Field-level checks of a DongBoHoSoMC record; null when it passes. */
+    static String checkFields(JsonNode hs) {
+        if (!DOSSIER.matcher(hs.path("MaHoSo").asText()).matches()) return "MaHoSo không hợp lệ";
+        if (!hs.path("MaTTHC").asText().matches("\\d\\.\\d{6}")) return "MaTTHC không hợp lệ";
+        if (hs.path("ChuHoSo").asText().isBlank()) return "Thiếu ChuHoSo";
+        if (!hs.path("SoDienThoai").asText().matches("0\\d{9}")) return "SoDienThoai không hợp lệ";
+        for (String f : new String[] {"NgayTiepNhan", "NgayCapNhat"}) {
+            if (!TIME.matcher(hs.path(f).asText()).matches()) return f + " phải có dạng yyyyMMddHHmmss";
+        }
+        for (String f : new String[] {"NgayHenTra", "NgayTra"}) {
+            if (hs.hasNonNull(f) && !TIME.matcher(hs.get(f).asText()).matches()) return f + " phải có dạng yyyyMMddHHmmss";
+        }
+        int status = hs.path("TrangThaiHoSo").asInt(0);
+        if (status < 1 || status > 10) return "TrangThaiHoSo phải từ 1 đến 10";
+        int hinhThuc = hs.path("HinhThuc").asInt(-1);
+        if (hinhThuc != 0 && hinhThuc != 1) return "HinhThuc phải là 0 hoặc 1";
+        if (hs.path("DonViXuLy").asText().isBlank()) return "Thiếu DonViXuLy";
+        for (JsonNode fee : hs.path("DanhSachLePhi")) {
+            if (!fee.path("Gia").isIntegralNumber() || fee.path("TenPhiLePhi").asText().isBlank()) return "DanhSachLePhi không hợp lệ";
+        }
+        for (JsonNode bs : hs.path("DanhSachHoSoBoSung")) {
+            if (!TIME.matcher(bs.path("NgayHenTraTruoc").asText()).matches() || !TIME.matcher(bs.path("NgayHenTraMoi").asText()).matches()) {
+                return "DanhSachHoSoBoSung thiếu NgayHenTraTruoc/NgayHenTraMoi";
+            }
+        }
+        return null;
+    }
+
+    private boolean fault(HttpExchange ex) throws IOException {
+        long latency = latencyMillis.get();
+        if (latency > 0) {
+            try {
+                Thread.sleep(latency); // simulated network and portal processing time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (down) {
+            ex.getRequestBody().readAllBytes();
+            reply(ex, 503, answer(-1, "Service Unavailable"));
+            return true;
+        }
+        return false;
+    }
+
+    private static ObjectNode answer(int code, String message) {
+        return JSON.createObjectNode().put("error_code", code).put("message", message);
+    }
+
+    private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    /** Counts and problem lines as one string, for assertion messages. */
+    public String report() {
+        return "dossiers=" + dossiers.size() + " logins=" + logins + " backwardRejections=" + backwardRejections
+                + " fieldRejections=" + fieldRejections + " problems=" + problems.stream().limit(10).toList();
+    }
+
+}
