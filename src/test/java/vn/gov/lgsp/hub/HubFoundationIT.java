@@ -45,6 +45,7 @@ class HubFoundationIT {
     @Autowired TestRestTemplate http;
     @Autowired JdbcTemplate jdbc;
     @Autowired PortalSimulator portal;
+    @Autowired vn.gov.lgsp.hub.work.QueueProperties queues;
 
     @BeforeAll
     static void connect() {
@@ -155,14 +156,15 @@ class HubFoundationIT {
             portal.setDown(false);
         }
         Map<String, Object> dl = jdbc.queryForMap("SELECT id, attempts, reason, status FROM dead_letter WHERE work_id = ?", workId);
-        assertThat(dl.get("attempts")).isEqualTo(3); // hub.queues.partners.national-portal.max-attempts in the test profile
-        assertThat(dl.get("reason").toString()).contains("gave up after 3 attempts", "503");
-        assertThat(count("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'RETRY_SCHEDULED'", workId)).isEqualTo(2);
+        int maxAttempts = queues.of("national-portal").getMaxAttempts();
+        assertThat(dl.get("attempts")).isEqualTo(maxAttempts);
+        assertThat(dl.get("reason").toString()).contains("gave up after " + maxAttempts + " attempts");
+        assertThat(count("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'RETRY_SCHEDULED'", workId)).isEqualTo(maxAttempts - 1);
         await().atMost(WAIT).untilAsserted(() -> assertThat(updates.forDossier(code))
                 .anySatisfy(u -> assertThat(u.get("updateType").asText()).isEqualTo("INTEGRATION_FAILED")));
         JsonNode listed = http.getForEntity("/api/v1/dead-letters?partner=national-portal&dossier=" + code, JsonNode.class).getBody();
         assertThat(listed.size()).isEqualTo(1);
-        assertThat(listed.get(0).get("attempts").asInt()).isEqualTo(3);
+        assertThat(listed.get(0).get("attempts").asInt()).isEqualTo(maxAttempts);
         assertThat(listed.get(0).get("payload").asText()).doesNotContain(event.get("dossier").get("applicant").get("phone").asText());
 
         HttpHeaders h = new HttpHeaders();

@@ -1,0 +1,164 @@
+package vn.gov.lgsp.connector.nationalportal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
+import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+
+/** The portal's rules on real infrastructure: every dossier ends at its final status, never backwards. */
+@HubIntegrationTest
+class NationalPortalIT {
+    private static EventPublisher kafka;
+    private final DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
+    private final Random random = new Random(42);
+
+    @Autowired PortalSimulator portal;
+    @Autowired NationalPortalClient client;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired TestRestTemplate http;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new EventPublisher(SharedInfrastructure.get().kafkaBootstrap(), EmbeddedInfrastructure.EVENTS_TOPIC);
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    /** Lifecycles of n dossiers, interleaved at random but in order per dossier (as Kafka keys keep them). */
+    private List<List<ObjectNode>> dossiers(int n) {
+        List<List<ObjectNode>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) all.add(factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(5))));
+        return all;
+    }
+
+    private void publishInterleaved(List<List<ObjectNode>> dossiers, double redeliveryShare) {
+        List<int[]> cursor = new ArrayList<>();
+        for (int i = 0; i < dossiers.size(); i++) cursor.add(new int[] {i, 0});
+        while (!cursor.isEmpty()) {
+            int pick = random.nextInt(cursor.size());
+            int[] c = cursor.get(pick);
+            ObjectNode event = dossiers.get(c[0]).get(c[1]++);
+            kafka.publish(event);
+            if (random.nextDouble() < redeliveryShare) kafka.publish(event); // the one-stop system sent it again
+            if (c[1] == dossiers.get(c[0]).size()) cursor.remove(pick);
+        }
+    }
+
+    private void awaitAllFinal(List<List<ObjectNode>> dossiers) {
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            for (List<ObjectNode> d : dossiers) {
+                String code = d.get(0).get("dossier").get("code").asText();
+                PortalSimulator.PortalDossier at = portal.dossier(code);
+                assertThat(at).as(code).isNotNull();
+                assertThat(at.status).as(code).isEqualTo(10);
+            }
+        });
+    }
+
+    @Test
+    void twoHundredDossiersEndAtTheirFinalStatusNeverBackwardsEvenWithRedeliveriesAndASessionExpiry() {
+        List<List<ObjectNode>> dossiers = dossiers(200);
+        long loginsBefore = client.logins();
+        int simLoginsBefore = portal.logins.get();
+        int rejectionsBefore = portal.backwardRejections.get() + portal.fieldRejections.get();
+        List<List<ObjectNode>> firstHalf = dossiers.subList(0, 100);
+        publishInterleaved(firstHalf, 0.1);
+        await().atMost(Duration.ofMinutes(2)).until(() -> firstHalf.stream()
+                .filter(d -> portal.dossier(d.get(0).get("dossier").get("code").asText()) != null).count() > 20);
+        portal.expireSessions(); // mid-run: every session the hub holds is now refused
+        publishInterleaved(dossiers.subList(100, 200), 0.1);
+        awaitAllFinal(dossiers);
+
+        assertThat(portal.backwardRejections.get() + portal.fieldRejections.get() - rejectionsBefore).as(portal.report()).isZero();
+        assertThat(client.logins() - loginsBefore).as("re-logins after the expiry").isEqualTo(client.logins() == 1 ? 0 : 1);
+        assertThat(portal.logins.get() - simLoginsBefore).isLessThanOrEqualTo(1);
+        for (List<ObjectNode> d : dossiers) {
+            String code = d.get(0).get("dossier").get("code").asText();
+            long portalEvents = d.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText())).count();
+            PortalSimulator.PortalDossier at = portal.dossier(code);
+            // each event synced once (redeliveries were deduplicated by eventId), none skipped: no update was lost
+            assertThat(at.received).as(code).hasSize((int) portalEvents);
+            JsonNode first = at.received.get(0);
+            assertThat(first.get("NgayTiepNhan").asText()).matches("\\d{14}");
+            assertThat(first.get("SoDienThoai").asText()).matches("0\\d{9}");
+            d.stream().filter(e -> "SUPPLEMENT_REQUESTED".equals(e.get("eventType").asText())).findFirst().ifPresent(s -> {
+                JsonNode bs = at.received.stream().filter(r -> r.has("DanhSachHoSoBoSung")).findFirst().orElseThrow().get("DanhSachHoSoBoSung").get(0);
+                assertThat(bs.get("NgayHenTraMoi").asText()).isGreaterThan(bs.get("NgayHenTraTruoc").asText());
+            });
+            long steps = d.stream().filter(e -> "STATUS_CHANGED".equals(e.get("eventType").asText())).count();
+            assertThat(at.progress).as(code).hasSize((int) steps);
+        }
+        JsonNode summary = http.getForEntity("/api/v1/portal/sync-status", JsonNode.class).getBody();
+        assertThat(summary.get("synced").asLong()).isGreaterThanOrEqualTo(200);
+        String one = dossiers.get(0).get(0).get("dossier").get("code").asText();
+        JsonNode status = http.getForEntity("/api/v1/portal/sync-status?dossier=" + one, JsonNode.class).getBody();
+        assertThat(status.get("state").asText()).isEqualTo("SYNCED");
+        assertThat(status.get("portal").get("status").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void thePortalDownForAWhileDelaysButLosesNothingAndKeepsTheOrder() {
+        List<List<ObjectNode>> dossiers = dossiers(30);
+        int rejectionsBefore = portal.backwardRejections.get() + portal.fieldRejections.get();
+        long retriesBefore = retries();
+        publishInterleaved(dossiers.subList(0, 10), 0);
+        portal.setDown(true);
+        try {
+            publishInterleaved(dossiers.subList(10, 30), 0);
+            // the outage is real: the hub is backing off on the portal's work
+            await().atMost(Duration.ofMinutes(1)).until(() -> retries() - retriesBefore >= 20);
+        } finally {
+            portal.setDown(false);
+        }
+        awaitAllFinal(dossiers);
+        assertThat(portal.backwardRejections.get() + portal.fieldRejections.get() - rejectionsBefore).as(portal.report()).isZero();
+        for (List<ObjectNode> d : dossiers) {
+            String code = d.get(0).get("dossier").get("code").asText();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE dossier_code = ?", Long.class, code)).isZero();
+            // statuses the portal received for this dossier were in event-time order
+            List<String> times = portal.dossier(code).received.stream().map(r -> r.get("NgayCapNhat").asText()).toList();
+            List<String> sorted = new ArrayList<>(times);
+            Collections.sort(sorted);
+            assertThat(times).as(code).isEqualTo(sorted);
+        }
+    }
+
+    @Test
+    void aResyncSendsTheCurrentStateAgain() {
+        List<ObjectNode> d = dossiers(1).get(0);
+        d.forEach(kafka::publish);
+        String code = d.get(0).get("dossier").get("code").asText();
+        awaitAllFinal(List.of(d));
+        int before = portal.dossier(code).received.size();
+        assertThat(http.postForEntity("/api/v1/portal/resync/" + code, null, JsonNode.class).getStatusCode().value()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> portal.dossier(code).received.size() == before + 1);
+        assertThat(portal.dossier(code).status).isEqualTo(10);
+        assertThat(http.postForEntity("/api/v1/portal/resync/000.00.21.H45-200101-0001", null, String.class).getStatusCode().value()).isEqualTo(404);
+    }
+
+    private long retries() {
+        return jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'national-portal' AND outcome = 'RETRY_SCHEDULED'", Long.class);
+    }
+}
