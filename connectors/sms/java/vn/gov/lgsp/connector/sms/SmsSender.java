@@ -127,6 +127,11 @@ public class SmsSender {
             // 124: the gateway already accepted this RequestId (a resend after a crash): it is sent, once
             jdbc.update("UPDATE sms_message SET status = 'SENT', code_result = ?, sms_id = COALESCE(?, sms_id), sent_at = ?"
                     + " WHERE message_id = ?", code, r.getSmsId(), Timestamp.from(clock.instant()), messageId);
+            // the gateway may report delivery before its answer reaches us: apply a report that is already in
+            jdbc.update("UPDATE sms_message m SET delivery_status = r.send_status,"
+                    + " delivered_at = CASE WHEN r.send_status = 5 THEN now() ELSE m.delivered_at END"
+                    + " FROM (SELECT send_status FROM sms_delivery_report WHERE sms_id = ? ORDER BY id DESC LIMIT 1) r"
+                    + " WHERE m.message_id = ?", r.getSmsId(), messageId);
             exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "CodeResult " + code + ", SMSID " + r.getSmsId());
             exchange.setProperty(WorkHeaders.UPDATES, List.of(update(messageId, dossier, "CITIZEN_NOTIFIED",
                     json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("messageId", messageId))));

@@ -241,6 +241,12 @@ class NotificationIT {
             posts.add(CompletableFuture.runAsync(() -> post("DOSSIER_RECEIVED", d, null)));
         }
         posts.forEach(CompletableFuture::join);
+        await().conditionEvaluationListener(c -> { if (c.getRemainingTimeInMS() < 1000) System.out.println("NOTIFY-DIAG "
+                + jdbc.queryForList("SELECT recipient, status, detail FROM notify_message WHERE recipient IN ("
+                + String.join(",", phones.stream().map(p -> "'" + p + "'").toList()) + ")")
+                + " zns=" + phones.stream().mapToInt(p -> znsTo(p).size()).sum() + " refreshes=" + zalo.refreshes()); })
+                .atMost(WAIT).until(() -> phones.stream().allMatch(p -> jdbc.queryForObject(
+                "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1));
         await().atMost(WAIT).until(() -> phones.stream().allMatch(p -> jdbc.queryForObject(
                 "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1));
         assertThat(zalo.refreshes() - refreshesBefore).isEqualTo(1);
