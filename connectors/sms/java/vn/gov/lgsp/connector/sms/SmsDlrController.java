@@ -1,0 +1,66 @@
+package vn.gov.lgsp.connector.sms;
+
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import vn.gov.lgsp.hub.audit.AuditEntry;
+import vn.gov.lgsp.hub.audit.AuditLog;
+
+/**
+ * Delivery reports: the gateway GETs /api/v1/partners/sms/dlr?SMSID=..&SendStatus=..&SendSuccess=..&telcoid=..
+ * (retrying up to 5 times). Each (SMSID, SendStatus) is recorded once; the SMS row keeps the latest status, and
+ * the report goes on the dossier's timeline. When hub.partners.sms.dlr-key is set the call must carry ?key=.
+ */
+@RestController
+public class SmsDlrController {
+    private final SmsProperties props;
+    private final JdbcTemplate jdbc;
+    private final AuditLog audit;
+
+    public SmsDlrController(SmsProperties props, JdbcTemplate jdbc, AuditLog audit) {
+        this.props = props;
+        this.jdbc = jdbc;
+        this.audit = audit;
+    }
+
+    @GetMapping("/api/v1/partners/sms/dlr")
+    public ResponseEntity<Map<String, Object>> report(@RequestParam("SMSID") String smsId,
+                                                      @RequestParam("SendStatus") int sendStatus,
+                                                      @RequestParam(name = "SendSuccess", required = false) Integer success,
+                                                      @RequestParam(name = "telcoid", required = false) Integer telco,
+                                                      @RequestParam(name = "key", required = false) String key) {
+        if (props.getDlrKey() != null && !props.getDlrKey().isBlank()
+                && (key == null || !MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), props.getDlrKey().getBytes(StandardCharsets.UTF_8)))) {
+            audit.record(new AuditEntry(AuditEntry.Direction.IN, SmsSender.PARTY, null, "SMS_DLR", "REJECTED", null, smsId, null, "wrong DLR key"));
+            return ResponseEntity.status(401).body(Map.of("error", "invalid key"));
+        }
+        int fresh = jdbc.update("INSERT INTO sms_delivery_report (sms_id, send_status, send_success, telco_id) VALUES (?,?,?,?)"
+                + " ON CONFLICT ON CONSTRAINT sms_delivery_report_once DO NOTHING", smsId, sendStatus, success, telco);
+        if (fresh == 0) return ResponseEntity.ok(Map.of("result", "duplicate"));
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT message_id, dossier_code FROM sms_message WHERE sms_id = ?", smsId);
+        String dossier = rows.isEmpty() ? null : (String) rows.get(0).get("dossier_code");
+        String messageId = rows.isEmpty() ? smsId : (String) rows.get(0).get("message_id");
+        jdbc.update("UPDATE sms_message SET delivery_status = ?, delivered_at = CASE WHEN ? = 5 THEN now() ELSE delivered_at END"
+                + " WHERE sms_id = ?", sendStatus, sendStatus, smsId);
+        audit.record(new AuditEntry(AuditEntry.Direction.IN, SmsSender.PARTY, dossier, "SMS_DLR", statusName(sendStatus), null,
+                messageId, null, "SMSID " + smsId + ", SendStatus " + sendStatus + (telco == null ? "" : ", telco " + telco)));
+        return ResponseEntity.ok(Map.of("result", "recorded"));
+    }
+
+    static String statusName(int s) {
+        return switch (s) {
+            case 1 -> "PENDING_APPROVAL";
+            case 2 -> "WAITING";
+            case 4 -> "REJECTED";
+            case 5 -> "DELIVERED";
+            case 7 -> "WAITING_TELCO_REPORT";
+            default -> "STATUS_" + s;
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package vn.gov.lgsp.connector.sms.simulator;
+
+import java.io.IOException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import vn.gov.lgsp.connector.sms.SmsProperties;
+
+/** Starts the SOAP SMS gateway simulator on a random loopback port and points the connector at it. */
+@Configuration
+@ConditionalOnProperty(name = "hub.simulators.enabled", havingValue = "true")
+public class SmsSimulatorConfig {
+    static final String DLR_KEY = "sim-dlr-key";
+
+    @Bean(destroyMethod = "close")
+    public SmsGatewaySimulator smsGatewaySimulator(SmsProperties props) throws IOException {
+        SmsGatewaySimulator sim = new SmsGatewaySimulator();
+        props.setGatewayUrl(sim.address());
+        props.setDlrKey(DLR_KEY);
+        return sim;
+    }
+
+    /** Delivery reports come back to the hub's own port, known once the web server runs. */
+    @Bean
+    public ApplicationListener<WebServerInitializedEvent> smsSimulatorCallbackTarget(SmsProperties props) {
+        return e -> props.setCallbackUrl("http://127.0.0.1:" + e.getWebServer().getPort() + "/api/v1/partners/sms/dlr?key=" + DLR_KEY);
+    }
+
+    /** The notification clocks become one movable clock, so a test can put the hub at 22:30 and then at 07:00. */
+    @Bean
+    public static SimulatedClockInstaller simulatedClockInstaller() {
+        return new SimulatedClockInstaller();
+    }
+}

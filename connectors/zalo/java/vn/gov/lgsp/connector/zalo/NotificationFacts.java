@@ -1,0 +1,84 @@
+package vn.gov.lgsp.connector.zalo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.text.NumberFormat;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import vn.gov.lgsp.hub.work.DossierUpdates;
+
+/**
+ * The facts a citizen message is made of, taken from a one-stop event (dossier + detail) or from a dossier
+ * update (its detail) together with the hub's snapshot of the dossier. Values are full length: each channel
+ * applies its own limits (ZNS parameter limits, the SMS segment budget).
+ */
+public final class NotificationFacts {
+    private NotificationFacts() {}
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+
+    /** @param dossier the dossier object; @param detail the event's or update's detail (may be missing) */
+    public static Map<String, String> of(JsonNode dossier, JsonNode detail, String hotline) {
+        Map<String, String> f = new LinkedHashMap<>();
+        JsonNode applicant = dossier.path("applicant");
+        put(f, "name", applicant.path("fullName").asText(null));
+        put(f, "phone", applicant.path("phone").asText(null));
+        put(f, "code", dossier.path("code").asText(null));
+        put(f, "procedure", dossier.path("procedureName").asText(null));
+        put(f, "agency", dossier.path("agencyName").asText(null));
+        put(f, "dueDate", date(dossier.path("dueAt").asText(null)));
+        put(f, "returnMethod", "POSTAL".equals(dossier.path("returnMethod").asText()) ? "gửi qua bưu điện" : "nhận tại Bộ phận Một cửa");
+        put(f, "hotline", hotline);
+        long unpaid = 0;
+        for (JsonNode fee : dossier.path("fees")) {
+            if (!fee.path("paid").asBoolean()) unpaid += fee.path("amount").asLong();
+        }
+        if (unpaid > 0) put(f, "amount", money(unpaid));
+        if (detail != null && !detail.isMissingNode() && !detail.isNull()) {
+            put(f, "newDueDate", date(detail.path("newDueAt").asText(null)));
+            put(f, "previousDueDate", date(detail.path("previousDueAt").asText(null)));
+            put(f, "reason", detail.path("reason").asText(null));
+            List<String> items = new ArrayList<>();
+            detail.path("items").forEach(i -> items.add(i.asText()));
+            if (!items.isEmpty()) put(f, "items", String.join("; ", items));
+            List<String> docs = new ArrayList<>();
+            detail.path("documents").forEach(d -> docs.add(d.path("name").asText() + " số " + d.path("number").asText()));
+            if (!docs.isEmpty()) put(f, "documents", String.join("; ", docs));
+            // dossier updates of the payment and postal connectors (PAYMENT_*, RESULT_SHIPPED/DELIVERED)
+            if (detail.hasNonNull("amount")) put(f, "amount", money(detail.path("amount").asLong()));
+            put(f, "paymentCode", firstText(detail, "paymentCode", "transId", "billCode"));
+            put(f, "qrUrl", firstText(detail, "qrUrl", "qrCodeUrl"));
+            put(f, "trackingCode", firstText(detail, "trackingCode", "itemCode", "orderCode"));
+        }
+        return f;
+    }
+
+    /** 75000 -> "75.000 đồng". */
+    public static String money(long vnd) {
+        return NumberFormat.getIntegerInstance(new Locale("vi", "VN")).format(vnd) + " đồng";
+    }
+
+    static String date(String isoOffsetDateTime) {
+        if (isoOffsetDateTime == null || isoOffsetDateTime.isBlank()) return null;
+        try {
+            return OffsetDateTime.parse(isoOffsetDateTime).atZoneSameInstant(DossierUpdates.VIETNAM).format(DATE);
+        } catch (Exception e) {
+            return isoOffsetDateTime;
+        }
+    }
+
+    private static String firstText(JsonNode n, String... names) {
+        for (String name : names) {
+            if (n.hasNonNull(name)) return n.get(name).asText();
+        }
+        return null;
+    }
+
+    private static void put(Map<String, String> f, String key, String value) {
+        if (value != null && !value.isBlank()) f.put(key, value);
+    }
+}

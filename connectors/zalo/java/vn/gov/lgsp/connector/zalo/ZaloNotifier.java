@@ -1,0 +1,216 @@
+package vn.gov.lgsp.connector.zalo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.model.DossierUpdate;
+import vn.gov.lgsp.hub.model.Identifiers;
+import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.work.DossierUpdates;
+import vn.gov.lgsp.hub.work.PartnerRejectedException;
+import vn.gov.lgsp.hub.work.PartnerWorkQueues;
+import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.WorkItem;
+
+/**
+ * Partner "zalo" work = tell the citizen about this event or update: ZNS first, SMS as the fallback.
+ * <ol>
+ *   <li>one message per (dossier, event key, recipient), claimed in notify_message by its unique key; a repeat
+ *       of an already notified fact is skipped;</li>
+ *   <li>a phone remembered as having no Zalo goes straight to SMS;</li>
+ *   <li>ZNS with tracking_id = our message id; an invalid/expired token is refreshed once and the send repeated;</li>
+ *   <li>no account / inactive (-118, -114): the phone is remembered, the message goes to SMS; out of quota: SMS
+ *       for this message;</li>
+ *   <li>SMS = work for partner "sms" queued in this work's broker transaction, carrying the facts (connectors do
+ *       not share code), keyed by the same message id, which the SMS gateway takes as RequestId.</li>
+ * </ol>
+ */
+@Component
+public class ZaloNotifier {
+    private static final Logger log = LoggerFactory.getLogger(ZaloNotifier.class);
+    public static final String PARTY = "zalo";
+    public static final String SMS = "sms";
+
+    private final ZaloProperties props;
+    private final ZaloApi api;
+    private final ZaloTokens tokens;
+    private final JdbcTemplate jdbc;
+    private final PartnerWorkQueues queues;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc, PartnerWorkQueues queues,
+                        ObjectMapper json, @Qualifier("zaloClock") Clock clock) {
+        this.props = props;
+        this.api = api;
+        this.tokens = tokens;
+        this.jdbc = jdbc;
+        this.queues = queues;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** What one work body asks for. */
+    record Request(String type, String dossierCode, JsonNode dossier, JsonNode detail) {}
+
+    public void deliver(Exchange exchange) throws Exception {
+        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        Request req = parse(exchange.getMessage().getBody(String.class));
+        if (req == null) {
+            skip(exchange, "nothing to notify: dossier unknown to the hub");
+            return;
+        }
+        ZaloProperties.Template template = props.getTemplates().get(req.type());
+        if (template == null) {
+            skip(exchange, "no citizen message is configured for " + req.type());
+            return;
+        }
+        Map<String, String> facts = NotificationFacts.of(req.dossier(), req.detail(), props.getProvinceHotline());
+        String rawPhone = facts.get("phone");
+        if (rawPhone == null || Identifiers.checkPhone(rawPhone).isPresent()) {
+            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOT_REACHABLE",
+                    json.createObjectNode().put("reason", "no valid mobile number"))));
+            skip(exchange, "the applicant has no valid mobile number");
+            return;
+        }
+        String phone = Identifiers.localPhone(rawPhone);
+        String eventKey = req.type() + (template.getDedupeOn() == null ? ""
+                : ":" + facts.getOrDefault(template.getDedupeOn(), ""));
+        Claim claim = claim(req, eventKey, phone, workId);
+        switch (claim.status()) {
+            case "ZALO_SENT", "ZALO_DELIVERED" -> {
+                skip(exchange, "citizen already notified of " + eventKey + " (message " + claim.messageId() + ")");
+                return;
+            }
+            case "SMS_QUEUED" -> {
+                // the SMS work may not have survived a crash between commits: queue it again; the SMS side
+                // keys on the message id and the gateway answers 124 to a repeated RequestId
+                fallback(exchange, claim.messageId(), req, template, facts, phone, "SMS already chosen");
+                return;
+            }
+            default -> { }
+        }
+        if (rememberedNoZalo(phone)) {
+            fallback(exchange, claim.messageId(), req, template, facts, phone, "phone has no Zalo (remembered)");
+            return;
+        }
+
+        ObjectNode zns = json.createObjectNode();
+        zns.put("phone", Identifiers.internationalPhone(phone));
+        if (props.isDevelopmentMode()) zns.put("mode", "development");
+        zns.put("template_id", template.getTemplateId());
+        ObjectNode data = zns.putObject("template_data");
+        template.getParams().forEach((name, p) -> data.put(name, TextLimits.truncate(TextLimits.render(p.getValue(), facts), p.getMax())));
+        zns.put("tracking_id", claim.messageId());
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, zns.toString());
+
+        String token = tokens.accessToken();
+        JsonNode answer = api.sendZns(zns.toString(), token);
+        int error = answer.path("error").asInt(Integer.MIN_VALUE);
+        if (props.getTokenCodes().contains(error)) {
+            // refresh once (or take the token another sender just got) and send again
+            answer = api.sendZns(zns.toString(), tokens.replace(token));
+            error = answer.path("error").asInt(Integer.MIN_VALUE);
+        }
+        if (error == 0) {
+            String msgId = answer.path("data").path("msg_id").asText();
+            jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ?, updated_at = now()"
+                    + " WHERE message_id = ?", msgId, claim.messageId());
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ZNS msg_id " + msgId + ", tracking_id " + claim.messageId());
+            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
+                    .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId()))));
+            return;
+        }
+        if (props.getFallbackCodes().contains(error)) {
+            jdbc.update("INSERT INTO zalo_no_account (phone, error_code, no_zalo_until) VALUES (?,?,?)"
+                    + " ON CONFLICT (phone) DO UPDATE SET error_code = EXCLUDED.error_code, no_zalo_until = EXCLUDED.no_zalo_until,"
+                    + " recorded_at = now()", phone, error, Timestamp.from(clock.instant().plus(props.getNoZaloFor())));
+            fallback(exchange, claim.messageId(), req, template, facts, phone, "Zalo error " + error + " " + answer.path("message").asText());
+            return;
+        }
+        if (props.getQuotaCodes().contains(error)) {
+            fallback(exchange, claim.messageId(), req, template, facts, phone, "ZNS quota exhausted (" + error + ")");
+            return;
+        }
+        if (props.getTokenCodes().contains(error)) {
+            tokens.forget();
+            throw new ZaloApi.ZaloUnavailableException("Zalo refused a freshly refreshed token (" + error + ")", null);
+        }
+        // template, template data or phone refused: an operator has to look (dead letter)
+        throw new PartnerRejectedException(Integer.toString(error), "ZNS refused: " + PersonalData.maskText(answer.path("message").asText()));
+    }
+
+    private void fallback(Exchange exchange, String messageId, Request req, ZaloProperties.Template template,
+                          Map<String, String> facts, String phone, String why) {
+        ObjectNode body = json.createObjectNode();
+        body.put("messageId", messageId);
+        body.put("dossierCode", req.dossierCode());
+        body.put("eventType", req.type());
+        body.put("phone", phone);
+        body.put("urgent", template.isUrgent());
+        body.put("fallbackReason", why);
+        ObjectNode f = body.putObject("facts");
+        facts.forEach(f::put);
+        queues.enqueue(WorkItem.first(SMS, "sms:" + messageId, req.dossierCode(), req.type(), body.toString()));
+        jdbc.update("UPDATE notify_message SET status = 'SMS_QUEUED', channel = 'SMS', detail = ?, updated_at = now()"
+                + " WHERE message_id = ?", why, messageId);
+        exchange.setProperty(WorkHeaders.SKIPPED, true);
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "fallback to SMS: " + why + " (message " + messageId + ")");
+        log.info("zalo: message {} for dossier {} goes by SMS: {}", messageId, req.dossierCode(), why);
+    }
+
+    private boolean rememberedNoZalo(String phone) {
+        return jdbc.queryForObject("SELECT count(*) FROM zalo_no_account WHERE phone = ? AND no_zalo_until > ?",
+                Integer.class, phone, Timestamp.from(clock.instant())) > 0;
+    }
+
+    record Claim(String messageId, String status) {}
+
+    /** Claims the (dossier, event key, recipient) slot, or finds the message that already holds it. */
+    private Claim claim(Request req, String eventKey, String phone, String workId) {
+        String id = UUID.randomUUID().toString();
+        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status)"
+                + " VALUES (?,?,?,?,?,?, 'PENDING') ON CONFLICT ON CONSTRAINT notify_message_once DO NOTHING",
+                id, req.dossierCode(), truncate(eventKey, 120), phone, req.type(), workId == null ? id : workId);
+        return jdbc.queryForObject("SELECT message_id, status FROM notify_message WHERE dossier_code = ? AND event_key = ? AND recipient = ?",
+                (rs, i) -> new Claim(rs.getString(1), rs.getString(2)), req.dossierCode(), truncate(eventKey, 120), phone);
+    }
+
+    /** A one-stop event carries its dossier; a dossier update is completed with the hub's snapshot of the dossier. */
+    private Request parse(String body) throws Exception {
+        JsonNode n = json.readTree(body);
+        if (n.hasNonNull("eventType") && n.has("dossier")) {
+            return new Request(n.get("eventType").asText(), n.path("dossier").path("code").asText(), n.get("dossier"), n.path("detail"));
+        }
+        String code = n.path("dossierCode").asText(null);
+        String type = n.path("updateType").asText(null);
+        if (code == null || type == null) throw new PartnerRejectedException(null, "work body is neither a dossier event nor a dossier update");
+        List<String> snapshot = jdbc.queryForList("SELECT snapshot FROM dossier WHERE code = ?", String.class, code);
+        if (snapshot.isEmpty()) return null;
+        return new Request(type, code, json.readTree(snapshot.get(0)), n.path("detail"));
+    }
+
+    private DossierUpdate update(String workId, Request req, String type, ObjectNode detail) {
+        return DossierUpdates.of("zalo:" + workId + ":" + type, req.dossierCode(), type, PARTY, detail);
+    }
+
+    private static void skip(Exchange exchange, String why) {
+        exchange.setProperty(WorkHeaders.SKIPPED, true);
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, why);
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

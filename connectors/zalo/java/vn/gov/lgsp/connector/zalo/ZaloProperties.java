@@ -1,0 +1,95 @@
+package vn.gov.lgsp.connector.zalo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** Zalo ZNS / OA settings (config/partners/zalo.yml). Secrets come from environment variables. */
+@Validated
+@ConfigurationProperties(prefix = "hub.partners.zalo")
+public class ZaloProperties {
+    private String baseUrl = "https://business.openapi.zalo.me";
+    private String oauthUrl = "https://oauth.zaloapp.com";
+    private String oaApiUrl = "https://openapi.zalo.me";
+    private String appId = "";
+    private String appSecret = "";
+    private String oaSecret = "";
+    private String initialRefreshToken = "";
+    private boolean developmentMode;
+    private Duration refreshBefore = Duration.ofHours(1);
+    private Duration noZaloFor = Duration.ofDays(30);
+    private List<Integer> fallbackCodes = new ArrayList<>(List.of(-118, -114));
+    private List<Integer> quotaCodes = new ArrayList<>(List.of(-144));
+    private List<Integer> tokenCodes = new ArrayList<>(List.of(-124, -216, -220));
+    private Duration webhookDrainInterval = Duration.ofSeconds(2);
+    private String provinceHotline = "";
+    private Map<String, Template> templates = new LinkedHashMap<>();
+    private Map<String, String> lookup = new LinkedHashMap<>();
+
+    public static class Template {
+        private String templateId;
+        /** The fact whose value makes a second message of this type for one dossier legitimate. */
+        private String dedupeOn;
+        /** Urgent messages (the apology) ignore quiet hours on the SMS fallback. */
+        private boolean urgent;
+        private Map<String, Param> params = new LinkedHashMap<>();
+
+        public String getTemplateId() { return templateId; }
+        public void setTemplateId(String templateId) { this.templateId = templateId; }
+        public String getDedupeOn() { return dedupeOn; }
+        public void setDedupeOn(String dedupeOn) { this.dedupeOn = dedupeOn; }
+        public boolean isUrgent() { return urgent; }
+        public void setUrgent(boolean urgent) { this.urgent = urgent; }
+        public Map<String, Param> getParams() { return params; }
+        public void setParams(Map<String, Param> params) { this.params = params; }
+    }
+
+    public static class Param {
+        private String value = "";
+        private int max = 100;
+
+        public String getValue() { return value; }
+        public void setValue(String value) { this.value = value; }
+        public int getMax() { return max; }
+        public void setMax(int max) { this.max = max; }
+    }
+
+    public String getBaseUrl() { return baseUrl; }
+    public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+    public String getOauthUrl() { return oauthUrl; }
+    public void setOauthUrl(String oauthUrl) { this.oauthUrl = oauthUrl; }
+    public String getOaApiUrl() { return oaApiUrl; }
+    public void setOaApiUrl(String oaApiUrl) { this.oaApiUrl = oaApiUrl; }
+    public String getAppId() { return appId; }
+    public void setAppId(String appId) { this.appId = appId; }
+    public String getAppSecret() { return appSecret; }
+    public void setAppSecret(String appSecret) { this.appSecret = appSecret; }
+    public String getOaSecret() { return oaSecret; }
+    public void setOaSecret(String oaSecret) { this.oaSecret = oaSecret; }
+    public String getInitialRefreshToken() { return initialRefreshToken; }
+    public void setInitialRefreshToken(String initialRefreshToken) { this.initialRefreshToken = initialRefreshToken; }
+    public boolean isDevelopmentMode() { return developmentMode; }
+    public void setDevelopmentMode(boolean developmentMode) { this.developmentMode = developmentMode; }
+    public Duration getRefreshBefore() { return refreshBefore; }
+    public void setRefreshBefore(Duration refreshBefore) { this.refreshBefore = refreshBefore; }
+    public Duration getNoZaloFor() { return noZaloFor; }
+    public void setNoZaloFor(Duration noZaloFor) { this.noZaloFor = noZaloFor; }
+    public List<Integer> getFallbackCodes() { return fallbackCodes; }
+    public void setFallbackCodes(List<Integer> fallbackCodes) { this.fallbackCodes = fallbackCodes; }
+    public List<Integer> getQuotaCodes() { return quotaCodes; }
+    public void setQuotaCodes(List<Integer> quotaCodes) { this.quotaCodes = quotaCodes; }
+    public List<Integer> getTokenCodes() { return tokenCodes; }
+    public void setTokenCodes(List<Integer> tokenCodes) { this.tokenCodes = tokenCodes; }
+    public Duration getWebhookDrainInterval() { return webhookDrainInterval; }
+    public void setWebhookDrainInterval(Duration webhookDrainInterval) { this.webhookDrainInterval = webhookDrainInterval; }
+    public String getProvinceHotline() { return provinceHotline; }
+    public void setProvinceHotline(String provinceHotline) { this.provinceHotline = provinceHotline; }
+    public Map<String, Template> getTemplates() { return templates; }
+    public void setTemplates(Map<String, Template> templates) { this.templates = templates; }
+    public Map<String, String> getLookup() { return lookup; }
+    public void setLookup(Map<String, String> lookup) { this.lookup = lookup; }
+}

@@ -1,0 +1,120 @@
+package vn.gov.lgsp.connector.zalo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.audit.AuditEntry;
+import vn.gov.lgsp.hub.audit.AuditLog;
+
+/**
+ * The OA access token. Zalo's refresh token works once (reuse answers -14020), so a refresh is done only while
+ * holding the zalo_token row lock (SELECT ... FOR UPDATE): across all hub instances one refresh at a time, and
+ * whoever waited on the lock finds the fresh token already stored and uses it. The rotated refresh token is
+ * written in the same transaction as the new access token. Tokens are refreshed {@code refresh-before} their
+ * expiry, and at once when Zalo calls the one we used invalid or expired.
+ */
+@Component
+public class ZaloTokens {
+    private static final Logger log = LoggerFactory.getLogger(ZaloTokens.class);
+
+    private record Token(String access, Instant expiresAt) {}
+
+    private final ZaloProperties props;
+    private final ZaloApi api;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final AtomicReference<Token> cached = new AtomicReference<>();
+
+    public ZaloTokens(ZaloProperties props, ZaloApi api, JdbcTemplate jdbc, TransactionTemplate tx, AuditLog audit,
+                      @Qualifier("zaloClock") Clock clock) {
+        this.props = props;
+        this.api = api;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** A valid access token, refreshing it first when it is missing or about to expire. */
+    public String accessToken() {
+        Token t = cached.get();
+        if (fresh(t)) return t.access();
+        return refreshUnlessDone(null);
+    }
+
+    /** Zalo refused {@code rejected}: refresh, unless another sender (here or on another instance) already did. */
+    public String replace(String rejected) {
+        return refreshUnlessDone(rejected);
+    }
+
+    /** Refreshes ahead of expiry even when nothing is being sent. */
+    @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT1M")
+    public void refreshAhead() {
+        try {
+            if (!fresh(cached.get()) && jdbc.queryForObject("SELECT count(*) FROM zalo_token", Integer.class) > 0) {
+                refreshUnlessDone(null);
+            }
+        } catch (Exception e) {
+            log.warn("zalo token refresh ahead of expiry failed: {}", e.getMessage());
+        }
+    }
+
+    private boolean fresh(Token t) {
+        return t != null && t.access() != null && t.expiresAt().minus(props.getRefreshBefore()).isAfter(clock.instant());
+    }
+
+    /** In-process callers queue on the monitor so the database lock sees one waiter per instance. */
+    private synchronized String refreshUnlessDone(String rejected) {
+        Token mine = cached.get();
+        if (fresh(mine) && !mine.access().equals(rejected)) return mine.access();
+        Token t = tx.execute(status -> {
+            jdbc.update("INSERT INTO zalo_token (id, refresh_token) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
+                    props.getInitialRefreshToken());
+            Map<String, Object> row = jdbc.queryForMap(
+                    "SELECT access_token, access_expires_at, refresh_token FROM zalo_token WHERE id = 1 FOR UPDATE");
+            String access = (String) row.get("access_token");
+            Timestamp expires = (Timestamp) row.get("access_expires_at");
+            Token stored = access == null ? null : new Token(access, expires.toInstant());
+            if (fresh(stored) && !stored.access().equals(rejected)) {
+                return stored; // another instance refreshed while we waited for the lock
+            }
+            long started = System.nanoTime();
+            JsonNode answer = api.refresh((String) row.get("refresh_token"));
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            if (!answer.hasNonNull("access_token") || !answer.hasNonNull("refresh_token")) {
+                String error = answer.path("error").asText() + " " + answer.path("error_name").asText();
+                audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "FAILED", ms, null, null, error));
+                throw new ZaloApi.ZaloUnavailableException("Zalo token refresh refused: " + error.strip(), null);
+            }
+            Instant expiresAt = clock.instant().plusSeconds(answer.path("expires_in").asLong(90_000));
+            jdbc.update("UPDATE zalo_token SET access_token = ?, access_expires_at = ?, refresh_token = ?, refreshed_at = now(),"
+                    + " refresh_count = refresh_count + 1 WHERE id = 1",
+                    answer.get("access_token").asText(), Timestamp.from(expiresAt), answer.get("refresh_token").asText());
+            audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "REFRESHED", ms, null, null,
+                    "access token valid until " + expiresAt));
+            log.info("zalo access token refreshed, valid until {}", expiresAt);
+            return new Token(answer.get("access_token").asText(), expiresAt);
+        });
+        cached.set(t);
+        return t.access();
+    }
+
+    /** Forgets the in-memory token (tests, and an operator rotating tokens by hand in the database). */
+    public void forget() {
+        cached.set(null);
+    }
+
+}

@@ -1,0 +1,238 @@
+package vn.gov.lgsp.connector.zalo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.annotation.PreDestroy;
+import java.security.MessageDigest;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.audit.AuditEntry;
+import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.work.DossierUpdates;
+
+/**
+ * Works through stored Zalo webhook events (zalo_webhook_event): at once after the 200 answer, and by a
+ * periodic sweep that also takes over events a crashed instance left half done. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED so several instances never process the same event.
+ */
+@Component
+public class ZaloWebhookProcessor {
+    private static final Logger log = LoggerFactory.getLogger(ZaloWebhookProcessor.class);
+    /** A receipt code as the citizen types it: agency-yyMMdd-nnnn or agency-yyyyMMdd-nnnnnnn. */
+    private static final Pattern RECEIPT = Pattern.compile("(?:[0-9A-Z]{2,3}\\.){1,3}[0-9A-Z]{2,3}-(?:\\d{6}-\\d{4}|\\d{8}-\\d{7})");
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+    private static final int MAX_ATTEMPTS = 5;
+
+    private final ZaloProperties props;
+    private final ZaloApi api;
+    private final ZaloTokens tokens;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "zalo-webhook");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    public ZaloWebhookProcessor(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
+                                TransactionTemplate tx, AuditLog audit, ObjectMapper json) {
+        this.props = props;
+        this.api = api;
+        this.tokens = tokens;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    /** Stores a verified event; false when it was delivered before. */
+    public boolean store(JsonNode event, String raw) {
+        String name = event.path("event_name").asText("unknown");
+        int inserted = jdbc.update("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload) VALUES (?,?,?)"
+                + " ON CONFLICT (dedupe_key) DO NOTHING", dedupeKey(event, raw), truncate(name, 60), raw);
+        if (inserted > 0) executor.execute(this::drain);
+        return inserted > 0;
+    }
+
+    /** Zalo's own message id where the event has one, else the digest of the whole delivery. */
+    static String dedupeKey(JsonNode event, String raw) {
+        String name = event.path("event_name").asText("unknown");
+        String msgId = event.path("message").path("msg_id").asText("");
+        if (!msgId.isEmpty()) return truncate(name + ":" + msgId, 160);
+        try {
+            return name + ":" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${hub.partners.zalo.webhook-drain-interval:PT2S}")
+    public void sweep() {
+        drain();
+    }
+
+    void drain() {
+        if (!draining.compareAndSet(false, true)) return;
+        try {
+            while (processOne()) {
+                // next
+            }
+        } catch (Exception e) {
+            log.warn("zalo webhook processing: {}", e.getMessage());
+        } finally {
+            draining.set(false);
+        }
+    }
+
+    private boolean processOne() {
+        List<Map<String, Object>> rows = tx.execute(s -> jdbc.queryForList(
+                "UPDATE zalo_webhook_event SET status = 'PROCESSING', claimed_at = now(), attempts = attempts + 1"
+                        + " WHERE id = (SELECT id FROM zalo_webhook_event WHERE (status = 'NEW' OR (status = 'PROCESSING'"
+                        + " AND claimed_at < now() - interval '2 minutes')) AND attempts < " + MAX_ATTEMPTS
+                        + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, event_name, payload"));
+        if (rows == null || rows.isEmpty()) return false;
+        long id = ((Number) rows.get(0).get("id")).longValue();
+        try {
+            handle((String) rows.get(0).get("event_name"), json.readTree((String) rows.get(0).get("payload")));
+            jdbc.update("UPDATE zalo_webhook_event SET status = 'DONE', processed_at = now() WHERE id = ?", id);
+        } catch (Exception e) {
+            // left for the sweep to retry (a failed OA reply, the database briefly away), up to MAX_ATTEMPTS
+            jdbc.update("UPDATE zalo_webhook_event SET status = CASE WHEN attempts >= ? THEN 'FAILED' ELSE 'NEW' END,"
+                    + " last_error = ? WHERE id = ?", MAX_ATTEMPTS, truncate(String.valueOf(e.getMessage()), 1000), id);
+            log.warn("zalo webhook event {} failed: {}", id, e.getMessage());
+        }
+        return true;
+    }
+
+    void handle(String name, JsonNode e) {
+        switch (name) {
+            case "user_received_message" -> deliveryReceipt(e);
+            case "user_send_text" -> lookup(e);
+            case "user_submit_info" -> {
+                String phone = e.path("info").path("phone").asText("");
+                String user = e.path("sender").path("id").asText("");
+                if (!user.isEmpty() && vn.gov.lgsp.hub.model.Identifiers.checkPhone(phone).isEmpty()) {
+                    follower(user, vn.gov.lgsp.hub.model.Identifiers.localPhone(phone), "user_submit_info");
+                }
+                audit.record(AuditEntry.in(ZaloNotifier.PARTY, null, "USER_SUBMIT_INFO", "RECORDED", user, null));
+            }
+            default -> audit.record(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, null,
+                    name.toUpperCase(), "RECORDED", null, null, e.toString(), null));
+        }
+    }
+
+    /** A ZNS reached the citizen's phone: on the dossier's timeline, and the Zalo user is now known by phone. */
+    private void deliveryReceipt(JsonNode e) {
+        String msgId = e.path("message").path("msg_id").asText("");
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "SELECT message_id, dossier_code, recipient, event_type FROM notify_message WHERE zalo_msg_id = ?", msgId);
+        if (rows.isEmpty()) {
+            audit.record(AuditEntry.in(ZaloNotifier.PARTY, null, "ZNS_DELIVERED", "UNKNOWN_MESSAGE", msgId, null));
+            return;
+        }
+        Map<String, Object> m = rows.get(0);
+        jdbc.update("UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now() WHERE message_id = ?", m.get("message_id"));
+        String user = e.path("recipient").path("id").asText(e.path("user_id_by_app").asText(""));
+        if (!user.isEmpty()) follower(user, (String) m.get("recipient"), "zns_receipt");
+        String at = e.path("message").path("delivery_time").asText("");
+        audit.record(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, (String) m.get("dossier_code"), "ZNS_DELIVERED",
+                "DELIVERED", null, (String) m.get("message_id"), null,
+                m.get("event_type") + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at))));
+    }
+
+    /** A citizen wrote to the OA: if the text holds a receipt code of one of their dossiers, answer its status. */
+    private void lookup(JsonNode e) {
+        String user = e.path("sender").path("id").asText("");
+        String text = e.path("message").path("text").asText("").toUpperCase();
+        Matcher m = RECEIPT.matcher(text);
+        Map<String, String> lk = props.getLookup();
+        String reply;
+        String dossierCode = null;
+        String outcome;
+        List<String> phones = jdbc.queryForList("SELECT phone FROM zalo_follower WHERE user_id = ?", String.class, user);
+        if (!m.find()) {
+            reply = lk.getOrDefault("no-code", "");
+            outcome = "NO_CODE";
+        } else if (phones.isEmpty()) {
+            reply = lk.getOrDefault("phone-unknown", "");
+            outcome = "PHONE_UNKNOWN";
+        } else {
+            String code = m.group();
+            Map<String, String> facts = new java.util.HashMap<>(Map.of("code", code, "hotline", props.getProvinceHotline()));
+            List<Map<String, Object>> rows = jdbc.queryForList(
+                    "SELECT status, due_at, applicant_phone, snapshot FROM dossier WHERE code = ?", code);
+            if (rows.isEmpty() || !phones.get(0).equals(rows.get(0).get("applicant_phone"))) {
+                // the same words for "no such dossier" and "not yours": the answer must not reveal either
+                reply = TextLimits.render(lk.getOrDefault("not-found", ""), facts);
+                outcome = "NOT_FOUND";
+            } else {
+                Map<String, Object> d = rows.get(0);
+                int status = ((Number) d.get("status")).intValue();
+                Timestamp due = (Timestamp) d.get("due_at");
+                facts.put("status", DossierStatusText.status(status));
+                facts.put("nextStep", DossierStatusText.nextStep(status));
+                facts.put("dueDate", due == null ? "chưa có" : due.toInstant().atZone(DossierUpdates.VIETNAM).format(DATE));
+                try {
+                    facts.put("procedure", json.readTree((String) d.get("snapshot")).path("procedureName").asText(""));
+                } catch (Exception ignored) {
+                    facts.put("procedure", "");
+                }
+                reply = TextLimits.render(lk.getOrDefault("found", ""), facts);
+                dossierCode = code;
+                outcome = "ANSWERED";
+            }
+        }
+        long started = System.nanoTime();
+        String token = tokens.accessToken();
+        JsonNode answer = api.sendOaText(user, reply, token);
+        if (props.getTokenCodes().contains(answer.path("error").asInt())) {
+            answer = api.sendOaText(user, reply, tokens.replace(token));
+        }
+        if (answer.path("error").asInt(-1) != 0) {
+            throw new ZaloApi.ZaloUnavailableException("OA reply refused: " + answer.path("error").asText(), null);
+        }
+        audit.record(AuditEntry.out(ZaloNotifier.PARTY, dossierCode, "OA_LOOKUP_REPLY", outcome,
+                (System.nanoTime() - started) / 1_000_000, user, null, "status look-up by a Zalo user: " + outcome));
+    }
+
+    private void follower(String user, String phone, String how) {
+        jdbc.update("INSERT INTO zalo_follower (user_id, phone, learned_by) VALUES (?,?,?) ON CONFLICT (user_id)"
+                + " DO UPDATE SET phone = EXCLUDED.phone, learned_by = EXCLUDED.learned_by, updated_at = now()", user, phone, how);
+    }
+
+    private static String deliveryTime(String epochMillis) {
+        try {
+            return OffsetDateTime.ofInstant(Instant.ofEpochMilli(Long.parseLong(epochMillis)), DossierUpdates.VIETNAM).toString();
+        } catch (Exception e) {
+            return epochMillis;
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+}

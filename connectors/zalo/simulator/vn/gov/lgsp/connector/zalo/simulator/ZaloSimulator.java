@@ -1,0 +1,206 @@
+package vn.gov.lgsp.connector.zalo.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import vn.gov.lgsp.connector.zalo.ZaloWebhookController;
+
+/**
+ * Plays Zalo on loopback: ZNS send (real response shape; error codes by phone number pattern), the token endpoint
+ * (single-use refresh tokens, expiring access tokens), OA customer-service messages, and a webhook sender that
+ * signs like Zalo.
+ *
+ * <p>Phone patterns (84... form): ending 118 -> -118 (no Zalo account), 114 -> -114 (inactive), 144 -> -144 (out of
+ * quota), 108 -> -108 (phone invalid). Faults: {@link #expireAccessTokens()}, {@link #failNextSends(int, int)}.
+ */
+public class ZaloSimulator implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final String appId = "sim-app-" + UUID.randomUUID().toString().substring(0, 8);
+    public final String appSecret = "sim-app-secret";
+    public final String oaSecret = "sim-oa-secret";
+
+    private final HttpServer server;
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final Set<String> validRefresh = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> accessTokens = new ConcurrentHashMap<>();  // token -> expires (epoch ms)
+    private final List<JsonNode> znsReceived = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> oaMessages = new CopyOnWriteArrayList<>();
+    private final AtomicInteger refreshes = new AtomicInteger();
+    private final AtomicInteger refusedRefreshes = new AtomicInteger();
+    private final AtomicInteger failNext = new AtomicInteger();
+    private volatile int failCode;
+    private volatile long accessTtlSeconds = 90_000;
+    private volatile String webhookUrl;
+    private volatile boolean sendReceipts = true;
+    private final Map<String, String> userIds = new ConcurrentHashMap<>();
+
+    public ZaloSimulator() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/message/template", this::zns);
+        server.createContext("/v4/oa/access_token", this::token);
+        server.createContext("/v3.0/oa/message/cs", this::oaMessage);
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** A refresh token as the OA admin would copy it from the Zalo console: good for one refresh. */
+    public String issueRefreshToken() {
+        String t = "rt-" + UUID.randomUUID();
+        validRefresh.add(t);
+        return t;
+    }
+
+    public void setWebhookUrl(String url) { this.webhookUrl = url; }
+    public void setSendReceipts(boolean send) { this.sendReceipts = send; }
+    /** Every access token issued so far expires now (Zalo then answers -216). */
+    public void expireAccessTokens() { accessTokens.replaceAll((k, v) -> 0L); }
+    public void failNextSends(int count, int code) { failCode = code; failNext.set(count); }
+    public int refreshes() { return refreshes.get(); }
+    public int refusedRefreshes() { return refusedRefreshes.get(); }
+    public List<JsonNode> znsReceived() { return List.copyOf(znsReceived); }
+    public List<JsonNode> oaMessages() { return List.copyOf(oaMessages); }
+
+    /** The Zalo user id (by app) of a phone's account: stable per phone. */
+    public String userIdOf(String phone84) {
+        return userIds.computeIfAbsent(phone84, p -> "u" + Math.abs((long) p.hashCode() * 7919L));
+    }
+
+    private void zns(HttpExchange ex) throws IOException {
+        JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+        String token = ex.getRequestHeaders().getFirst("access_token");
+        Long expires = token == null ? null : accessTokens.get(token);
+        if (expires == null) { reply(ex, error(-124, "Access token is invalid")); return; }
+        if (expires < System.currentTimeMillis()) { reply(ex, error(-216, "Access token has expired")); return; }
+        znsReceived.add(body);
+        String phone = body.path("phone").asText();
+        if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) { reply(ex, error(failCode, "Injected fault")); return; }
+        if (!phone.matches("84\\d{9}")) { reply(ex, error(-108, "Phone number is invalid")); return; }
+        if (phone.endsWith("118")) { reply(ex, error(-118, "Zalo account not existed")); return; }
+        if (phone.endsWith("114")) { reply(ex, error(-114, "User is inactive, reject message or using old Zalo version")); return; }
+        if (phone.endsWith("144")) { reply(ex, error(-144, "OA has exceeded the daily quota")); return; }
+        if (phone.endsWith("108")) { reply(ex, error(-108, "Phone number is invalid")); return; }
+        String msgId = UUID.randomUUID().toString().replace("-", "");
+        long now = System.currentTimeMillis();
+        ObjectNode ok = JSON.createObjectNode().put("error", 0).put("message", "Success");
+        ObjectNode data = ok.putObject("data");
+        data.put("msg_id", msgId).put("sent_time", Long.toString(now)).put("sending_mode", "1");
+        data.putObject("quota").put("dailyQuota", "5000").put("remainingQuota", Integer.toString(5000 - znsReceived.size()));
+        reply(ex, ok);
+        if (sendReceipts && webhookUrl != null) {
+            ObjectNode receipt = JSON.createObjectNode();
+            receipt.put("app_id", appId).put("event_name", "user_received_message").put("timestamp", Long.toString(now + 1));
+            receipt.putObject("sender").put("id", "oa-sim");
+            receipt.putObject("recipient").put("id", userIdOf(phone));
+            receipt.putObject("message").put("msg_id", msgId).put("delivery_time", Long.toString(now + 1));
+            CompletableFutureHolder.run(() -> sendWebhook(receipt.toString(), true));
+        }
+    }
+
+    private void token(HttpExchange ex) throws IOException {
+        Map<String, String> form = new HashMap<>();
+        for (String kv : new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).split("&")) {
+            int i = kv.indexOf('=');
+            if (i > 0) form.put(kv.substring(0, i), URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+        }
+        if (!appSecret.equals(ex.getRequestHeaders().getFirst("secret_key")) || !appId.equals(form.get("app_id"))) {
+            reply(ex, JSON.createObjectNode().put("error", -14014).put("error_name", "Invalid app secret"));
+            return;
+        }
+        // a refresh token works once: the second use is refused like Zalo does
+        if (!validRefresh.remove(form.getOrDefault("refresh_token", ""))) {
+            refusedRefreshes.incrementAndGet();
+            reply(ex, JSON.createObjectNode().put("error", -14020).put("error_name", "Invalid refresh token")
+                    .put("error_description", "Refresh token has been used or expired"));
+            return;
+        }
+        refreshes.incrementAndGet();
+        String access = "at-" + UUID.randomUUID();
+        accessTokens.put(access, System.currentTimeMillis() + accessTtlSeconds * 1000);
+        reply(ex, JSON.createObjectNode().put("access_token", access).put("refresh_token", issueRefreshToken())
+                .put("expires_in", Long.toString(accessTtlSeconds)));
+    }
+
+    private void oaMessage(HttpExchange ex) throws IOException {
+        JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+        Long expires = accessTokens.get(String.valueOf(ex.getRequestHeaders().getFirst("access_token")));
+        if (expires == null || expires < System.currentTimeMillis()) { reply(ex, error(-216, "Access token has expired")); return; }
+        oaMessages.add(body);
+        ObjectNode ok = JSON.createObjectNode().put("error", 0).put("message", "Success");
+        ok.putObject("data").put("message_id", UUID.randomUUID().toString()).put("user_id", body.path("recipient").path("user_id").asText());
+        reply(ex, ok);
+    }
+
+    /** Posts a webhook event to the hub, signed (or, for forgery tests, with a wrong signature); returns the HTTP status. */
+    public int sendWebhook(String body, boolean signCorrectly) {
+        try {
+            JsonNode e = JSON.readTree(body);
+            String sig = ZaloWebhookController.sign(e.path("app_id").asText(), body, e.path("timestamp").asText(),
+                    signCorrectly ? oaSecret : "forged");
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(webhookUrl))
+                    .header("Content-Type", "application/json").header("X-ZEvent-Signature", "mac=" + sig)
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode();
+        } catch (Exception ex) {
+            return -1;
+        }
+    }
+
+    /** The citizen (user id) writes a text to the OA. */
+    public String userSendsText(String userId, String text) {
+        ObjectNode e = JSON.createObjectNode();
+        long now = System.currentTimeMillis();
+        e.put("app_id", appId).put("event_name", "user_send_text").put("timestamp", Long.toString(now));
+        e.putObject("sender").put("id", userId);
+        e.putObject("recipient").put("id", "oa-sim");
+        e.putObject("message").put("text", text).put("msg_id", "m" + UUID.randomUUID().toString().replace("-", ""));
+        return e.toString();
+    }
+
+    private static ObjectNode error(int code, String message) {
+        return JSON.createObjectNode().put("error", code).put("message", message);
+    }
+
+    private static void reply(HttpExchange ex, JsonNode body) throws IOException {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** Webhooks go out after the ZNS answer, from their own thread, as Zalo's would. */
+    private static final class CompletableFutureHolder {
+        static void run(Runnable r) {
+            java.util.concurrent.CompletableFuture.runAsync(r);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package vn.gov.lgsp.connector.zalo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.connector.sms.simulator.SimulatedClockInstaller;
+import vn.gov.lgsp.connector.sms.simulator.SmsGatewaySimulator;
+import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
+import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+import vn.gov.lgsp.hub.work.PartnerWorkQueues;
+import vn.gov.lgsp.hub.work.WorkItem;
+
+/** Citizen notifications end to end: one-stop events in over REST, ZNS and SOAP SMS out to the simulators. */
+@HubIntegrationTest
+class NotificationIT {
+    private static final AtomicInteger SEQ = new AtomicInteger(5000 + new Random().nextInt(3000));
+    private static final Random RANDOM = new Random();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Autowired TestRestTemplate http;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired ZaloSimulator zalo;
+    @Autowired SmsGatewaySimulator sms;
+    @Autowired PartnerWorkQueues queues;
+
+    private final DossierEventFactory factory = new DossierEventFactory(RANDOM.nextLong());
+
+    /** A fresh mobile number whose last three digits pick the simulators' behaviour (555: has Zalo; 118: no Zalo). */
+    private static String phone(String ending) {
+        return "09" + String.format("%05d", RANDOM.nextInt(100_000)) + ending;
+    }
+
+    private ObjectNode dossier(String phone, String name) {
+        ObjectNode d = factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN));
+        d.put("code", "000.00.21.H45-" + OffsetDateTime.now(DossierEventFactory.VN).format(DateTimeFormatter.ofPattern("yyMMdd"))
+                + "-" + String.format("%04d", SEQ.incrementAndGet() % 10_000));
+        ((ObjectNode) d.get("applicant")).put("phone", phone).put("fullName", name);
+        // the factory prints 17:00 without seconds, which the event contract refuses
+        d.put("dueAt", OffsetDateTime.parse(d.get("dueAt").asText()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(DossierEventFactory.VN))
+                .replaceFirst("T(\\d{2}:\\d{2})\\+", "T$1:00+"));
+        return d;
+    }
+
+    private ObjectNode post(String type, ObjectNode dossier, ObjectNode detail) {
+        ObjectNode e = factory.event(type, OffsetDateTime.now(DossierEventFactory.VN), dossier,
+                "DOSSIER_OVERDUE".equals(type) ? 4 : "RESULT_READY".equals(type) ? 9 : "SUPPLEMENT_REQUESTED".equals(type) ? 5 : 2, detail);
+        repost(e);
+        return e;
+    }
+
+    private void repost(ObjectNode event) {
+        HttpHeaders h = new HttpHeaders();
+        h.setContentType(MediaType.APPLICATION_JSON);
+        var r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
+        assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
+    }
+
+    private List<JsonNode> znsTo(String phone) {
+        String intl = "84" + phone.substring(1);
+        return zalo.znsReceived().stream().filter(z -> z.path("phone").asText().equals(intl)).toList();
+    }
+
+    private List<SmsGatewaySimulator.Received> smsTo(String phone) {
+        String intl = "84" + phone.substring(1);
+        return sms.received().stream().filter(s -> s.phone().equals(intl)).toList();
+    }
+
+    private static ObjectNode supplement() {
+        ObjectNode d = JSON.createObjectNode();
+        d.putArray("items").add("Bản sao giấy chứng nhận quyền sử dụng đất có chứng thực");
+        d.put("previousDueAt", "2026-12-07T17:00:00+07:00").put("newDueAt", "2026-12-12T17:00:00+07:00");
+        return d;
+    }
+
+    private static ObjectNode overdue() {
+        return JSON.createObjectNode().put("reason", "Chờ ý kiến của cơ quan phối hợp").put("newDueAt", "2026-12-15T17:00:00+07:00");
+    }
+
+    private static ObjectNode ready() {
+        ObjectNode d = JSON.createObjectNode();
+        d.putArray("documents").addObject().put("name", "Giấy phép xây dựng").put("number", "1234/GPXD");
+        return d;
+    }
+
+    @Test
+    void eachEventBecomesTheRightZnsWithParametersWithinLimits() {
+        String phone = phone("555");
+        ObjectNode d = dossier(phone, "Nguyễn Thị Hồng Nhung Phương Thảo Ánh");
+        String code = d.get("code").asText();
+        post("DOSSIER_RECEIVED", d, null);
+        post("SUPPLEMENT_REQUESTED", d, supplement());
+        post("DOSSIER_OVERDUE", d, overdue());
+        post("RESULT_READY", d, ready());
+        // payment and postal facts come back as dossier updates of other connectors: queued as zalo work directly
+        queues.enqueue(WorkItem.first("zalo", "it-pay-" + code, code, "PAYMENT_REQUESTED", JSON.createObjectNode()
+                .put("updateId", "it-pay-" + code).put("dossierCode", code).put("updateType", "PAYMENT_REQUESTED")
+                .set("detail", JSON.createObjectNode().put("amount", 75000).put("paymentCode", "VTB123456")
+                        .put("qrUrl", "https://pay.example/qr/VTB123456")).toString()));
+        queues.enqueue(WorkItem.first("zalo", "it-ship-" + code, code, "RESULT_SHIPPED", JSON.createObjectNode()
+                .put("updateId", "it-ship-" + code).put("dossierCode", code).put("updateType", "RESULT_SHIPPED")
+                .set("detail", JSON.createObjectNode().put("itemCode", "EB123456789VN")).toString()));
+
+        await().atMost(WAIT).until(() -> znsTo(phone).size() == 6);
+        Map<String, JsonNode> byTemplate = new java.util.HashMap<>();
+        znsTo(phone).forEach(z -> byTemplate.put(z.path("template_id").asText(), z));
+        String due = ZonedDateTime.parse(d.get("dueAt").asText()).format(DateTimeFormatter.ofPattern("dd/MM/yyyy"));
+
+        JsonNode received = byTemplate.get("301001");
+        assertThat(received.path("phone").asText()).isEqualTo("84" + phone.substring(1));
+        assertThat(received.path("template_data").path("customer_name").asText()).isEqualTo("Nguyễn Thị Hồng Nhung Phương");
+        assertThat(received.path("template_data").path("receipt_code").asText()).isEqualTo(code);
+        assertThat(received.path("template_data").path("appointment_date").asText()).isEqualTo(due);
+        assertThat(received.path("tracking_id").asText()).isNotBlank();
+        assertThat(byTemplate.get("301002").path("template_data").path("missing_items").asText()).startsWith("Bản sao giấy chứng nhận");
+        assertThat(byTemplate.get("301002").path("template_data").path("appointment_date").asText()).isEqualTo("12/12/2026");
+        assertThat(byTemplate.get("301008").path("template_data").path("reason").asText()).isEqualTo("Chờ ý kiến của cơ quan phối hợp");
+        assertThat(byTemplate.get("301008").path("template_data").path("appointment_date").asText()).isEqualTo("15/12/2026");
+        assertThat(byTemplate.get("301005").path("template_data").path("return_method").asText()).isNotBlank();
+        assertThat(byTemplate.get("301003").path("template_data").path("amount").asText()).isEqualTo("75.000 đồng");
+        assertThat(byTemplate.get("301003").path("template_data").path("payment_code").asText()).isEqualTo("VTB123456");
+        assertThat(byTemplate.get("301006").path("template_data").path("tracking_code").asText()).isEqualTo("EB123456789VN");
+        znsTo(phone).forEach(z -> z.path("template_data").fields().forEachRemaining(f ->
+                assertThat(f.getValue().asText().length()).as(f.getKey()).isLessThanOrEqualTo(200)));
+        assertThat(smsTo(phone)).isEmpty();
+    }
+
+    @Test
+    void aPhoneWithoutZaloGetsSmsOnceAndTheNextMessageGoesStraightToSms() {
+        String phone = phone("118");
+        ObjectNode d = dossier(phone, "Đặng Văn Đức");
+        String code = d.get("code").asText();
+        post("DOSSIER_RECEIVED", d, null);
+        await().atMost(WAIT).until(() -> smsTo(phone).size() == 1);
+        SmsGatewaySimulator.Received first = smsTo(phone).get(0);
+        assertThat(first.code()).isEqualTo(100);
+        assertThat(first.content()).contains("Ho so " + code).contains("Dang Van Duc").matches("[\\x20-\\x7E]+");
+        assertThat(first.content().length()).isLessThanOrEqualTo(306);
+        assertThat(first.isUnicode()).isZero();
+        assertThat(znsTo(phone)).hasSize(1);
+
+        post("SUPPLEMENT_REQUESTED", d, supplement());
+        post("DOSSIER_OVERDUE", d, overdue());
+        post("RESULT_READY", d, ready());
+        await().atMost(WAIT).until(() -> smsTo(phone).size() == 4);
+        assertThat(znsTo(phone)).as("after -118 no further ZNS is tried").hasSize(1);
+        for (SmsGatewaySimulator.Received s : smsTo(phone)) {
+            assertThat(s.content()).matches("[\\x20-\\x7E]+");
+            assertThat(vn.gov.lgsp.connector.sms.SmsText.segments(s.content(), false)).isLessThanOrEqualTo(2);
+            assertThat(s.brandname()).isNotBlank();
+        }
+        assertThat(smsTo(phone)).anySatisfy(s -> assertThat(s.content()).contains("can bo sung: Ban sao giay chung nhan"));
+        assertThat(smsTo(phone)).anySatisfy(s -> assertThat(s.content()).contains("xin loi").contains("15/12/2026"));
+        // the gateway's delivery report comes back and is recorded
+        await().atMost(WAIT).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM sms_message WHERE dossier_code = ? AND delivery_status = 5", Integer.class, code) == 4);
+    }
+
+    @Test
+    void aRedeliveredEventSendsNothingNew() {
+        String phone = phone("555");
+        ObjectNode d = dossier(phone, "Trần Văn Minh");
+        ObjectNode e = post("DOSSIER_RECEIVED", d, null);
+        await().atMost(WAIT).until(() -> znsTo(phone).size() == 1);
+        repost(e);                                   // the same eventId again
+        ObjectNode again = e.deepCopy();
+        again.put("eventId", java.util.UUID.randomUUID().toString());
+        repost(again);                               // the same fact under a new eventId
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> znsTo(phone).size() == 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM notify_message WHERE dossier_code = ?", Integer.class,
+                d.get("code").asText())).isEqualTo(1);
+    }
+
+    @Test
+    void anSmsAt2230IsSentAt0700NotBeforeButTheApologyGoesAtOnce() {
+        var clock = SimulatedClockInstaller.CLOCK;
+        try {
+            clock.set(LocalTime.of(22, 30), 0);
+            String phone = phone("118");
+            ObjectNode d = dossier(phone, "Lê Thị Hạnh");
+            String code = d.get("code").asText();
+            post("DOSSIER_RECEIVED", d, null);
+            await().atMost(WAIT).until(() -> "DEFERRED".equals(jdbc.query(
+                    "SELECT status FROM sms_message WHERE dossier_code = ? AND event_type = 'DOSSIER_RECEIVED'",
+                    rs -> rs.next() ? rs.getString(1) : null, code)));
+            String apologyPhone = phone("118");
+            ObjectNode late = dossier(apologyPhone, "Phạm Văn Long");
+            post("DOSSIER_OVERDUE", late, overdue());
+            await().atMost(WAIT).until(() -> smsTo(apologyPhone).size() == 1);
+            assertThat(smsTo(phone)).as("nothing at 22:30").isEmpty();
+
+            clock.set(LocalTime.of(6, 59), 1);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> smsTo(phone).isEmpty());
+
+            clock.set(LocalTime.of(7, 0), 1);
+            await().atMost(WAIT).until(() -> smsTo(phone).size() == 1);
+            Timestamp sentAt = jdbc.queryForObject("SELECT sent_at FROM sms_message WHERE dossier_code = ?", Timestamp.class, code);
+            assertThat(sentAt.toInstant().atZone(SimulatedClockInstaller.CLOCK.getZone()).toLocalTime()).isAfterOrEqualTo(LocalTime.of(7, 0));
+        } finally {
+            clock.daytime();
+        }
+    }
+
+    @Test
+    void anExpiredAccessTokenIsRefreshedOnceUnderTwentyConcurrentSends() {
+        String warm = phone("555");
+        post("DOSSIER_RECEIVED", dossier(warm, "Hoàng Văn Nam"), null);
+        await().atMost(WAIT).until(() -> znsTo(warm).size() == 1);
+        int refreshesBefore = zalo.refreshes();
+        zalo.expireAccessTokens();
+
+        List<String> phones = new ArrayList<>();
+        List<CompletableFuture<Void>> posts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String p = phone("555");
+            phones.add(p);
+            ObjectNode d = dossier(p, "Vũ Thị Mai");
+            posts.add(CompletableFuture.runAsync(() -> post("DOSSIER_RECEIVED", d, null)));
+        }
+        posts.forEach(CompletableFuture::join);
+        await().conditionEvaluationListener(c -> { if (c.getRemainingTimeInMS() < 1000) System.out.println("NOTIFY-DIAG "
+                + jdbc.queryForList("SELECT recipient, status, detail FROM notify_message WHERE recipient IN ("
+                + String.join(",", phones.stream().map(p -> "'" + p + "'").toList()) + ")")
+                + " zns=" + phones.stream().mapToInt(p -> znsTo(p).size()).sum() + " refreshes=" + zalo.refreshes()); })
+                .atMost(WAIT).until(() -> phones.stream().allMatch(p -> jdbc.queryForObject(
+                "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1));
+        await().atMost(WAIT).until(() -> phones.stream().allMatch(p -> jdbc.queryForObject(
+                "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1));
+        assertThat(zalo.refreshes() - refreshesBefore).isEqualTo(1);
+        assertThat(zalo.refusedRefreshes()).isZero();
+        assertThat(jdbc.queryForObject("SELECT refresh_token FROM zalo_token WHERE id = 1", String.class)).startsWith("rt-");
+    }
+
+    @Test
+    void aCitizenAskingByReceiptCodeGetsTheStatusAndForgedWebhooksAreRefused() {
+        String phone = phone("555");
+        ObjectNode d = dossier(phone, "Ngô Thị Lan");
+        String code = d.get("code").asText();
+        post("DOSSIER_RECEIVED", d, null);
+        String user = zalo.userIdOf("84" + phone.substring(1));
+        // the ZNS delivery receipt (sent by the simulator) tells the hub which Zalo user has this phone
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM zalo_follower WHERE user_id = ? AND phone = ?",
+                Integer.class, user, phone) == 1);
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE dossier_code = ?"
+                + " AND message_type = 'ZNS_DELIVERED'", Integer.class, code) == 1);
+
+        String ask = zalo.userSendsText(user, "cho hỏi hồ sơ " + code.toLowerCase() + " ạ");
+        assertThat(zalo.sendWebhook(ask, true)).isEqualTo(200);
+        assertThat(zalo.sendWebhook(ask, true)).as("a repeated delivery is acknowledged").isEqualTo(200);
+        await().atMost(WAIT).until(() -> repliesTo(user).size() == 1);
+        String reply = repliesTo(user).get(0);
+        assertThat(reply).contains(code).contains("đã tiếp nhận")
+                .contains(ZonedDateTime.parse(d.get("dueAt").asText()).format(DateTimeFormatter.ofPattern("dd/MM/yyyy")));
+
+        String other = dossier(phone("555"), "Bùi Văn An").get("code").asText();
+        ObjectNode otherDossier = dossier(phone("555"), "Bùi Văn An");
+        post("DOSSIER_RECEIVED", otherDossier, null);
+        String otherCode = otherDossier.get("code").asText();
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM dossier WHERE code = ?", Integer.class, otherCode) == 1);
+        zalo.sendWebhook(zalo.userSendsText(user, otherCode), true);
+        zalo.sendWebhook(zalo.userSendsText(user, other), true);   // a code that does not exist
+        await().atMost(WAIT).until(() -> repliesTo(user).size() == 3);
+        String notYours = repliesTo(user).stream().filter(r -> r.contains(otherCode)).findFirst().orElseThrow();
+        String unknown = repliesTo(user).stream().filter(r -> r.contains(other)).findFirst().orElseThrow();
+        assertThat(notYours).startsWith("Không tìm thấy hồ sơ").doesNotContain("Bùi");
+        assertThat(notYours.replace(otherCode, "X")).isEqualTo(unknown.replace(other, "X"));
+
+        assertThat(zalo.sendWebhook(zalo.userSendsText(user, code), false)).isEqualTo(401);
+        HttpHeaders h = new HttpHeaders();
+        h.setContentType(MediaType.APPLICATION_JSON);
+        assertThat(http.postForEntity("/api/v1/partners/zalo/webhook", new HttpEntity<>("{\"event_name\":\"user_send_text\"}", h),
+                String.class).getStatusCode().value()).isEqualTo(401);
+    }
+
+    private List<String> repliesTo(String user) {
+        return zalo.oaMessages().stream().filter(m -> m.path("recipient").path("user_id").asText().equals(user))
+                .map(m -> m.path("message").path("text").asText()).toList();
+    }
+}
