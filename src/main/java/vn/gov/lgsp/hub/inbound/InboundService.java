@@ -5,10 +5,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,8 +15,8 @@ import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.work.BusinessRoutes;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
-import vn.gov.lgsp.hub.work.PartnerWorkRoutes;
 import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
@@ -46,8 +42,7 @@ public class InboundService {
     private final TransactionTemplate dbTx;
     private final PartnerWorkQueues queues;
     private final AuditLog audit;
-    private final CamelContext camel;
-    private final ProducerTemplate producer;
+    private final BusinessRoutes routes;
     private final ObjectMapper json;
 
     public enum Outcome { ACCEPTED, DUPLICATE, REJECTED }
@@ -58,14 +53,13 @@ public class InboundService {
     public record Result(Outcome outcome, String eventId, List<Violation> violations) {}
 
     public InboundService(EventValidator validator, JdbcTemplate jdbc, TransactionTemplate dbTx, PartnerWorkQueues queues,
-                          AuditLog audit, CamelContext camel, ObjectMapper json) {
+                          AuditLog audit, BusinessRoutes routes, ObjectMapper json) {
         this.validator = validator;
         this.jdbc = jdbc;
         this.dbTx = dbTx;
         this.queues = queues;
         this.audit = audit;
-        this.camel = camel;
-        this.producer = camel.createProducerTemplate();
+        this.routes = routes;
         this.json = json;
     }
 
@@ -158,28 +152,14 @@ public class InboundService {
     }
 
     /** Runs the event through its business route (routes/*.yaml) and returns the partners it asked for. */
-    @SuppressWarnings("unchecked")
     private List<String> plan(DossierEvent event) {
-        String uri = event.eventType().routeUri();
-        // convention: the business route's id is its entry name (direct:on-result-ready -> on-result-ready)
-        if (camel.getRoute(uri.substring("direct:".length())) == null) {
-            return List.of(); // no business route for this event type: accepted and audited, no partner work
-        }
-        Exchange ex = new DefaultExchange(camel);
-        ex.getMessage().setBody(event);
-        ex.getMessage().setHeaders(Map.of(
+        return routes.plan(BusinessRoutes.eventEntry(event.eventType().name()), event, Map.of(
                 "eventType", event.eventType().name(),
                 "dossierCode", event.dossierCode(),
                 "channel", event.dossier().channel(),
                 "status", event.dossier().status(),
                 "returnMethod", event.dossier().returnMethod() == null ? "COUNTER" : event.dossier().returnMethod().name(),
                 "unpaidFees", event.dossier().unpaidFees()));
-        producer.send(uri, ex);
-        if (ex.getException() != null) {
-            throw new IllegalStateException("business route " + uri + " failed: " + ex.getException().getMessage(), ex.getException());
-        }
-        List<String> planned = ex.getProperty(PartnerWorkRoutes.PLANNED, List.class);
-        return planned == null ? List.of() : planned;
     }
 
     private String toJson(Object o) {

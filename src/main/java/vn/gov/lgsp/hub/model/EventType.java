@@ -12,10 +12,5 @@ public enum EventType {
     DOSSIER_OVERDUE,
     DOSSIER_WITHDRAWN,
     IDENTITY_CHECK_REQUESTED,
-    TAX_DECLARATION_SUBMITTED;
-
-    /** The routes/*.yaml entry point for this event type, e.g. direct:on-dossier-received. */
-    public String routeUri() {
-        return "direct:on-" + name().toLowerCase().replace('_', '-');
-    }
+    TAX_DECLARATION_SUBMITTED
 }

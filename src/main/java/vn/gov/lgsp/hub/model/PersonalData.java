@@ -21,9 +21,9 @@ public final class PersonalData {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Mobile numbers in any of their written forms, then 12- and 9-digit identity numbers (not decimal fractions). */
-    private static final Pattern PHONE = Pattern.compile("(?<![\\d.])(?:\\+?84|0)([35789]\\d)\\d{5}(\\d{2})(?![\\d])");
-    private static final Pattern ID12 = Pattern.compile("(?<![\\d.])(\\d{3})\\d{6}(\\d{3})(?![\\d])");
-    private static final Pattern ID9 = Pattern.compile("(?<![\\d.])(\\d{2})\\d{5}(\\d{2})(?![\\d])");
+    private static final Pattern PHONE = Pattern.compile("(?<![0-9A-Za-z.])(?:\\+?84|0)([35789]\\d)\\d{5}(\\d{2})(?![0-9A-Za-z])");
+    private static final Pattern ID12 = Pattern.compile("(?<![0-9A-Za-z.])(\\d{3})\\d{6}(\\d{3})(?![0-9A-Za-z])");
+    private static final Pattern ID9 = Pattern.compile("(?<![0-9A-Za-z.])(\\d{2})\\d{5}(\\d{2})(?![0-9A-Za-z])");
 
     /** Field names (lower-case, any partner's spelling) whose whole value is personal. */
     private static final Set<String> ADDRESS_FIELDS = Set.of(

@@ -22,10 +22,12 @@ public class DossierUpdates {
     public static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
 
     private final PartnerWorkQueues queues;
+    private final BusinessRoutes routes;
     private final ObjectMapper json;
 
-    public DossierUpdates(PartnerWorkQueues queues, ObjectMapper json) {
+    public DossierUpdates(PartnerWorkQueues queues, BusinessRoutes routes, ObjectMapper json) {
         this.queues = queues;
+        this.routes = routes;
         this.json = json;
     }
 
@@ -34,13 +36,23 @@ public class DossierUpdates {
         return new DossierUpdate(updateId, dossierCode, updateType, OffsetDateTime.now(VIETNAM), source, detail);
     }
 
-    /** Queues the updates for the one-stop system (joins the caller's broker transaction if any). */
+    /**
+     * Queues the updates for the one-stop system, and for any partner that routes/*.yaml names for the update
+     * type (e.g. PAYMENT_REQUESTED -> the citizen is told by Zalo), joining the caller's broker transaction if any.
+     */
     public void publish(Collection<DossierUpdate> updates) {
-        queues.enqueueAll(updates.stream().map(this::toWork).toList());
-    }
-
-    public WorkItem toWork(DossierUpdate u) {
-        return WorkItem.first(ONESTOP, "update:" + u.updateId(), u.dossierCode(), u.updateType(), toJson(u));
+        List<WorkItem> work = new java.util.ArrayList<>();
+        for (DossierUpdate u : updates) {
+            String body = toJson(u);
+            work.add(WorkItem.first(ONESTOP, "update:" + u.updateId(), u.dossierCode(), u.updateType(), body));
+            for (String partner : routes.plan(BusinessRoutes.updateEntry(u.updateType()), u,
+                    java.util.Map.of("updateType", u.updateType(), "dossierCode", u.dossierCode(), "source", u.source()))) {
+                if (!partner.equals(ONESTOP) && !partner.equals(u.source())) {
+                    work.add(WorkItem.first(partner, "update:" + u.updateId() + ":" + partner, u.dossierCode(), u.updateType(), body));
+                }
+            }
+        }
+        queues.enqueueAll(work);
     }
 
     public String toJson(Object value) {

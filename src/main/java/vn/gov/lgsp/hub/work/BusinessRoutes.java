@@ -1,0 +1,57 @@
+package vn.gov.lgsp.hub.work;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Asks the business routes (routes/*.yaml) which partners get work for a fact: a dossier event
+ * ({@code direct:on-<event-type>}) or a dossier update from a partner ({@code direct:on-update-<update-type>}).
+ * A route plans work by calling {@code direct:work-<partner>}; a fact without a route plans none.
+ */
+@Component
+public class BusinessRoutes {
+    private final ObjectProvider<CamelContext> camelProvider; // the context is built from beans that use this one
+    private volatile ProducerTemplate producer;
+
+    public BusinessRoutes(ObjectProvider<CamelContext> camelProvider) {
+        this.camelProvider = camelProvider;
+    }
+
+    /** "DOSSIER_RECEIVED" -> direct:on-dossier-received. */
+    public static String eventEntry(String eventType) {
+        return "direct:on-" + kebab(eventType);
+    }
+
+    /** "PAYMENT_REQUESTED" -> direct:on-update-payment-requested. */
+    public static String updateEntry(String updateType) {
+        return "direct:on-update-" + kebab(updateType);
+    }
+
+    private static String kebab(String type) {
+        return type.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** Runs the fact through its route, if there is one, and returns the partners it asked for, in order. */
+    @SuppressWarnings("unchecked")
+    public List<String> plan(String entryUri, Object body, Map<String, Object> headers) {
+        CamelContext camel = camelProvider.getObject();
+        // convention: a business route's id is its entry name (direct:on-result-ready -> on-result-ready)
+        if (camel.getRoute(entryUri.substring("direct:".length())) == null) return List.of();
+        if (producer == null) producer = camel.createProducerTemplate();
+        Exchange ex = new DefaultExchange(camel);
+        ex.getMessage().setBody(body);
+        ex.getMessage().setHeaders(new java.util.HashMap<>(headers));
+        producer.send(entryUri, ex);
+        if (ex.getException() != null) {
+            throw new IllegalStateException("business route " + entryUri + " failed: " + ex.getException().getMessage(), ex.getException());
+        }
+        List<String> planned = ex.getProperty(PartnerWorkRoutes.PLANNED, List.class);
+        return planned == null ? List.of() : planned;
+    }
+}
