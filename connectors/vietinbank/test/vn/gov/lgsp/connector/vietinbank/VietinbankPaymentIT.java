@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -253,7 +254,7 @@ class VietinbankPaymentIT {
         assertThat(bank.pay((String) second.get("cust_code"), 120_000).finalCode()).isEqualTo("04");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE dossier_code = ?", Integer.class, dossier)).isZero();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(updatesOf("PAYMENT_REQUESTED", Set.of(dossier)))
-                .anySatisfy(u -> assertThat(u.get("detail").get("replaces").get(0).asText()).isEqualTo(first)));
+                .anySatisfy(u -> assertThat(u.get("detail").path("replaces").path(0).asText()).isEqualTo(first)));
     }
 
     @Test
@@ -356,10 +357,13 @@ class VietinbankPaymentIT {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** Sessions waiting for the lock the blocker holds (the hub's request threads). */
+    /**
+     * The hub's sessions queued for the payment-request row lock. PostgreSQL queues row-lock waiters behind each
+     * other (the second waits on the first's tuple lock), so count every blocked session on that statement.
+     */
     private int waitingOn(Connection blocker) throws Exception {
-        try (PreparedStatement s = blocker.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")) {
+        try (PreparedStatement s = blocker.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid <> ?"
+                + " AND cardinality(pg_blocking_pids(pid)) > 0 AND query LIKE '%FROM vtb_payment_request WHERE cust_code = $1 FOR UPDATE%'")) {
             s.setInt(1, blocker.unwrap(org.postgresql.PGConnection.class).getBackendPID());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -407,6 +411,11 @@ class VietinbankPaymentIT {
 
     private static ObjectNode dossierWithFees(DossierEventFactory f, OffsetDateTime day, long fee, long secondFee) {
         ObjectNode d = f.newDossier(day);
+        // OffsetDateTime.toString() drops ":00" seconds, which the event contract refuses (the factory's dueAt
+        // always has zero seconds): write both times with explicit seconds
+        for (String field : List.of("receivedAt", "dueAt")) {
+            d.put(field, OffsetDateTime.parse(d.get(field).asText()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        }
         ArrayNode fees = d.putArray("fees");
         fees.addObject().put("code", "LPHS").put("name", "Lệ phí giải quyết hồ sơ").put("amount", fee).put("paid", false);
         if (secondFee > 0) fees.addObject().put("code", "PTD").put("name", "Phí thẩm định").put("amount", secondFee).put("paid", false);
