@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -360,16 +359,13 @@ class VietinbankPaymentIT {
     /**
      * The hub's sessions queued for the payment-request row lock. PostgreSQL queues row-lock waiters behind each
      * other (the second waits on the first's tuple lock), so count every blocked session on that statement.
+     * Asked on a fresh transaction each time: statistics views are snapshotted once per transaction.
      */
     private int waitingOn(Connection blocker) throws Exception {
-        try (PreparedStatement s = blocker.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid <> ?"
-                + " AND cardinality(pg_blocking_pids(pid)) > 0 AND query LIKE '%FROM vtb_payment_request WHERE cust_code = $1 FOR UPDATE%'")) {
-            s.setInt(1, blocker.unwrap(org.postgresql.PGConnection.class).getBackendPID());
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        int blockerPid = blocker.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+        return jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE pid <> ? AND pid <> pg_backend_pid()"
+                + " AND cardinality(pg_blocking_pids(pid)) > 0 AND query LIKE '%FROM vtb_payment_request WHERE cust_code = $1 FOR UPDATE%'",
+                Integer.class, blockerPid);
     }
 
     private JsonNode reconcile(LocalDate date) {
