@@ -1,0 +1,165 @@
+package vn.gov.lgsp.connector.vietinbank;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.model.DossierUpdate;
+import vn.gov.lgsp.hub.work.DossierUpdates;
+import vn.gov.lgsp.hub.work.PartnerRejectedException;
+import vn.gov.lgsp.hub.work.WorkHeaders;
+
+/**
+ * FEE_ASSESSED work -> a payment request (payment code, amount, expiry, VietQR) and a PAYMENT_REQUESTED update.
+ * Idempotent per (dossier, fee set): a redelivered work item finds its request and produces the same update.
+ */
+@Component
+public class PaymentRequests {
+    public static final String PARTNER = "vietinbank";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final VietinbankProperties props;
+    private final ObjectMapper json;
+
+    public PaymentRequests(JdbcTemplate jdbc, TransactionTemplate tx, VietinbankProperties props, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.props = props;
+        this.json = json;
+    }
+
+    /** The request as stored. */
+    public record Request(String custCode, String dossierCode, long amount, String status, String qr,
+                          OffsetDateTime expiresAt, String fees) {}
+
+    /** The deliver route's processor. */
+    public void deliver(Exchange exchange) throws Exception {
+        JsonNode event = json.readTree(exchange.getMessage().getBody(String.class));
+        String type = event.path("eventType").asText();
+        JsonNode dossier = event.path("dossier");
+        String dossierCode = dossier.path("code").asText(null);
+        if (!"FEE_ASSESSED".equals(type) || dossierCode == null) {
+            exchange.setProperty(WorkHeaders.SKIPPED, true);
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "not a fee assessment: " + type);
+            return;
+        }
+        JsonNode fees = event.path("detail").has("fees") ? event.path("detail").path("fees") : dossier.path("fees");
+        ArrayNode unpaid = json.createArrayNode();
+        long total = 0;
+        for (JsonNode f : fees) {
+            if (f.path("paid").asBoolean(false)) continue;
+            long amount = f.path("amount").asLong(-1);
+            // integer VND only: 75000.5 or a negative fee is a contract breach, not something to round
+            if (!f.path("amount").canConvertToExactIntegral() || amount <= 0) {
+                throw new PartnerRejectedException("FEE", "fee " + f.path("code").asText() + " has an invalid amount");
+            }
+            unpaid.add(f);
+            total = Math.addExact(total, amount);
+        }
+        if (total == 0) {
+            exchange.setProperty(WorkHeaders.SKIPPED, true);
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "no unpaid fee");
+            return;
+        }
+        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        long owed = total;
+        Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId));
+        if (o.alreadyPaid()) {
+            exchange.setProperty(WorkHeaders.SKIPPED, true);
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "fee set already paid with " + o.request().custCode());
+            return;
+        }
+        Request r = o.request();
+        ObjectNode detail = json.createObjectNode();
+        detail.put("custCode", r.custCode());
+        detail.put("amount", r.amount());
+        detail.put("currency", "VND");
+        detail.put("expiresAt", r.expiresAt().toString());
+        detail.put("bank", "VietinBank");
+        detail.put("bankBin", props.getBankBin());
+        detail.put("account", props.qrAccount());
+        detail.put("qr", r.qr());
+        detail.set("fees", json.readTree(r.fees()));
+        if (!o.replaced().isEmpty()) {
+            ArrayNode rep = detail.putArray("replaces");
+            o.replaced().forEach(rep::add);
+        }
+        DossierUpdate update = DossierUpdates.of("vietinbank:request:" + r.custCode(), dossierCode, "PAYMENT_REQUESTED", PARTNER, detail);
+        exchange.setProperty(WorkHeaders.UPDATES, List.of(update));
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(detail));
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "payment code " + r.custCode() + ", " + r.amount() + " VND"
+                + (o.replaced().isEmpty() ? "" : ", replaces " + o.replaced()));
+    }
+
+    record Outcome(Request request, List<String> replaced, boolean alreadyPaid) {}
+
+    private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId) {
+        // one dossier's requests change one at a time (message groups already order them; this also covers replays)
+        jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))", Object.class, "vietinbank:" + dossierCode);
+        String feeSet = feeSetHash(fees);
+        List<Request> same = jdbc.query("SELECT * FROM vtb_payment_request WHERE dossier_code = ? AND fee_set_hash = ?",
+                (rs, i) -> row(rs), dossierCode, feeSet);
+        if (!same.isEmpty() && "PAID".equals(same.get(0).status())) return new Outcome(same.get(0), List.of(), true);
+        if (!same.isEmpty() && "OPEN".equals(same.get(0).status())) return new Outcome(same.get(0), List.of(), false);
+
+        // OPEN requests never hold money (a payment moves a request to PAID atomically), so replacing them is safe
+        List<String> replaced = jdbc.queryForList("UPDATE vtb_payment_request SET status = 'REPLACED'"
+                + " WHERE dossier_code = ? AND status = 'OPEN' RETURNING cust_code", String.class, dossierCode);
+        OffsetDateTime expires = OffsetDateTime.now(DossierUpdates.VIETNAM).plus(props.getExpiry()).withNano(0);
+        if (!same.isEmpty()) { // the assessment went back to an earlier, replaced fee set: reopen that code
+            Request r = same.get(0);
+            String qr = VietQr.build(props.getBankBin(), props.qrAccount(), r.amount(), r.custCode());
+            jdbc.update("UPDATE vtb_payment_request SET status = 'OPEN', expires_at = ?, qr = ?, work_id = ? WHERE cust_code = ?",
+                    Timestamp.from(expires.toInstant()), qr, workId, r.custCode());
+            return new Outcome(new Request(r.custCode(), dossierCode, r.amount(), "OPEN", qr, expires, r.fees()), replaced, false);
+        }
+        long seq = jdbc.queryForObject("SELECT nextval('vtb_cust_code_seq')", Long.class);
+        String custCode = String.format("LG%010d", seq);
+        String qr = VietQr.build(props.getBankBin(), props.qrAccount(), amount, custCode);
+        String feesJson = fees.toString();
+        jdbc.update("INSERT INTO vtb_payment_request (cust_code, dossier_code, fee_set_hash, fees, amount, status, qr, expires_at, work_id)"
+                + " VALUES (?,?,?,?,?,'OPEN',?,?,?)", custCode, dossierCode, feeSet, feesJson, amount, qr,
+                Timestamp.from(expires.toInstant()), workId);
+        return new Outcome(new Request(custCode, dossierCode, amount, "OPEN", qr, expires, feesJson), replaced, false);
+    }
+
+    public List<Request> forDossier(String dossierCode) {
+        return jdbc.query("SELECT * FROM vtb_payment_request WHERE dossier_code = ? ORDER BY created_at, cust_code",
+                (rs, i) -> row(rs), dossierCode);
+    }
+
+    private static Request row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Request(rs.getString("cust_code"), rs.getString("dossier_code"), rs.getLong("amount"),
+                rs.getString("status"), rs.getString("qr"),
+                rs.getTimestamp("expires_at").toInstant().atZone(DossierUpdates.VIETNAM).toOffsetDateTime(),
+                rs.getString("fees"));
+    }
+
+    static String feeSetHash(ArrayNode fees) {
+        Map<String, Long> sorted = new TreeMap<>();
+        for (JsonNode f : fees) sorted.merge(f.path("code").asText(), f.path("amount").asLong(), Long::sum);
+        List<String> parts = new ArrayList<>();
+        sorted.forEach((k, v) -> parts.add(k + ":" + v));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("|", parts).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package vn.gov.lgsp.connector.vietinbank;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.connector.vietinbank.simulator.VietinbankBankSimulator;
+import vn.gov.lgsp.connector.vietinbank.simulator.VietinbankBankSimulator.Delivery;
+import vn.gov.lgsp.connector.vietinbank.simulator.VietinbankBankSimulator.RetryPolicy;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+
+/**
+ * End to end on real infrastructure: FEE_ASSESSED events through the hub's REST inbound, the vietinbank work
+ * queue, payment requests in PostgreSQL, the bank simulator POSTing signed IPNs over loopback HTTP, and the
+ * PAYMENT_CONFIRMED updates read back from the onestop.dossier.updates Kafka topic.
+ */
+@HubIntegrationTest
+class VietinbankPaymentIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Each test uses its own dossier-code date, so its dossiers cannot collide with other tests' dossiers. */
+    static final int DAY_BASE = ThreadLocalRandom.current().nextInt(0, 300);
+
+    static KafkaConsumer<String, String> consumer;
+    static final List<JsonNode> updates = new CopyOnWriteArrayList<>();
+    static volatile boolean consuming = true;
+    static Thread poller;
+
+    @Autowired TestRestTemplate http;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired DataSource dataSource;
+    @Autowired VietinbankBankSimulator bank;
+
+    @BeforeAll
+    static void readUpdates() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vietinbank-it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(EmbeddedInfrastructure.UPDATES_TOPIC));
+        poller = new Thread(() -> {
+            while (consuming) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        JsonNode u = JSON.readTree(r.value());
+                        if ("vietinbank".equals(u.path("source").asText())) updates.add(u);
+                    } catch (Exception ignored) {
+                        // not ours
+                    }
+                }
+            }
+            consumer.close();
+        }, "vietinbank-it-updates");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        consuming = false;
+        poller.join(5000);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void thousandNotificationsForFiveHundredPaymentsApplyEachExactlyOnce() throws Exception {
+        DossierEventFactory f = new DossierEventFactory(4001);
+        OffsetDateTime day = dossierDay(0);
+        List<ObjectNode> dossiers = new ArrayList<>();
+        for (int i = 0; i < 500; i++) dossiers.add(dossierWithFees(f, day, 25_000L * (1 + i % 40), 10_000L * (i % 3)));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> posts = new ArrayList<>();
+            for (ObjectNode d : dossiers) posts.add(pool.submit(() -> assessFees(f, d)));
+            for (Future<?> p : posts) p.get();
+            Set<String> codes = dossiers.stream().map(d -> d.get("code").asText()).collect(Collectors.toSet());
+            Map<String, Map<String, Object>> requests = awaitOpenRequests(codes);
+
+            // 1,000 notifications: every payment notified twice, half of them concurrently, all in shuffled order
+            List<Map<String, Object>> owed = new ArrayList<>(requests.values());
+            Collections.shuffle(owed);
+            List<VietinbankNotification> ipns = owed.stream()
+                    .map(r -> bank.book((String) r.get("cust_code"), ((Number) r.get("amount")).longValue())).toList();
+            List<Future<Delivery>> sent = new ArrayList<>();
+            for (int i = 0; i < ipns.size(); i++) {
+                VietinbankNotification ipn = ipns.get(i);
+                if (i % 2 == 0) {
+                    sent.add(pool.submit(() -> bank.notify(ipn)));
+                    sent.add(pool.submit(() -> bank.notify(ipn)));
+                } else {
+                    CompletableFuture<Delivery> second = new CompletableFuture<>();
+                    sent.add(pool.submit(() -> {
+                        Delivery d = bank.notify(ipn);
+                        second.complete(bank.notify(ipn));
+                        return d;
+                    }));
+                    sent.add(second);
+                }
+            }
+            List<Delivery> deliveries = new ArrayList<>();
+            for (Future<Delivery> s : sent) deliveries.add(s.get());
+
+            assertThat(deliveries).hasSize(1000);
+            Map<String, Long> byCode = deliveries.stream().collect(Collectors.groupingBy(Delivery::finalCode, Collectors.counting()));
+            assertThat(byCode).containsExactlyInAnyOrderEntriesOf(Map.of("00", 500L, "05", 500L));
+            assertThat(deliveries).allMatch(Delivery::allRepliesSigned);
+            assertThat(deliveries).allMatch(d -> d.attempts().size() == 1); // the hub never needed a retry
+            // each transId got one "00" and one "05"
+            Map<String, Set<String>> perTrans = deliveries.stream().collect(Collectors.groupingBy(d -> d.notification().transId(),
+                    Collectors.mapping(Delivery::finalCode, Collectors.toSet())));
+            assertThat(perTrans).hasSize(500).allSatisfy((t, c) -> assertThat(c).containsExactlyInAnyOrder("00", "05"));
+
+            assertThat(countIn("SELECT count(*) FROM vtb_transaction WHERE dossier_code IN (%s)", codes)).isEqualTo(500);
+            assertThat(countIn("SELECT count(*) FROM vtb_payment_request WHERE status = 'PAID' AND dossier_code IN (%s)", codes)).isEqualTo(500);
+            assertThat(jdbc.queryForObject("SELECT coalesce(sum(t.amount),0) - coalesce(sum(r.amount),0) FROM vtb_transaction t"
+                    + " JOIN vtb_payment_request r ON r.cust_code = t.cust_code", Long.class)).isZero();
+            // every IPN and every reply is in the audit log
+            for (VietinbankNotification ipn : ipns.subList(0, 20)) {
+                assertThat(jdbc.queryForList("SELECT direction || ':' || outcome FROM audit_record WHERE correlation_id = ?"
+                        + " AND party = 'vietinbank'", String.class, ipn.transId()))
+                        .containsExactlyInAnyOrder("IN:ACCEPTED", "OUT:ACCEPTED", "IN:DUPLICATE", "OUT:DUPLICATE");
+            }
+
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+                    assertThat(updatesOf("PAYMENT_CONFIRMED", codes).stream().map(u -> u.get("updateId").asText()).distinct())
+                            .hasSize(500));
+            List<JsonNode> confirmed = updatesOf("PAYMENT_CONFIRMED", codes);
+            assertThat(confirmed).hasSize(500); // none published twice
+            Set<String> expectedIds = ipns.stream().map(i -> "vietinbank:" + i.transId()).collect(Collectors.toSet());
+            assertThat(confirmed.stream().map(u -> u.get("updateId").asText())).containsExactlyInAnyOrderElementsOf(expectedIds);
+            // and the citizens were asked to pay with a checkable VietQR first
+            List<JsonNode> requested = updatesOf("PAYMENT_REQUESTED", codes);
+            assertThat(requested.stream().map(u -> u.get("dossierCode").asText()).distinct()).hasSize(500);
+            JsonNode one = requested.get(0).get("detail");
+            assertThat(VietQr.crcValid(one.get("qr").asText())).isTrue();
+            assertThat(VietQr.parse(VietQr.parse(one.get("qr").asText()).get("62"))).containsEntry("08", one.get("custCode").asText());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void forgedUnknownAndWrongAmountNotificationsGetTheirCodesAndChangeNothing() {
+        DossierEventFactory f = new DossierEventFactory(4002);
+        ObjectNode d = dossierWithFees(f, dossierDay(1), 150_000, 0);
+        assessFees(f, d);
+        String dossier = d.get("code").asText();
+        Map<String, Object> req = awaitOpenRequests(Set.of(dossier)).get(dossier);
+        String code = (String) req.get("cust_code");
+        long owed = ((Number) req.get("amount")).longValue();
+        assertThat(owed).isEqualTo(150_000);
+
+        Delivery forged = bank.notify(bank.forged(code, owed));
+        Delivery tampered = bank.notify(VietinbankBankSimulator.tampered(bank.book(code, 15_000), owed));
+        Delivery unknown = bank.pay("LG9999999999", owed);
+        Delivery over = bank.pay(code, owed + 50_000);
+        Delivery under = bank.pay(code, owed - 50_000);
+
+        assertThat(forged.finalCode()).isEqualTo("01");
+        assertThat(tampered.finalCode()).isEqualTo("01");
+        assertThat(unknown.finalCode()).isEqualTo("02");
+        assertThat(over.finalCode()).isEqualTo("03");
+        assertThat(under.finalCode()).isEqualTo("03");
+        for (Delivery x : List.of(forged, tampered, unknown, over, under)) {
+            assertThat(x.allRepliesSigned()).isTrue();
+            assertThat(x.finalReply().transId()).isEqualTo(x.notification().transId());
+        }
+        // nothing changed: still owed, no transaction, no update queued
+        assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code)).isEqualTo("OPEN");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE cust_code = ?", Integer.class, code)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_update_outbox WHERE dossier_code = ?", Integer.class, dossier)).isZero();
+        // ... but each was recorded for operators, over- and under-payment flagged as such
+        assertThat(jdbc.queryForList("SELECT kind || ':' || reply_code FROM vtb_payment_exception WHERE trans_id IN (?,?,?,?,?)",
+                String.class, forged.notification().transId(), tampered.notification().transId(), unknown.notification().transId(),
+                over.notification().transId(), under.notification().transId()))
+                .containsExactlyInAnyOrder("BAD_SIGNATURE:01", "BAD_SIGNATURE:01", "UNKNOWN_CODE:02", "OVERPAID:03", "UNDERPAID:03");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'BAD_SIGNATURE'",
+                Integer.class, forged.notification().transId())).isEqualTo(2);
+
+        // the right payment still goes through afterwards; a later different transaction for the paid code is flagged
+        assertThat(bank.pay(code, owed).finalCode()).isEqualTo("00");
+        Delivery twice = bank.pay(code, owed);
+        assertThat(twice.finalCode()).isEqualTo("07");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE cust_code = ?", Integer.class, code)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT kind FROM vtb_payment_exception WHERE trans_id = ?", String.class,
+                twice.notification().transId())).isEqualTo("ALREADY_PAID");
+    }
+
+    @Test
+    void reassessmentReplacesAnUnpaidCodeAndExpiredCodesAreRefused() {
+        DossierEventFactory f = new DossierEventFactory(4003);
+        ObjectNode d = dossierWithFees(f, dossierDay(2), 100_000, 0);
+        assessFees(f, d);
+        String dossier = d.get("code").asText();
+        String first = (String) awaitOpenRequests(Set.of(dossier)).get(dossier).get("cust_code");
+
+        ((ObjectNode) d.withArray("fees").get(0)).put("amount", 120_000);
+        assessFees(f, d);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "REPLACED".equals(
+                jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, first)));
+        Map<String, Object> second = awaitOpenRequests(Set.of(dossier)).get(dossier);
+        assertThat(second.get("cust_code")).isNotEqualTo(first);
+        assertThat(((Number) second.get("amount")).longValue()).isEqualTo(120_000);
+
+        assertThat(bank.pay(first, 100_000).finalCode()).isEqualTo("04");
+        jdbc.update("UPDATE vtb_payment_request SET expires_at = now() - interval '1 hour' WHERE cust_code = ?", second.get("cust_code"));
+        assertThat(bank.pay((String) second.get("cust_code"), 120_000).finalCode()).isEqualTo("04");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE dossier_code = ?", Integer.class, dossier)).isZero();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(updatesOf("PAYMENT_REQUESTED", Set.of(dossier)))
+                .anySatisfy(u -> assertThat(u.get("detail").path("replaces").path(0).asText()).isEqualTo(first)));
+    }
+
+    @Test
+    void lostNotificationIsAppliedByTheNextReconciliationOnce() {
+        DossierEventFactory f = new DossierEventFactory(4004);
+        ObjectNode d = dossierWithFees(f, dossierDay(3), 75_000, 25_000);
+        assessFees(f, d);
+        String dossier = d.get("code").asText();
+        Map<String, Object> req = awaitOpenRequests(Set.of(dossier)).get(dossier);
+        String code = (String) req.get("cust_code");
+        VietinbankNotification lost = bank.payWithLostNotification(code, 100_000);
+        assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code)).isEqualTo("OPEN");
+
+        LocalDate today = LocalDate.now(VietinbankBankSimulator.VN);
+        JsonNode report = reconcile(today);
+        assertThat(report.get("applied").findValuesAsText("transId")).contains(lost.transId());
+        assertThat(jdbc.queryForObject("SELECT applied_by FROM vtb_transaction WHERE cust_code = ?", String.class, code)).isEqualTo("RECONCILIATION");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'APPLIED_BY_RECONCILIATION'",
+                Integer.class, lost.transId())).isEqualTo(1);
+
+        // the next run, and the notification finally arriving, change nothing
+        JsonNode again = reconcile(today);
+        assertThat(again.get("applied").findValuesAsText("transId")).doesNotContain(lost.transId());
+        assertThat(again.get("problems").findValuesAsText("transId")).doesNotContain(lost.transId());
+        assertThat(bank.notify(lost).finalCode()).isEqualTo("05");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE cust_code = ?", Integer.class, code)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> updatesOf("PAYMENT_CONFIRMED", Set.of(dossier)).size() == 1);
+        assertThat(updatesOf("PAYMENT_CONFIRMED", Set.of(dossier)).get(0).get("detail").get("appliedBy").asText()).isEqualTo("RECONCILIATION");
+
+        // operators see the run; unknown codes paid at the bank are reported, not applied
+        Delivery unknown = bank.pay("LG8888888888", 5_000);
+        JsonNode third = reconcile(today);
+        assertThat(third.get("problems").findValuesAsText("transId")).contains(unknown.notification().transId());
+        ResponseEntity<String> get = http.getForEntity("/api/v1/payments/reconciliation/" + today, String.class);
+        assertThat(get.getStatusCode().value()).isEqualTo(200);
+        assertThat(get.getBody()).contains("\"status\":\"DONE\"").contains(unknown.notification().transId());
+        assertThat(http.getForEntity("/api/v1/payments/reconciliation/2001-01-01", String.class).getStatusCode().value()).isEqualTo(404);
+        assertThat(updatesOf("PAYMENT_CONFIRMED", Set.of(dossier))).hasSize(1);
+    }
+
+    /**
+     * Approximates "the hub is killed between the database commit and the reply" in two ways, on the real stack:
+     * (1) the hub commits and answers but the bank never receives the answer (the simulator drops it) and
+     * retries the same IPN; (2) the hub is slow (the payment row is held locked by another session), the bank's
+     * reply timeout fires and it retries while the first request is still in flight, which later commits.
+     * In both the payment is applied once and one PAYMENT_CONFIRMED is published.
+     */
+    @Test
+    void hubDyingBetweenCommitAndReplyLeavesThePaymentAppliedOnceAfterTheBankRetries() throws Exception {
+        DossierEventFactory f = new DossierEventFactory(4005);
+        OffsetDateTime day = dossierDay(4);
+        ObjectNode d1 = dossierWithFees(f, day, 50_000, 0);
+        ObjectNode d2 = dossierWithFees(f, day, 60_000, 0);
+        assessFees(f, d1);
+        assessFees(f, d2);
+        String c1 = d1.get("code").asText();
+        String c2 = d2.get("code").asText();
+        Map<String, Map<String, Object>> reqs = awaitOpenRequests(Set.of(c1, c2));
+
+        // (1) reply lost after the commit
+        VietinbankNotification ipn = bank.book((String) reqs.get(c1).get("cust_code"), 50_000);
+        Delivery lostReply = bank.notifyLosingFirstReply(ipn);
+        assertThat(lostReply.attempts()).hasSize(2);
+        assertThat(lostReply.attempts().get(0).error()).contains("hub had answered 00");
+        assertThat(lostReply.finalCode()).isEqualTo("05");
+        assertThat(lostReply.allRepliesSigned()).isTrue();
+
+        // (2) slow hub: the bank gives up waiting and retries while the first attempt is blocked
+        String code2 = (String) reqs.get(c2).get("cust_code");
+        VietinbankNotification slow = bank.book(code2, 60_000);
+        Delivery slowDelivery;
+        try (Connection blocker = dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            try (PreparedStatement lock = blocker.prepareStatement("SELECT 1 FROM vtb_payment_request WHERE cust_code = ? FOR UPDATE")) {
+                lock.setString(1, code2);
+                lock.executeQuery().close();
+            }
+            CompletableFuture<Delivery> pending = CompletableFuture.supplyAsync(
+                    () -> bank.notify(slow, new RetryPolicy(Duration.ofMillis(400), 20, Duration.ofMillis(100))));
+            // at least two of the bank's attempts are now waiting inside the hub
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOn(blocker) >= 2);
+            blocker.rollback();
+            slowDelivery = pending.get();
+        }
+        assertThat(slowDelivery.attempts().size()).isGreaterThanOrEqualTo(2);
+        assertThat(slowDelivery.attempts().get(0).error()).isEqualTo("timeout");
+        assertThat(slowDelivery.finalCode()).isIn("00", "05");
+        assertThat(slowDelivery.allRepliesSigned()).isTrue();
+
+        for (String dossier : List.of(c1, c2)) {
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE dossier_code = ?", Integer.class, dossier)).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> updatesOf("PAYMENT_CONFIRMED", Set.of(dossier)).size() >= 1);
+        }
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> updatesOf("PAYMENT_CONFIRMED", Set.of(c1, c2)).size() == 2);
+        // every attempt of the slow one that reached the database was audited with its reply
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND direction = 'OUT' AND outcome = 'ACCEPTED'",
+                Integer.class, slow.transId())).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * The hub's sessions queued for the payment-request row lock. PostgreSQL queues row-lock waiters behind each
+     * other (the second waits on the first's tuple lock), so count every blocked session on that statement.
+     * Asked on a fresh transaction each time: statistics views are snapshotted once per transaction.
+     */
+    private int waitingOn(Connection blocker) throws Exception {
+        int blockerPid = blocker.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+        return jdbc.queryForObject("SELECT count(*) FROM pg_stat_activity WHERE pid <> ? AND pid <> pg_backend_pid()"
+                + " AND cardinality(pg_blocking_pids(pid)) > 0 AND query LIKE '%FROM vtb_payment_request WHERE cust_code = $1 FOR UPDATE%'",
+                Integer.class, blockerPid);
+    }
+
+    private JsonNode reconcile(LocalDate date) {
+        ResponseEntity<String> r = http.postForEntity("/api/v1/payments/reconciliation/" + date, null, String.class);
+        assertThat(r.getStatusCode().value()).isEqualTo(200);
+        try {
+            return JSON.readTree(r.getBody());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<JsonNode> updatesOf(String type, Set<String> dossiers) {
+        return updates.stream().filter(u -> type.equals(u.path("updateType").asText())
+                && dossiers.contains(u.path("dossierCode").asText())).toList();
+    }
+
+    private int countIn(String sql, Set<String> codes) {
+        String in = codes.stream().map(c -> "?").collect(Collectors.joining(","));
+        return jdbc.queryForObject(String.format(sql, in), Integer.class, codes.toArray());
+    }
+
+    private Map<String, Map<String, Object>> awaitOpenRequests(Set<String> dossiers) {
+        Map<String, Map<String, Object>> found = new ConcurrentHashMap<>();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String in = dossiers.stream().map(c -> "?").collect(Collectors.joining(","));
+            for (Map<String, Object> r : jdbc.queryForList("SELECT dossier_code, cust_code, amount FROM vtb_payment_request"
+                    + " WHERE status = 'OPEN' AND dossier_code IN (" + in + ")", dossiers.toArray())) {
+                found.put((String) r.get("dossier_code"), r);
+            }
+            return found.size() == dossiers.size();
+        });
+        return found;
+    }
+
+    private static OffsetDateTime dossierDay(int test) {
+        return OffsetDateTime.of(2023, 1, 1, 8, 0, 0, 0, ZoneOffset.ofHours(7)).plusDays(DAY_BASE + test * 311L % 365);
+    }
+
+    private static ObjectNode dossierWithFees(DossierEventFactory f, OffsetDateTime day, long fee, long secondFee) {
+        ObjectNode d = f.newDossier(day);
+        // OffsetDateTime.toString() drops ":00" seconds, which the event contract refuses (the factory's dueAt
+        // always has zero seconds): write both times with explicit seconds
+        for (String field : List.of("receivedAt", "dueAt")) {
+            d.put(field, OffsetDateTime.parse(d.get(field).asText()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        }
+        ArrayNode fees = d.putArray("fees");
+        fees.addObject().put("code", "LPHS").put("name", "Lệ phí giải quyết hồ sơ").put("amount", fee).put("paid", false);
+        if (secondFee > 0) fees.addObject().put("code", "PTD").put("name", "Phí thẩm định").put("amount", secondFee).put("paid", false);
+        fees.addObject().put("code", "LPCU").put("name", "Lệ phí đã nộp trước").put("amount", 20_000).put("paid", true);
+        return d;
+    }
+
+    private void assessFees(DossierEventFactory f, ObjectNode dossier) {
+        ObjectNode detail = JSON.createObjectNode();
+        detail.set("fees", dossier.get("fees").deepCopy());
+        ObjectNode event = f.event("FEE_ASSESSED", OffsetDateTime.now(ZoneOffset.ofHours(7)), dossier, 6, detail);
+        HttpHeaders h = new HttpHeaders();
+        h.setContentType(MediaType.APPLICATION_JSON);
+        ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
+        assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
+    }
+}
