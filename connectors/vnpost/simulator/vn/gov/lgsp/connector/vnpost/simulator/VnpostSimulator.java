@@ -89,10 +89,14 @@ public class VnpostSimulator implements AutoCloseable {
         public final long createdAtMillis;
         public final List<Integer> sequence;
         public final long totalFee;
+        /** Fixed at creation, so changing the speed affects new orders only. */
+        final long stepMillis;
         volatile long cancelledAtMillis = -1;
         volatile int cancelCode;
 
-        Order(String itemCode, String saleOrderCode, JsonNode request, List<Integer> sequence, long totalFee, long originalSeq) {
+        Order(String itemCode, String saleOrderCode, JsonNode request, List<Integer> sequence, long totalFee, long originalSeq,
+              long stepMillis) {
+            this.stepMillis = Math.max(1, stepMillis);
             this.itemCode = itemCode;
             this.saleOrderCode = saleOrderCode;
             this.request = request;
@@ -170,8 +174,13 @@ public class VnpostSimulator implements AutoCloseable {
         return faults;
     }
 
+    /** How long each status lasts, for orders created from now on. */
     public void setStatusStepMillis(long millis) {
         this.statusStepMillis = millis;
+    }
+
+    public long statusStepMillis() {
+        return statusStepMillis;
     }
 
     public void setTokenTtlMillis(long millis) {
@@ -296,7 +305,7 @@ public class VnpostSimulator implements AutoCloseable {
         if (cod && seq.equals(NORMAL)) seq.add(21);
         long fee = 16_500 + Long.parseLong(info.path("weight").asText()) / 100 * 1_100;
         Order o = new Order("EL" + itemSeq.incrementAndGet() + "VN", info.path("saleOrderCode").asText(), body, List.copyOf(seq), fee,
-                itemSeq.get() * 7);
+                itemSeq.get() * 7, statusStepMillis);
         orders.add(o);
         if (faults.acceptThenFailNext.get() > 0 && faults.acceptThenFailNext.getAndDecrement() > 0) {
             error(ex, 500, "Internal Server Error", "Gateway timeout", path);
@@ -396,7 +405,7 @@ public class VnpostSimulator implements AutoCloseable {
         long now = System.currentTimeMillis();
         long until = o.cancelledAtMillis >= 0 ? Math.min(now, o.cancelledAtMillis) : now;
         List<int[]> out = new ArrayList<>();
-        long step = Math.max(1, statusStepMillis);
+        long step = o.stepMillis;
         for (int i = 0; i < o.sequence.size(); i++) {
             long at = o.createdAtMillis + i * step;
             if (at > until) break;
@@ -417,7 +426,7 @@ public class VnpostSimulator implements AutoCloseable {
         ArrayNode h = n.putArray("statusHistory");
         DateTimeFormatter date = DateTimeFormatter.ofPattern("dd/MM/yyyy");
         DateTimeFormatter hour = DateTimeFormatter.ofPattern("HH:mm:ss");
-        long step = Math.max(1, statusStepMillis);
+        long step = o.stepMillis;
         for (int[] s : reached(o)) {
             long at = s[1] < 0 ? o.cancelledAtMillis : o.createdAtMillis + s[1] * step;
             OffsetDateTime t = Instant.ofEpochMilli(at).atOffset(VN);
