@@ -37,7 +37,7 @@ final class VnpostTestEvents {
         ObjectNode a = d.putObject("applicant");
         a.put("fullName", "Nguyễn Thị Hồng Nhung");
         a.put("citizenId", "022190001234");
-        a.put("phone", "+84 912 345 678");
+        a.put("phone", "84912345678"); // normalised to 0912345678 on the wire
         a.putNull("email");
         ObjectNode addr = a.putObject("address");
         addr.put("street", "Số 12 đường Lê Lợi");
