@@ -26,6 +26,9 @@ public class VnpostRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(DELIVER).routeId("vnpost-deliver")
+                // the exception goes back to the core's PartnerWorker, which logs and decides; Camel's default
+                // handler would only add a full stack trace per failed call during an outage
+                .errorHandler(noErrorHandler())
                 .process(deliverer::deliver).id("vnpost-call");
 
         if (props.getPoll().isEnabled()) {

@@ -190,7 +190,8 @@ class VnpostIT {
                 Integer.class, c) >= 2));
         for (String code : codes) {
             assertThat(sim.ordersWithSaleOrderCode(code + "-KQ")).isEmpty();
-            assertThat(state(code, "DELIVERY")).isEqualTo("CREATING");
+            // no row yet (the circuit breaker turned the call away before it started) or a claimed, unfinished one
+            assertThat(state(code, "DELIVERY")).isIn(null, "CREATING");
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE partner = 'vnpost' AND dossier_code IN (?,?,?)",
                 Integer.class, codes.toArray())).isZero();
