@@ -1,0 +1,162 @@
+package vn.gov.lgsp.connector.vnpost;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import vn.gov.lgsp.connector.vnpost.dto.CreateOrderRequest;
+import vn.gov.lgsp.connector.vnpost.dto.TrackingRecord;
+import vn.gov.lgsp.connector.vnpost.dto.VnpostJson;
+import vn.gov.lgsp.connector.vnpost.dto.VnpostOrder;
+import vn.gov.lgsp.hub.work.PartnerRejectedException;
+
+/**
+ * MyVNPost over HTTP. Failure classes matter to the hub's retry policy:
+ * <ul>
+ *   <li>HTTP 400/404/409/422 with VNPost's error body: {@link PartnerRejectedException} (a person must act);</li>
+ *   <li>5xx, 408, 429, timeouts, refused connections: {@link VnpostUnavailableException} (retried with backoff);</li>
+ *   <li>401: the token is dropped, a fresh one fetched and the call repeated once.</li>
+ * </ul>
+ * The base URL is read per call so it can be repointed (simulator) after start-up.
+ */
+@Component
+public class VnpostClient {
+    private final VnpostProperties props;
+    private final ObjectMapper json;
+    private final HttpClient http;
+    private final VnpostTokens tokens;
+
+    public VnpostClient(VnpostProperties props, ObjectMapper json) {
+        this.props = props;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(props.getConnectTimeout())
+                .version(HttpClient.Version.HTTP_1_1).build();
+        this.tokens = new VnpostTokens(props, http, json, Clock.systemUTC());
+    }
+
+    public VnpostTokens tokens() {
+        return tokens;
+    }
+
+    public VnpostOrder createOrder(CreateOrderRequest order) {
+        JsonNode n = call("POST", "CreateOrder", toJson(order));
+        JsonNode data = VnpostJson.field(n, "data");
+        VnpostOrder created = VnpostOrder.from(data != null && data.isObject() ? data : n);
+        if (created.itemCode() == null) throw new VnpostUnavailableException("CreateOrder answered without an itemCode");
+        return created;
+    }
+
+    /** The order VNPost holds under our saleOrderCode, if any (used before re-creating after a crash). */
+    public Optional<VnpostOrder> findBySaleOrderCode(String saleOrderCode) {
+        JsonNode n = call("GET", "getOrder?saleOrderCode=" + enc(saleOrderCode), null);
+        JsonNode data = VnpostJson.field(n, "data");
+        List<VnpostOrder> found = new ArrayList<>();
+        if (data != null && data.isArray()) data.forEach(o -> found.add(VnpostOrder.from(o)));
+        else if (data != null && data.isObject()) found.add(VnpostOrder.from(data));
+        return found.stream().filter(o -> o.itemCode() != null && !Integer.valueOf(9).equals(o.status())
+                && !Integer.valueOf(22).equals(o.status())).findFirst();
+    }
+
+    /** GetStatusHistoryOrder, type 1 = by item code (tracking number). */
+    public List<TrackingRecord> statusHistory(String itemCode) {
+        return TrackingRecord.listFrom(call("GET", "GetStatusHistoryOrder?type=1&code=" + enc(itemCode), null));
+    }
+
+    public void cancel(String originalId) {
+        call("POST", "orderCancel", json.createObjectNode().put("OriginalId", originalId).toString());
+    }
+
+    private JsonNode call(String method, String path, String body) {
+        String token = tokens.token();
+        HttpResponse<String> res = send(method, path, body, token);
+        if (res.statusCode() == 401) {
+            tokens.invalidate(token);
+            res = send(method, path, body, tokens.token());
+            if (res.statusCode() == 401) throw new VnpostUnavailableException(path + ": VNPost refused a fresh token (HTTP 401)");
+        }
+        int s = res.statusCode();
+        if (s >= 200 && s < 300) return read(res.body(), path);
+        if (s == 408 || s == 429 || s >= 500) {
+            throw new VnpostUnavailableException(name(path) + " answered HTTP " + s);
+        }
+        // a business refusal: keep VNPost's own words for the dead letter and the INTEGRATION_FAILED update
+        JsonNode err = readOrNull(res.body());
+        String code = VnpostJson.text(err, "error");
+        String message = VnpostJson.text(err, "message");
+        String description = VnpostJson.text(err, "description");
+        throw new PartnerRejectedException(code == null ? String.valueOf(s) : code,
+                name(path) + " refused (HTTP " + s + "): " + (message == null ? res.body() : message)
+                        + (description == null || description.equals(message) ? "" : " - " + description));
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(props.getBaseUrl(), path))
+                .timeout(props.getReadTimeout())
+                .header("token", token)
+                .header("Accept", "application/json");
+        if ("POST".equals(method)) {
+            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        } else {
+            b.GET();
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // timeouts and refused connections: VNPost may or may not have acted; the caller's look-up decides
+            throw new VnpostUnavailableException(name(path) + " failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VnpostUnavailableException("interrupted calling VNPost " + name(path), e);
+        }
+    }
+
+    static URI uri(String baseUrl, String path) {
+        return URI.create(baseUrl.endsWith("/") ? baseUrl + path : baseUrl + "/" + path);
+    }
+
+    private static String name(String path) {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    private JsonNode read(String body, String path) {
+        if (body == null || body.isBlank()) return json.createObjectNode();
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new VnpostUnavailableException(name(path) + " answered something that is not JSON");
+        }
+    }
+
+    private JsonNode readOrNull(String body) {
+        try {
+            return body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    public String toJson(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,149 @@
+package vn.gov.lgsp.connector.vnpost;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.connector.vnpost.VnpostOrderStore.OrderRow;
+import vn.gov.lgsp.connector.vnpost.dto.CreateOrderRequest;
+import vn.gov.lgsp.connector.vnpost.dto.VnpostOrder;
+import vn.gov.lgsp.hub.model.Dossier;
+import vn.gov.lgsp.hub.model.DossierEvent;
+import vn.gov.lgsp.hub.model.DossierUpdate;
+import vn.gov.lgsp.hub.work.DossierUpdates;
+import vn.gov.lgsp.hub.work.WorkHeaders;
+
+/**
+ * The work behind {@code direct:vnpost-deliver}: dossier events become VNPost orders or cancellations.
+ *
+ * <p><b>Exactly one order per dossier and purpose.</b> The row for (dossier, purpose) is claimed first
+ * (unique key), then, under a transaction-scoped advisory lock on the business key:
+ * <ul>
+ *   <li>an order already recorded: nothing is sent (repeated event, redelivery, a racing hub instance);</li>
+ *   <li>a CreateOrder was started before but its result never recorded (crash or timeout after VNPost may have
+ *       accepted it): VNPost is asked for the order under our saleOrderCode and, if found, it is adopted;</li>
+ *   <li>otherwise the attempt is counted in its own committed transaction and CreateOrder is called.</li>
+ * </ul>
+ */
+@Component
+public class VnpostDeliverer {
+    private static final Logger log = LoggerFactory.getLogger(VnpostDeliverer.class);
+
+    private final VnpostOrderMapper mapper;
+    private final VnpostClient client;
+    private final VnpostOrderStore orders;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+
+    public VnpostDeliverer(VnpostOrderMapper mapper, VnpostClient client, VnpostOrderStore orders, TransactionTemplate tx,
+                           ObjectMapper json) {
+        this.mapper = mapper;
+        this.client = client;
+        this.orders = orders;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    public void deliver(Exchange exchange) throws Exception {
+        String type = exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class);
+        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        DossierEvent event = json.readValue(exchange.getMessage().getBody(String.class), DossierEvent.class);
+        switch (type == null ? "" : type) {
+            case "PICKUP_REQUESTED" -> ensureOrder(exchange, event, workId, OrderPurpose.PICKUP);
+            case "RESULT_READY" -> {
+                if (event.dossier().returnMethod() == Dossier.ReturnMethod.POSTAL) {
+                    ensureOrder(exchange, event, workId, OrderPurpose.DELIVERY);
+                } else {
+                    skip(exchange, "result is collected at the counter");
+                }
+            }
+            case "DOSSIER_WITHDRAWN" -> cancelOpenOrders(exchange, event, workId);
+            default -> skip(exchange, "no VNPost action for " + type);
+        }
+    }
+
+    private void ensureOrder(Exchange exchange, DossierEvent event, String workId, OrderPurpose purpose) {
+        CreateOrderRequest request = purpose == OrderPurpose.PICKUP ? mapper.pickup(event) : mapper.delivery(event);
+        String payload = client.toJson(request);
+        long cod = purpose == OrderPurpose.DELIVERY ? event.dossier().unpaidFees() : 0;
+        String dossier = event.dossierCode();
+        String saleOrderCode = purpose.saleOrderCode(dossier);
+        orders.claim(dossier, purpose, workId, cod, VnpostOrderStore.CREATING);
+        tx.executeWithoutResult(status -> {
+            orders.lock(saleOrderCode);
+            OrderRow row = orders.find(dossier, purpose).orElseThrow();
+            if (!VnpostOrderStore.CREATING.equals(row.state())) {
+                skip(exchange, purpose + " order " + saleOrderCode + " already " + row.state()
+                        + (row.itemCode() == null ? "" : " as " + row.itemCode()) + "; not created again");
+                return;
+            }
+            VnpostOrder order = row.createAttempts() > 0 ? client.findBySaleOrderCode(saleOrderCode).orElse(null) : null;
+            boolean adopted = order != null;
+            if (!adopted) {
+                orders.markAttempt(row.id());
+                order = client.createOrder(request);
+            }
+            orders.markCreated(row.id(), order);
+            exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, payload);
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, (adopted ? "found existing " : "created ") + purpose
+                    + " order " + saleOrderCode + ": itemCode=" + order.itemCode() + ", orderHdrID=" + order.orderHdrId()
+                    + (cod > 0 ? ", COD=" + cod : ""));
+            log.info("VNPost {} order for {}: {} (itemCode {})", purpose, dossier, adopted ? "adopted after an earlier attempt" : "created", order.itemCode());
+        });
+    }
+
+    /**
+     * Cancels the dossier's orders that are not finished. Purposes without an order get a CANCELLED row too, so a
+     * pickup or delivery request still waiting in a retry cannot create an order for a withdrawn dossier.
+     */
+    private void cancelOpenOrders(Exchange exchange, DossierEvent event, String workId) {
+        String dossier = event.dossierCode();
+        for (OrderPurpose p : OrderPurpose.values()) orders.claim(dossier, p, workId, 0, VnpostOrderStore.CANCELLED);
+        List<DossierUpdate> produced = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        for (OrderRow candidate : orders.ofDossier(dossier)) {
+            tx.executeWithoutResult(status -> {
+                orders.lock(candidate.saleOrderCode());
+                OrderRow row = orders.find(dossier, candidate.purpose()).orElseThrow();
+                String originalId = row.originalId();
+                String itemCode = row.itemCode();
+                if (VnpostOrderStore.CREATING.equals(row.state()) && row.createAttempts() > 0) {
+                    // an earlier CreateOrder may have reached VNPost: cancel what it created
+                    VnpostOrder found = client.findBySaleOrderCode(row.saleOrderCode()).orElse(null);
+                    if (found != null) {
+                        orders.markCreated(row.id(), found);
+                        originalId = found.originalId();
+                        itemCode = found.itemCode();
+                    }
+                }
+                boolean live = VnpostOrderStore.OPEN.equals(row.state()) || itemCode != null && VnpostOrderStore.CREATING.equals(row.state());
+                if (!live && !VnpostOrderStore.CREATING.equals(row.state())) return; // closed or already cancelled
+                if (live) {
+                    client.cancel(originalId != null ? originalId : itemCode);
+                    produced.add(DossierUpdates.of("vnpost:" + itemCode + ":cancelled", dossier, "POSTAL_ORDER_CANCELLED",
+                            VnpostTracking.PARTY, JsonNodeFactory.instance.objectNode().put("itemCode", itemCode)
+                                    .put("saleOrderCode", row.saleOrderCode()).put("purpose", row.purpose().name())
+                                    .put("reason", "dossier withdrawn")));
+                    done.add(row.saleOrderCode() + " (" + itemCode + ")");
+                }
+                orders.setState(row.id(), VnpostOrderStore.CANCELLED);
+            });
+        }
+        exchange.setProperty(WorkHeaders.UPDATES, produced);
+        if (done.isEmpty()) {
+            skip(exchange, "no open VNPost order to cancel");
+        } else {
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "orderCancel: " + String.join(", ", done));
+        }
+    }
+
+    private static void skip(Exchange exchange, String why) {
+        exchange.setProperty(WorkHeaders.SKIPPED, true);
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, why);
+    }
+}

@@ -1,0 +1,123 @@
+package vn.gov.lgsp.connector.vnpost;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import vn.gov.lgsp.connector.vnpost.dto.TrackingRecord;
+import vn.gov.lgsp.hub.audit.AuditEntry;
+import vn.gov.lgsp.hub.audit.AuditLog;
+
+/**
+ * POST /api/v1/partners/vnpost/status: VNPost (or a relay of its tracking) pushes status records in the
+ * GetStatusHistoryOrder shape. Authenticated with HMAC-SHA256 over "{timestamp}.{raw body}" using the shared
+ * secret HUB_VNPOST_PUSH_SECRET, in headers X-Vnpost-Timestamp (epoch seconds) and
+ * X-Vnpost-Signature: sha256=&lt;hex&gt;. A bad or missing signature, or a timestamp outside the allowed skew
+ * (replays), gets 401 and changes nothing but an audit record of the refusal.
+ */
+@RestController
+public class VnpostPushController {
+    private static final Logger log = LoggerFactory.getLogger(VnpostPushController.class);
+    public static final String PATH = "/api/v1/partners/vnpost/status";
+    public static final String TIMESTAMP = "X-Vnpost-Timestamp";
+    public static final String SIGNATURE = "X-Vnpost-Signature";
+
+    private final VnpostProperties props;
+    private final VnpostTracking tracking;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+
+    public VnpostPushController(VnpostProperties props, VnpostTracking tracking, AuditLog audit, ObjectMapper json) {
+        this.props = props;
+        this.tracking = tracking;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @PostMapping(path = PATH, consumes = "application/json", produces = "application/json")
+    public ResponseEntity<Map<String, Object>> push(@RequestHeader(name = TIMESTAMP, required = false) String timestamp,
+                                                    @RequestHeader(name = SIGNATURE, required = false) String signature,
+                                                    @RequestBody byte[] body) {
+        String refusal = verify(timestamp, signature, body);
+        if (refusal != null) {
+            audit.record(AuditEntry.in(VnpostTracking.PARTY, null, "STATUS_PUSH", "REJECTED", null, null));
+            log.warn("VNPost status push refused: {}", refusal);
+            return ResponseEntity.status(401).body(Map.of("error", "unauthorized", "message", refusal));
+        }
+        List<TrackingRecord> records;
+        try {
+            JsonNode root = json.readTree(body);
+            records = TrackingRecord.listFrom(root);
+        } catch (Exception e) {
+            audit.record(AuditEntry.in(VnpostTracking.PARTY, null, "STATUS_PUSH", "INVALID", null,
+                    new String(body, StandardCharsets.UTF_8)));
+            return ResponseEntity.badRequest().body(Map.of("error", "bad_request", "message", "not a status history: " + e.getMessage()));
+        }
+        int fresh = 0;
+        List<String> unknown = new ArrayList<>();
+        for (TrackingRecord r : records) {
+            if (r.itemCode() == null) {
+                unknown.add(String.valueOf(r.saleOrderCode()));
+                continue;
+            }
+            VnpostTracking.Outcome o = tracking.apply(r.itemCode(), r.statusHistory(), "PUSH");
+            if (!o.knownOrder()) unknown.add(r.itemCode());
+            fresh += o.newStatuses();
+        }
+        if (!unknown.isEmpty()) {
+            // acknowledged (VNPost must not retry forever) but visible to operators
+            audit.record(AuditEntry.in(VnpostTracking.PARTY, null, "STATUS_PUSH", "UNKNOWN_ORDER", null,
+                    new String(body, StandardCharsets.UTF_8)));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", fresh);
+        answer.put("unknownOrders", unknown);
+        return ResponseEntity.ok(answer);
+    }
+
+    /** Null when the push is authentic and fresh, else why not. */
+    String verify(String timestamp, String signature, byte[] body) {
+        String secret = props.getPush().getHmacSecret();
+        if (secret == null || secret.isBlank()) return "push is not configured (no shared secret)";
+        if (timestamp == null || signature == null) return "missing " + TIMESTAMP + " or " + SIGNATURE;
+        long seconds;
+        try {
+            seconds = Long.parseLong(timestamp.trim());
+        } catch (NumberFormatException e) {
+            return "unreadable timestamp";
+        }
+        Duration skew = Duration.between(Instant.ofEpochSecond(seconds), Instant.now()).abs();
+        if (skew.compareTo(props.getPush().getMaxSkew()) > 0) return "timestamp outside the allowed window";
+        byte[] expected = ("sha256=" + sign(secret, timestamp.trim(), body)).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = signature.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(expected, given) ? null : "signature mismatch";
+    }
+
+    /** hex(HMAC-SHA256(secret, timestamp + "." + body)). */
+    public static String sign(String secret, String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (Exception e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+}
