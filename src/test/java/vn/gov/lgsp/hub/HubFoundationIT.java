@@ -80,7 +80,7 @@ class HubFoundationIT {
             assertThat(portal.dossier(code).status).isEqualTo(10);
             assertThat(portal.dossier(code).received).hasSize(expected.size());
             // audit: each event in, each portal call out, each update out
-            assertThat(count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND direction = 'IN' AND outcome = 'ACCEPTED'", code)).isEqualTo(events.size());
+            assertThat(count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'onestop' AND direction = 'IN' AND outcome = 'ACCEPTED'", code)).isEqualTo(events.size());
             assertThat(count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'national-portal' AND outcome = 'DELIVERED'", code)).isEqualTo(expected.size());
             await().atMost(WAIT).until(() -> count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'onestop' AND outcome = 'DELIVERED'", code) >= expected.size());
             ResponseEntity<JsonNode> timeline = http.getForEntity("/api/v1/dossiers/" + code + "/timeline", JsonNode.class);

@@ -217,6 +217,8 @@ class NotificationIT {
 
             clock.set(LocalTime.of(7, 0), 1);
             await().atMost(WAIT).until(() -> smsTo(phone).size() == 1);
+            // the gateway has it; the hub records sent_at once the gateway's answer is back
+            await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT sent_at FROM sms_message WHERE dossier_code = ?", Timestamp.class, code) != null);
             Timestamp sentAt = jdbc.queryForObject("SELECT sent_at FROM sms_message WHERE dossier_code = ?", Timestamp.class, code);
             assertThat(sentAt.toInstant().atZone(SimulatedClockInstaller.CLOCK.getZone()).toLocalTime()).isAfterOrEqualTo(LocalTime.of(7, 0));
         } finally {
