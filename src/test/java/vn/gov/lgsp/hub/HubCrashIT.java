@@ -1,0 +1,205 @@
+package vn.gov.lgsp.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
+import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.hub.infra.TopicRecorder;
+
+/**
+ * kill -9 while events flow: the hub runs as a separate process (its own database, topics and Artemis journal
+ * on the shared embedded Kafka and PostgreSQL), is killed with SIGKILL in the middle of the traffic, restarted on
+ * the same journal and database, and must then have processed every accepted event exactly once: one inbox
+ * row and one completed portal work item per event, every PORTAL_SYNCED update published, every dossier at
+ * its final status on the portal, nothing backwards, no dead letters.
+ */
+class HubCrashIT {
+    private final List<Process> hubs = new ArrayList<>();
+    private PortalSimulator portal;
+
+    @AfterEach
+    void stop() {
+        hubs.forEach(Process::destroyForcibly);
+        if (portal != null) portal.close();
+    }
+
+    @Test
+    void aHubKilledWhileEventsFlowLosesNothingAndDoesNothingTwiceAfterRestart() throws Exception {
+        EmbeddedInfrastructure infra = SharedInfrastructure.get();
+        String run = "crash" + UUID.randomUUID().toString().substring(0, 8);
+        String db = run.toLowerCase();
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + db);
+        }
+        String dbUrl = infra.jdbcUrl().replace("/postgres?", "/" + db + "?").replaceFirst("/postgres$", "/" + db);
+        portal = new PortalSimulator("crash-test", "crash-test-password");
+        Path journal = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> props = new HashMap<>();
+        props.put("server.port", Integer.toString(port));
+        props.put("spring.datasource.url", dbUrl);
+        props.put("spring.datasource.username", "postgres");
+        props.put("spring.datasource.password", "");
+        props.put("camel.component.kafka.brokers", infra.kafkaBootstrap());
+        props.put("spring.artemis.mode", "embedded");
+        props.put("spring.artemis.embedded.persistent", "true");
+        props.put("spring.artemis.embedded.data-directory", journal.toString());
+        props.put("hub.inbound.topic", run + ".events");
+        props.put("hub.inbound.group-id", run);
+        props.put("hub.partners.onestop.updates-topic", run + ".updates");
+        props.put("hub.partners.national-portal.base-url", portal.baseUrl());
+        props.put("hub.partners.national-portal.username", "crash-test");
+        props.put("hub.partners.national-portal.password", "crash-test-password");
+        for (String off : List.of("zalo", "sms", "vnpost", "vietinbank")) props.put("hub.queues.partners." + off + ".enabled", "false");
+        props.put("hub.partners.vnpost.poll.enabled", "false");
+
+        TopicRecorder updates = TopicRecorder.of(infra.kafkaBootstrap(), run + ".updates");
+        DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
+        List<ObjectNode> events = new ArrayList<>();
+        Map<String, Integer> finalPortalEvents = new HashMap<>();
+        List<List<ObjectNode>> lifecycles = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            List<ObjectNode> l = factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2)));
+            lifecycles.add(l);
+            finalPortalEvents.put(l.get(0).get("dossier").get("code").asText(),
+                    (int) l.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText())).count());
+        }
+        // interleave the dossiers, in order per dossier
+        for (int step = 0; step < 12; step++) {
+            for (List<ObjectNode> l : lifecycles) if (step < l.size()) events.add(l.get(step));
+        }
+
+        Process first = startHub(props, run + "-1");
+        awaitHealthy(port);
+        try (EventPublisher kafka = new EventPublisher(infra.kafkaBootstrap(), run + ".events")) {
+            int half = events.size() / 2;
+            for (int i = 0; i < half; i++) kafka.publish(events.get(i));
+            // kill -9 once the hub is visibly in the middle of the work
+            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= 60);
+            first.destroyForcibly().waitFor();
+            assertThat(first.exitValue()).isEqualTo(137); // SIGKILL: no shutdown hook ran
+            for (int i = half; i < events.size(); i++) kafka.publish(events.get(i)); // the one-stop system carries on
+            startHub(props, run + "-2");
+            awaitHealthy(port);
+        }
+
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            for (var e : finalPortalEvents.entrySet()) {
+                PortalSimulator.PortalDossier d = portal.dossier(e.getKey());
+                assertThat(d).as(e.getKey()).isNotNull();
+                assertThat(d.status).as(e.getKey()).isEqualTo(10);
+            }
+        });
+        Set<String> expectedUpdates = new HashSet<>();
+        events.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText()))
+                .forEach(e -> expectedUpdates.add("portal:" + e.get("eventId").asText()));
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(updates.all().stream()
+                .map(u -> u.path("updateId").asText()).toList()).containsAll(expectedUpdates));
+
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
+            assertThat(single(st, "SELECT count(*) FROM inbound_event")).isEqualTo(events.size());
+            assertThat(single(st, "SELECT count(*) FROM work_completion WHERE partner = 'national-portal'")).isEqualTo(expectedUpdates.size());
+            assertThat(single(st, "SELECT count(*) FROM dead_letter")).isZero();
+            assertThat(single(st, "SELECT count(*) FROM audit_record WHERE party = 'onestop' AND direction = 'IN' AND outcome = 'ACCEPTED'"))
+                    .isEqualTo(events.size());
+        }
+        assertThat(portal.backwardRejections.get()).as(portal.report()).isZero();
+        assertThat(portal.fieldRejections.get()).as(portal.report()).isZero();
+        // a call in flight at the kill may reach the portal twice (same data, harmless); never more than the consumers
+        long repeats = portal.dossiers().values().stream().mapToLong(d -> d.received.size()
+                - d.received.stream().map(r -> r.get("NgayCapNhat").asText() + r.get("TrangThaiHoSo").asText()).distinct().count()).sum();
+        assertThat(repeats).isLessThanOrEqualTo(8);
+        List<JsonNode> all = updates.all();
+        System.out.printf("crash test: %d events, %d portal calls repeated after the kill, %d updates published (%d distinct)%n",
+                events.size(), repeats, all.size(), all.stream().map(u -> u.path("updateId").asText()).distinct().count());
+    }
+
+    private int totalReceived() {
+        return portal.dossiers().values().stream().mapToInt(d -> d.received.size()).sum();
+    }
+
+    private static long single(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Process startHub(Map<String, String> props, String name) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.add("-Dsun.net.httpserver.nodelay=true");
+        cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.add(HubApplication.class.getName());
+        File log = Path.of(System.getProperty("java.io.tmpdir"), name + ".log").toFile();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        hubs.add(p);
+        return p;
+    }
+
+    /**
+     * The test JVM's class path as plain entries: surefire hands the JVM a manifest-only jar, whose Class-Path
+     * the child would otherwise see next to the jar itself (and Camel would then find each route file twice).
+     */
+    private static String classPath() throws Exception {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
+                    String manifestPath = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Class-Path");
+                    if (manifestPath != null && jar.getName().contains("surefire")) {
+                        for (String url : manifestPath.trim().split("\\s+")) entries.add(Path.of(new URI(url)).toString());
+                        continue;
+                    }
+                }
+            }
+            entries.add(entry);
+        }
+        return String.join(File.pathSeparator, new java.util.LinkedHashSet<>(entries));
+    }
+
+    private static void awaitHealthy(int port) {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("\"status\":\"UP\"");
+        });
+    }
+}
