@@ -44,14 +44,21 @@ public class NationalPortalRoutes extends RouteBuilder {
                 .process(this::sync).id("national-portal-sync");
     }
 
+    private static java.time.Instant asStored(java.time.Instant t) {
+        return t.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     private void sync(Exchange exchange) throws Exception {
         DossierEvent event = json.readValue(exchange.getMessage().getBody(String.class), DossierEvent.class);
         boolean resync = RESYNC.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class));
         List<Map<String, Object>> last = jdbc.queryForList(
-                "SELECT last_status, last_event_at FROM portal_sync WHERE dossier_code = ?", event.dossierCode());
+                "SELECT last_status, last_event_at, last_event_id FROM portal_sync WHERE dossier_code = ?", event.dossierCode());
         if (!last.isEmpty()) {
             Timestamp lastAt = (Timestamp) last.get(0).get("last_event_at");
-            boolean older = event.occurredAt().toInstant().isBefore(lastAt.toInstant());
+            // the same event again (redelivered after a crash between the portal call and the commit) is re-sent;
+            // times are compared as PostgreSQL stores them (rounded to microseconds)
+            boolean sameEvent = event.eventId().equals(last.get(0).get("last_event_id"));
+            boolean older = !sameEvent && asStored(event.occurredAt().toInstant()).isBefore(lastAt.toInstant());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
                 exchange.setProperty(WorkHeaders.SKIPPED, true);

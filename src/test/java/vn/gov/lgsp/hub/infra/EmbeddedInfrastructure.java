@@ -26,6 +26,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
      * @param postgresPort 0 for a random port
      */
     public EmbeddedInfrastructure(int kafkaPort, Path postgresDir, int postgresPort) {
+        quietBrokerLogs();
         kafka = new EmbeddedKafkaKraftBroker(1, 4, EVENTS_TOPIC, UPDATES_TOPIC);
         if (kafkaPort > 0) kafka.kafkaPorts(kafkaPort);
         kafka.brokerProperties(Map.of("auto.create.topics.enable", "true", "num.partitions", "4"));
@@ -42,6 +43,13 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         } catch (IOException e) {
             kafka.destroy();
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    /** The broker logs at INFO before Spring's logging configuration exists; only its warnings matter here. */
+    private static void quietBrokerLogs() {
+        for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger", "io.zonky"}) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 
