@@ -68,11 +68,11 @@ public final class HubBenchmark {
     public static void main(String[] args) throws Exception {
         // the simulators run on the JDK HTTP server: without this every response waits ~40 ms on loopback
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        int events = Integer.getInteger("bench.events", 20_000);
+        int events = Integer.getInteger("bench.events", 5_000);
         int rate = Integer.getInteger("bench.rate", 200);
         int rateSeconds = Integer.getInteger("bench.rate-seconds", 30);
-        int slowEvents = Integer.getInteger("bench.slow-events", 5_000);
-        int warmup = Integer.getInteger("bench.warmup", 4_000);
+        int slowEvents = Integer.getInteger("bench.slow-events", 3_000);
+        int warmup = Integer.getInteger("bench.warmup", 1_000);
         boolean jfr = Boolean.getBoolean("bench.jfr");
         Path out = Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
         Files.createDirectories(out);
@@ -140,6 +140,12 @@ public final class HubBenchmark {
         try (Completions hubDone = new Completions(infra.kafkaBootstrap(), EmbeddedInfrastructure.UPDATES_TOPIC).start()) {
             String topic = EmbeddedInfrastructure.EVENTS_TOPIC;
             phase("hub warm-up (not reported)", hubDone, topic, workload.make(warmup), 0, true);
+            // what the hub costs doing nothing (pollers, timers, brokers' housekeeping): part of every figure below
+            meter.begin();
+            Thread.sleep(10_000);
+            ResourceMeter.Usage idle = meter.end();
+            report.put("idle_cpu_cores_busy", round((idle.jvmCpuSeconds() + idle.postgresCpuSeconds()) / idle.wallSeconds()));
+            System.out.println("idle: " + report.get("idle_cpu_cores_busy") + " cores busy");
             Recording recording = null;
             if (jfr) {
                 recording = new Recording(Configuration.getConfiguration("profile"));
