@@ -260,10 +260,17 @@ final class Ceiling {
                 all.addAll(mine);
                 rowsOf(mine.get(0).eventId(), r.value(), mine, 0, rowsPerEvent, rowsToInsert);
             }
-            callAll(this, all, pool);
-            insertRows(db, rowsToInsert);
-            publishUpdates(all);
-            consumer.commitSync();
+            try {
+                callAll(this, all, pool);
+                insertRows(db, rowsToInsert);
+                publishUpdates(all);
+                consumer.commitSync();
+            } catch (Exception e) {
+                // nothing was committed: read the batch again (a partner blip must not lose events)
+                db.rollback();
+                for (var tp : batch.partitions()) consumer.seek(tp, batch.records(tp).get(0).offset());
+                throw e;
+            }
         });
         return () -> {
             stop(t);

@@ -35,14 +35,15 @@ final class Chart {
         tput.put("flat out", new double[] {v(phases, "hub_flat_out", "events_per_s"), v(phases, "ceiling_flat_out", "events_per_s"),
                 v(phases, "ceiling_artemis_flat_out", "events_per_s")});
         tput.put("portal 50 ms", new double[] {v(phases, "hub_portal_50ms", "events_per_s"), v(phases, "ceiling_portal_50ms", "events_per_s"), Double.NaN});
-        bars(g, 40, 70, 520, 420, "Throughput (events/s, end to end)", tput);
+        bars(g, 40, 70, 520, 420, "Throughput (events/s, end to end)", tput, false);
 
         Map<String, double[]> lat = new LinkedHashMap<>();
         for (String p : new String[] {"p50", "p95", "p99"}) {
             lat.put(p + " @" + rate + "/s", new double[] {v(phases, "hub_rate_" + rate, "latency_" + p + "_ms"),
                     v(phases, "ceiling_rate_" + rate, "latency_" + p + "_ms"), Double.NaN});
         }
-        bars(g, 640, 70, 520, 420, "Latency at " + rate + "/s offered (ms, published -> last update)", lat);
+        // log scale: the hub and the ceiling differ by orders of magnitude when the hub falls behind
+        bars(g, 640, 70, 520, 420, "Latency at " + rate + "/s offered (ms, log scale, published -> last update)", lat, true);
 
         int y = 530;
         legend(g, 40, y, HUB, "hub");
@@ -63,7 +64,7 @@ final class Chart {
         return p == null ? Double.NaN : ((Number) p.get(key)).doubleValue();
     }
 
-    private static void bars(Graphics2D g, int x, int y, int w, int h, String title, Map<String, double[]> groups) {
+    private static void bars(Graphics2D g, int x, int y, int w, int h, String title, Map<String, double[]> groups, boolean log) {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, x, y);
@@ -74,12 +75,14 @@ final class Chart {
         g.setStroke(new BasicStroke(1));
         g.drawLine(x + 50, base, x + w, base);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        for (int i = 0; i <= 4; i++) {
-            int yy = base - (base - top) * i / 4;
+        // log scale from 1 to the next power of ten above the largest value
+        double decades = log ? Math.max(1, Math.ceil(Math.log10(max))) : 4;
+        for (int i = 0; i <= (int) decades; i++) {
+            int yy = base - (int) ((base - top) * i / decades);
             g.setColor(new Color(0xdddddd));
             g.drawLine(x + 50, yy, x + w, yy);
             g.setColor(Color.GRAY);
-            g.drawString(String.format("%.0f", max * i / 4), x, yy + 4);
+            g.drawString(String.format("%.0f", log ? Math.pow(10, i) : max * i / 4), x, yy + 4);
         }
         int groupW = (w - 60) / groups.size();
         int gi = 0;
@@ -90,7 +93,8 @@ final class Chart {
             for (int b = 0; b < 3; b++) {
                 double d = en.getValue()[b];
                 if (!Double.isFinite(d)) continue;
-                int bh = (int) ((base - top) * d / max);
+                int bh = log ? (int) ((base - top) * Math.max(0, Math.log10(Math.max(1, d))) / decades)
+                        : (int) ((base - top) * d / max);
                 g.setColor(colors[b]);
                 g.fillRect(gx + b * barW, base - bh, barW - 4, bh);
                 g.setColor(Color.BLACK);

@@ -56,7 +56,8 @@ final class ResourceMeter implements AutoCloseable {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) liveAfterGc += pool.getCollectionUsage().getUsed();
         }
-        return new Usage((os.getProcessCpuTime() - cpuStart) / 1e9, (postgresCpuNanos() - pgCpuStart) / 1e9,
+        return new Usage((os.getProcessCpuTime() - cpuStart) / 1e9, Math.max(0, postgresCpuNanos() - pgCpuStart) / 1e9, // a backend that exited takes its ticks along
+               
                 (System.nanoTime() - wallStart) / 1e9, peakHeapUsed, liveAfterGc, procStatus("VmRSS"), procStatus("VmHWM"));
     }
 
