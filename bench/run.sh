@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The benchmark: builds the test classpath, then runs vn.gov.lgsp.hub.bench.HubBenchmark in one JVM.
+#   bench/run.sh            all phases (hub flat out, hub at 200/s, hub with the portal at 50 ms, then the ceilings)
+#   bench/run.sh --jfr      the same, with a JFR recording of the hub's flat-out phase (target/bench/hub-flat-out.jfr)
+# Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=1000
+# (pass them in BENCH_OPTS). Output: target/bench/report.json, report.png (and jfr-summary.txt with --jfr).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+opts=${BENCH_OPTS:-}
+if [[ "${1:-}" == "--jfr" ]]; then opts="$opts -Dbench.jfr=true"; fi
+mkdir -p target/bench
+./mvnw -q -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
+# -Xmx1g as the tests run; the heap holds the hub, the Kafka broker, Artemis, the simulators and the driver.
+# java.io.tmpdir under target/: embedded PostgreSQL unpacks and keeps its data there.
+exec java -Xmx1g -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true \
+    -Djava.awt.headless=true $opts \
+    -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" vn.gov.lgsp.hub.bench.HubBenchmark

@@ -1,0 +1,377 @@
+package vn.gov.lgsp.hub.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.io.ClassPathResource;
+import vn.gov.lgsp.connector.nationalportal.NationalPortalProperties;
+import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
+import vn.gov.lgsp.connector.zalo.ZaloProperties;
+import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
+import vn.gov.lgsp.hub.HubApplication;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+
+/**
+ * The benchmark ({@code bench/run.sh}; see bench/README.md). One JVM: embedded Kafka + PostgreSQL, the hub with its
+ * embedded Artemis and the partner simulators (zero added latency), then, back to back, the hand-written ceiling
+ * against the same infrastructure and simulators. Writes target/bench/report.json and report.png.
+ * Not a test: nothing here passes or fails, it measures.
+ */
+public final class HubBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final EmbeddedInfrastructure infra;
+    private final ConfigurableApplicationContext hub;
+    private final KafkaProducer<String, String> producer;
+    private final ResourceMeter meter = new ResourceMeter();
+    private final PortalSimulator portal;
+    private final ZaloSimulator zalo;
+    private final Path out;
+
+    private HubBenchmark(EmbeddedInfrastructure infra, ConfigurableApplicationContext hub, Path out) {
+        this.infra = infra;
+        this.hub = hub;
+        this.out = out;
+        this.portal = hub.getBean(PortalSimulator.class);
+        this.zalo = hub.getBean(ZaloSimulator.class);
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 1,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+    }
+
+    public static void main(String[] args) throws Exception {
+        // the simulators run on the JDK HTTP server: without this every response waits ~40 ms on loopback
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        int events = Integer.getInteger("bench.events", 5_000);
+        int rate = Integer.getInteger("bench.rate", 200);
+        int rateSeconds = Integer.getInteger("bench.rate-seconds", 30);
+        int slowEvents = Integer.getInteger("bench.slow-events", 3_000);
+        int warmup = Integer.getInteger("bench.warmup", 1_000);
+        boolean jfr = Boolean.getBoolean("bench.jfr");
+        Path out = Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
+        Files.createDirectories(out);
+
+        long t0 = System.nanoTime();
+        EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0);
+        ConfigurableApplicationContext hub = startHub(infra, Files.createTempDirectory(out, "artemis-"));
+        System.out.printf("infrastructure and hub up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        HubBenchmark bench = new HubBenchmark(infra, hub, out);
+        int status = 0;
+        try {
+            bench.run(events, rate, rateSeconds, slowEvents, warmup, jfr);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            status = 1;
+        } finally {
+            System.out.printf("total run time %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            hub.close();
+            infra.close();
+        }
+        System.exit(status);
+    }
+
+    /** The hub as the tests start it (SharedInfrastructure + application-test.yml), plus the benchmark's overrides. */
+    static ConfigurableApplicationContext startHub(EmbeddedInfrastructure infra, Path artemisDir) {
+        SpringApplication app = new SpringApplication(HubApplication.class);
+        app.addInitializers(context -> {
+            try {
+                var sources = context.getEnvironment().getPropertySources();
+                sources.addFirst(new MapPropertySource("embedded-infrastructure", new LinkedHashMap<>(infra.hubProperties(artemisDir))));
+                for (var source : new YamlPropertySourceLoader().load("test-profile", new ClassPathResource("application-test.yml"))) {
+                    sources.addFirst(source);
+                }
+                Map<String, Object> bench = new LinkedHashMap<>();
+                bench.put("server.port", "0"); // never collide with a demo run on 8080
+                // The ZNS and SMS quotas are contracts with the partners (20/s, 10/s per instance), not what the hub
+                // can do: lifted so the run measures the hub. Everything else is as configured.
+                bench.put("hub.queues.partners.zalo.rate-limit-per-second", "0");
+                bench.put("hub.queues.partners.sms.rate-limit-per-second", "0");
+                // INFO logs one line per partner call; kept out of the console (not out of the cost: WARN still evaluates)
+                bench.put("logging.level.vn.gov.lgsp", System.getProperty("bench.hub-log-level", "WARN"));
+                bench.put("logging.level.org.apache", "WARN");
+                bench.put("logging.level.kafka", "WARN");
+                bench.put("logging.level.org.springframework", "WARN");
+                sources.addFirst(new MapPropertySource("benchmark", bench));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return app.run();
+    }
+
+    // ------------------------------------------------------------------------------------------------- phases
+
+    private void run(int events, int rate, int rateSeconds, int slowEvents, int warmup, boolean jfr) throws Exception {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("date", OffsetDateTime.now().toString());
+        report.put("machine", machine());
+        report.put("parameters", Map.of("events", events, "rate", rate, "rateSeconds", rateSeconds, "slowEvents", slowEvents,
+                "warmup", warmup, "jfr", jfr));
+        Map<String, Object> phases = new LinkedHashMap<>();
+        report.put("phases", phases);
+        Workload workload = new Workload(20251101L);
+
+        try (Completions hubDone = new Completions(infra.kafkaBootstrap(), EmbeddedInfrastructure.UPDATES_TOPIC).start()) {
+            String topic = EmbeddedInfrastructure.EVENTS_TOPIC;
+            phase("hub warm-up (not reported)", hubDone, topic, workload.make(warmup), 0, true);
+            // what the hub costs doing nothing (pollers, timers, brokers' housekeeping): part of every figure below
+            meter.begin();
+            Thread.sleep(10_000);
+            ResourceMeter.Usage idle = meter.end();
+            report.put("idle_cpu_cores_busy", round((idle.jvmCpuSeconds() + idle.postgresCpuSeconds()) / idle.wallSeconds()));
+            System.out.println("idle: " + report.get("idle_cpu_cores_busy") + " cores busy");
+            Recording recording = null;
+            if (jfr) {
+                recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.start();
+            }
+            phases.put("hub_flat_out", phase("hub flat out", hubDone, topic, workload.make(events), 0, true));
+            if (recording != null) {
+                recording.stop();
+                Path file = out.resolve("hub-flat-out.jfr");
+                recording.dump(file);
+                recording.close();
+                JfrSummary.Summary s = JfrSummary.summarise(file);
+                Files.writeString(out.resolve("jfr-summary.txt"), JfrSummary.text(s));
+                report.put("jfr", s);
+                System.out.println(JfrSummary.text(s));
+            }
+            phases.put("hub_rate_" + rate, phase("hub at " + rate + "/s", hubDone, topic, workload.make(rate * rateSeconds), rate, true));
+            portal.setLatencyMillis(50);
+            try {
+                phases.put("hub_portal_50ms", phase("hub, portal answering after 50 ms", hubDone, topic, workload.make(slowEvents), 0, true));
+            } finally {
+                portal.setLatencyMillis(0);
+            }
+        }
+
+        // the ceiling writes as many rows per event as the hub did flat out
+        @SuppressWarnings("unchecked")
+        double hubRows = (double) ((Map<String, Object>) phases.get("hub_flat_out")).get("db_rows_written_per_event");
+        int rowsPerEvent = (int) Math.round(hubRows);
+        NationalPortalProperties pp = hub.getBean(NationalPortalProperties.class);
+        ZaloProperties zp = hub.getBean(ZaloProperties.class);
+        Ceiling.Partners partners = new Ceiling.Partners(pp.getBaseUrl(), pp.getUsername(), pp.getPassword(), pp.getDstcode(),
+                pp.getMadonvi(), zalo.baseUrl(), zp.getAppId(), zp.getAppSecret(), zalo.issueRefreshToken());
+        String updates = "bench.ceiling.updates";
+        List<String> topics = List.of("bench.ceiling.warmup", "bench.ceiling.flat", "bench.ceiling.artemis",
+                "bench.ceiling.rate", "bench.ceiling.slow", updates);
+        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
+            admin.createTopics(topics.stream().map(t -> new NewTopic(t, 4, (short) 1)).toList()).all().get();
+        }
+        Ceiling ceiling = new Ceiling(infra.kafkaBootstrap(), infra.jdbcUrl(), partners, rowsPerEvent, updates);
+        ArtemisProperties artemis = hub.getBean(ArtemisProperties.class);
+        ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("vm://" + artemis.getEmbedded().getServerId());
+        try (Completions ceilingDone = new Completions(infra.kafkaBootstrap(), updates).start()) {
+            try (Ceiling.Running r = ceiling.direct("bench.ceiling.warmup", 64)) {
+                phase("ceiling warm-up (not reported)", ceilingDone, "bench.ceiling.warmup", workload.make(warmup), 0, false);
+            }
+            try (Ceiling.Running r = ceiling.direct("bench.ceiling.flat", 64)) {
+                phases.put("ceiling_flat_out", phase("ceiling flat out", ceilingDone, "bench.ceiling.flat", workload.make(events), 0, false));
+            }
+            try (Ceiling.Running r = ceiling.withArtemis("bench.ceiling.artemis", cf, "bench.ceiling.work", 8, 64)) {
+                phases.put("ceiling_artemis_flat_out", phase("ceiling + durable Artemis step, flat out", ceilingDone,
+                        "bench.ceiling.artemis", workload.make(events), 0, false));
+            }
+            try (Ceiling.Running r = ceiling.direct("bench.ceiling.rate", 64)) {
+                phases.put("ceiling_rate_" + rate, phase("ceiling at " + rate + "/s", ceilingDone, "bench.ceiling.rate",
+                        workload.make(rate * rateSeconds), rate, false));
+            }
+            portal.setLatencyMillis(50);
+            try (Ceiling.Running r = ceiling.direct("bench.ceiling.slow", 256)) {
+                phases.put("ceiling_portal_50ms", phase("ceiling, portal answering after 50 ms", ceilingDone, "bench.ceiling.slow",
+                        workload.make(slowEvents), 0, false));
+            } finally {
+                portal.setLatencyMillis(0);
+            }
+            report.put("ceiling_partner_errors", ceiling.partnerErrors.get());
+        } finally {
+            cf.close();
+            ceiling.close();
+        }
+
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("throughput_hub_over_ceiling", ratio(phases, "hub_flat_out", "ceiling_flat_out", "events_per_s"));
+        ratios.put("throughput_hub_over_ceiling_with_artemis", ratio(phases, "hub_flat_out", "ceiling_artemis_flat_out", "events_per_s"));
+        ratios.put("throughput_hub_over_ceiling_portal_50ms", ratio(phases, "hub_portal_50ms", "ceiling_portal_50ms", "events_per_s"));
+        ratios.put("cpu_per_1000_events_hub_over_ceiling", ratio(phases, "hub_flat_out", "ceiling_flat_out", "cpu_s_per_1000_events"));
+        ratios.put("p99_at_rate_hub_over_ceiling", ratio(phases, "hub_rate_" + rate, "ceiling_rate_" + rate, "latency_p99_ms"));
+        report.put("ratios", ratios);
+
+        Files.writeString(out.resolve("report.json"), JSON.writeValueAsString(report));
+        Chart.write(report, rate, out.resolve("report.png"));
+        System.out.println("\n=== headline ===");
+        headline(phases, "hub_flat_out");
+        headline(phases, "ceiling_flat_out");
+        headline(phases, "ceiling_artemis_flat_out");
+        headline(phases, "hub_rate_" + rate);
+        headline(phases, "ceiling_rate_" + rate);
+        headline(phases, "hub_portal_50ms");
+        headline(phases, "ceiling_portal_50ms");
+        System.out.println("ratios: " + ratios);
+        System.out.println("report: " + out.resolve("report.json") + ", " + out.resolve("report.png"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double ratio(Map<String, Object> phases, String a, String b, String key) {
+        double x = ((Number) ((Map<String, Object>) phases.get(a)).get(key)).doubleValue();
+        double y = ((Number) ((Map<String, Object>) phases.get(b)).get(key)).doubleValue();
+        return Math.round(x / y * 1000) / 1000.0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void headline(Map<String, Object> phases, String name) {
+        Map<String, Object> p = (Map<String, Object>) phases.get(name);
+        System.out.printf("%-26s %7.0f events/s %7.0f calls/s  p50 %7.1f  p95 %7.1f  p99 %7.1f ms  cpu %.2f s/1000 (+pg %.2f)"
+                        + "  heap peak %d MB live %d MB  rss %d MB  db rows/s %.0f%s%n",
+                name, p.get("events_per_s"), p.get("partner_calls_per_s"), p.get("latency_p50_ms"), p.get("latency_p95_ms"),
+                p.get("latency_p99_ms"), p.get("cpu_s_per_1000_events"), p.get("postgres_cpu_s_per_1000_events"),
+                p.get("heap_peak_mb"), p.get("heap_live_after_gc_mb"), p.get("rss_mb"), p.get("db_rows_per_s"),
+                p.containsKey("audit_records_per_s") ? String.format("  audit/s %.0f", p.get("audit_records_per_s")) : "");
+    }
+
+    /**
+     * Publishes the events (flat out, or paced at {@code rate}/s) and waits until every one is done; measures
+     * from the first publish to the last completion.
+     */
+    private Map<String, Object> phase(String name, Completions done, String topic, List<Workload.Event> events, int rate,
+                                      boolean isHub) throws Exception {
+        System.out.printf("%n--- %s: %d events%s%n", name, events.size(), rate > 0 ? " at " + rate + "/s" : " flat out");
+        done.reset();
+        long auditBefore = isHub ? count("SELECT count(*) FROM audit_record") : 0;
+        long rowsBefore = dbRowsWritten();
+        long callsBefore = partnerCalls();
+        System.gc(); // start each phase from the same heap
+        meter.begin();
+        long start = System.nanoTime();
+        long interval = rate > 0 ? 1_000_000_000L / rate : 0;
+        for (int i = 0; i < events.size(); i++) {
+            Workload.Event e = events.get(i);
+            if (interval > 0) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) LockSupport.parkNanos(wait);
+            }
+            done.published(e.eventId(), e.expectedUpdates());
+            producer.send(new ProducerRecord<>(topic, e.dossierCode(), e.json()));
+        }
+        producer.flush();
+        long publishedIn = System.nanoTime() - start;
+        int finished = done.awaitDone(events.size(), Duration.ofMinutes(4));
+        ResourceMeter.Usage usage = meter.end();
+        Completions.Result r = done.result();
+        // the audit writer and the statistics collector trail the last update by a little
+        long audit = 0;
+        if (isHub) {
+            for (long last = -1; ; Thread.sleep(300)) {
+                audit = count("SELECT count(*) FROM audit_record") - auditBefore;
+                if (audit == last) break;
+                last = audit;
+            }
+        }
+        Thread.sleep(1200);
+        long rows = dbRowsWritten() - rowsBefore;
+        long calls = partnerCalls() - callsBefore;
+
+        double seconds = (r.lastDoneNanos() - r.firstPublishNanos()) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", events.size());
+        m.put("completed", finished);
+        m.put("offered_rate", rate > 0 ? rate : "flat out");
+        m.put("publish_seconds", round(publishedIn / 1e9));
+        m.put("seconds", round(seconds));
+        m.put("events_per_s", round(finished / seconds));
+        m.put("partner_calls", calls);
+        m.put("partner_calls_per_s", round(calls / seconds));
+        m.put("latency_p50_ms", round(r.percentile(50)));
+        m.put("latency_p95_ms", round(r.percentile(95)));
+        m.put("latency_p99_ms", round(r.percentile(99)));
+        m.put("latency_max_ms", round(r.percentile(100)));
+        m.put("cpu_s_per_1000_events", round(usage.jvmCpuSeconds() * 1000 / finished));
+        m.put("postgres_cpu_s_per_1000_events", round(usage.postgresCpuSeconds() * 1000 / finished));
+        m.put("cpu_cores_busy", round((usage.jvmCpuSeconds() + usage.postgresCpuSeconds()) / usage.wallSeconds()));
+        m.put("heap_peak_mb", usage.peakHeapBytes() >> 20);
+        m.put("heap_live_after_gc_mb", usage.liveHeapAfterGcBytes() >> 20);
+        m.put("rss_mb", usage.rssBytes() >> 20);
+        m.put("rss_peak_mb", usage.rssPeakBytes() >> 20);
+        m.put("db_rows_written", rows);
+        m.put("db_rows_written_per_event", round((double) rows / events.size()));
+        m.put("db_rows_per_s", round(rows / seconds));
+        if (isHub) {
+            m.put("audit_records", audit);
+            m.put("audit_records_per_event", round((double) audit / events.size()));
+            m.put("audit_records_per_s", round(audit / seconds));
+        }
+        System.out.println("    " + m);
+        if (finished < events.size()) System.out.println("    WARNING: only " + finished + " of " + events.size() + " events completed");
+        return m;
+    }
+
+    private static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : -1;
+    }
+
+    /** HTTP calls the simulators answered: portal syncs + progress reports, ZNS messages. */
+    private long partnerCalls() {
+        long n = zalo.znsReceived().size();
+        for (PortalSimulator.PortalDossier d : portal.dossiers().values()) n += d.received.size() + d.progress.size();
+        return n;
+    }
+
+    /** Rows inserted or updated in every table (PostgreSQL's own statistics). */
+    private long dbRowsWritten() throws Exception {
+        return count("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables");
+    }
+
+    private long count(String sql) throws Exception {
+        try (var c = DriverManager.getConnection(infra.jdbcUrl()); var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        try {
+            m.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?"));
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return m;
+    }
+
+    static List<String> keys(Map<String, Object> m) {
+        return new ArrayList<>(m.keySet());
+    }
+}

@@ -1,0 +1,103 @@
+package vn.gov.lgsp.hub.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * What a phase costs: CPU of this JVM (hub, Kafka broker, Artemis, simulators, driver: everything but PostgreSQL)
+ * and of the PostgreSQL processes, sampled heap, heap left after GC (the live set: what a leak would grow), RSS.
+ */
+final class ResourceMeter implements AutoCloseable {
+    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final Thread sampler;
+    private volatile boolean running = true;
+    private volatile long peakHeapUsed;
+
+    private long cpuStart;
+    private long pgCpuStart;
+    private long wallStart;
+
+    ResourceMeter() {
+        sampler = new Thread(() -> {
+            while (running) {
+                long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                if (used > peakHeapUsed) peakHeapUsed = used;
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    void begin() {
+        peakHeapUsed = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) pool.resetPeakUsage();
+        cpuStart = os.getProcessCpuTime();
+        pgCpuStart = postgresCpuNanos();
+        wallStart = System.nanoTime();
+    }
+
+    record Usage(double jvmCpuSeconds, double postgresCpuSeconds, double wallSeconds, long peakHeapBytes,
+                 long liveHeapAfterGcBytes, long rssBytes, long rssPeakBytes) {}
+
+    Usage end() {
+        long liveAfterGc = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) liveAfterGc += pool.getCollectionUsage().getUsed();
+        }
+        return new Usage((os.getProcessCpuTime() - cpuStart) / 1e9, Math.max(0, postgresCpuNanos() - pgCpuStart) / 1e9, // a backend that exited takes its ticks along
+               
+                (System.nanoTime() - wallStart) / 1e9, peakHeapUsed, liveAfterGc, procStatus("VmRSS"), procStatus("VmHWM"));
+    }
+
+    /** utime+stime of every process named postgres (the server and its backends). */
+    static long postgresCpuNanos() {
+        long ticks = 0;
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(open + 1, close).equals("postgres")) continue;
+                    String[] f = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                } catch (IOException | RuntimeException ignored) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks * 1_000_000_000L / CLOCK_TICKS;
+    }
+
+    static long procStatus(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key + ":")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        sampler.interrupt();
+    }
+}

@@ -1,0 +1,47 @@
+package vn.gov.lgsp.hub.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+
+/**
+ * The events a phase publishes, made before the clock starts so that building JSON is not measured.
+ * Each dossier contributes its DOSSIER_RECEIVED (portal sync + Zalo notification) and its first STATUS_CHANGED
+ * (portal sync + progress): every event costs exactly two partner HTTP calls and yields one or two updates.
+ */
+final class Workload {
+    /** One event as published: Kafka key, JSON text, and how many dossier updates signal that it is done. */
+    record Event(String eventId, String dossierCode, String type, String json, ObjectNode tree, int expectedUpdates) {}
+
+    private final DossierEventFactory factory;
+
+    Workload(long seed) {
+        this.factory = new DossierEventFactory(seed);
+    }
+
+    List<Event> make(int n) {
+        List<Event> events = new ArrayList<>(n);
+        OffsetDateTime now = OffsetDateTime.now(DossierEventFactory.VN).minusDays(1);
+        while (events.size() < n) {
+            ObjectNode dossier = factory.newDossier(now);
+            // The simulators treat phones ending in 108/114/118/144 as "no Zalo": those go to the SMS gateway, whose
+            // quiet hours (21:00-07:00) would defer them and make the run's completion depend on the time of day.
+            String phone = dossier.with("applicant").get("phone").asText();
+            if (phone.matches(".*(108|114|118|144)$")) {
+                dossier.with("applicant").put("phone", phone.substring(0, phone.length() - 1) + "9");
+            }
+            List<ObjectNode> life = factory.lifecycle(dossier);
+            for (ObjectNode e : life) {
+                String type = e.get("eventType").asText();
+                boolean wanted = type.equals("DOSSIER_RECEIVED") || type.equals("STATUS_CHANGED");
+                if (!wanted) continue;
+                events.add(new Event(e.get("eventId").asText(), e.path("dossier").path("code").asText(), type, e.toString(), e,
+                        type.equals("DOSSIER_RECEIVED") ? 2 : 1));
+                if (type.equals("STATUS_CHANGED") || events.size() == n) break; // the first step is enough
+            }
+        }
+        return events;
+    }
+}
