@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.work.DeadLetters;
+import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.QueueProperties;
 
 /**
@@ -31,12 +32,15 @@ public class QueueMetrics {
     private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
     private final ConnectionFactory cf;
     private final QueueProperties queues;
+    private final PartnerWorkQueues workQueues;
     private final DeadLetters deadLetters;
     private final Map<String, AtomicLong> depth = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dead = new ConcurrentHashMap<>();
 
-    public QueueMetrics(ConnectionFactory cf, QueueProperties queues, DeadLetters deadLetters, MeterRegistry registry) {
+    public QueueMetrics(ConnectionFactory cf, QueueProperties queues, PartnerWorkQueues workQueues, DeadLetters deadLetters,
+                        MeterRegistry registry) {
         this.cf = cf;
+        this.workQueues = workQueues;
         this.queues = queues;
         this.deadLetters = deadLetters;
         queues.getPartners().keySet().forEach(p -> {
@@ -63,11 +67,15 @@ public class QueueMetrics {
             QueueRequestor requestor = new QueueRequestor(s, ActiveMQJMSClient.createQueue("activemq.management"));
             c.start();
             for (String p : depth.keySet()) {
-                Message m = s.createMessage();
-                JMSManagementHelper.putAttribute(m, ResourceNames.QUEUE + queues.getPrefix() + p, "messageCount");
-                Message reply = requestor.request(m);
-                Object result = JMSManagementHelper.hasOperationSucceeded(reply) ? JMSManagementHelper.getResult(reply) : null;
-                depth.get(p).set(result instanceof Number n ? n.longValue() : 0);
+                long total = 0;
+                for (int shard = 0; shard < queues.of(p).getConcurrency(); shard++) {
+                    Message m = s.createMessage();
+                    JMSManagementHelper.putAttribute(m, ResourceNames.QUEUE + workQueues.shardQueue(p, shard), "messageCount");
+                    Message reply = requestor.request(m);
+                    Object result = JMSManagementHelper.hasOperationSucceeded(reply) ? JMSManagementHelper.getResult(reply) : null;
+                    total += result instanceof Number n ? n.longValue() : 0;
+                }
+                depth.get(p).set(total);
             }
         } catch (Exception e) {
             depth.values().forEach(v -> v.set(-1));

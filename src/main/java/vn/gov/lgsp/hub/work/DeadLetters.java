@@ -97,7 +97,7 @@ public class DeadLetters {
                         "UPDATE dead_letter SET status = 'REPLAYED', replayed_at = ?, replayed_by = ? WHERE id = ? AND status = 'OPEN'",
                         new Object[] {Timestamp.from(Instant.now()), operator, id})),
                 AuditEntry.internal("operator", item.dossierCode(), "DEAD_LETTER_REPLAY", "REPLAYED", item.workId(),
-                        "dead letter " + id + " replayed to " + queues.queueOf(item.partner()) + " by " + operator));
+                        "dead letter " + id + " replayed to " + queues.queueOf(item.partner(), item.dossierCode(), item.workId()) + " by " + operator));
         return ReplayResult.REPLAYED;
     }
 

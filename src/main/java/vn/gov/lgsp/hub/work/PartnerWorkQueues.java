@@ -25,8 +25,20 @@ public class PartnerWorkQueues {
         this.queues = queues;
     }
 
-    public String queueOf(String partner) {
-        return queues.getPrefix() + partner;
+    /**
+     * A partner's work is spread over {@code concurrency} queues (shards), each consumed by one consumer at a time
+     * (exclusive queues, so also across hub instances): one dossier always lands on the same shard and is worked
+     * in order, while different dossiers go in parallel. This replaces Artemis message groups, whose cost grows
+     * with the depth of the queue.
+     */
+    public String queueOf(String partner, String dossierCode, String workId) {
+        int shards = queues.of(partner).getConcurrency();
+        String key = dossierCode != null ? dossierCode : workId;
+        return shardQueue(partner, Math.floorMod(key.hashCode(), shards));
+    }
+
+    public String shardQueue(String partner, int shard) {
+        return queues.getPrefix() + partner + "." + shard;
     }
 
     /**
@@ -44,8 +56,7 @@ public class PartnerWorkQueues {
 
     /** Sends one item, optionally delayed by the broker; must run inside a broker transaction. */
     void send(WorkItem item, long delayMillis, String lastError, Map<String, String> extraHeaders) {
-        queues.of(item.partner());
-        jms.send(queueOf(item.partner()), session -> {
+        jms.send(queueOf(item.partner(), item.dossierCode(), item.workId()), session -> {
             TextMessage m = session.createTextMessage(item.body());
             setHeaders(m, item);
             if (delayMillis > 0) {
@@ -64,10 +75,7 @@ public class PartnerWorkQueues {
     private static void setHeaders(Message m, WorkItem item) throws JMSException {
         m.setStringProperty(WorkHeaders.WORK_ID, item.workId());
         m.setStringProperty(WorkHeaders.PARTNER, item.partner());
-        if (item.dossierCode() != null) {
-            m.setStringProperty(WorkHeaders.DOSSIER_CODE, item.dossierCode());
-            m.setStringProperty(WorkHeaders.GROUP_ID, item.dossierCode());
-        }
+        if (item.dossierCode() != null) m.setStringProperty(WorkHeaders.DOSSIER_CODE, item.dossierCode());
         if (item.messageType() != null) m.setStringProperty(WorkHeaders.MESSAGE_TYPE, item.messageType());
         m.setIntProperty(WorkHeaders.ATTEMPT, item.attempt());
     }

@@ -59,14 +59,14 @@ public class PartnerWorkRoutes extends RouteBuilder {
             if (!policy.isEnabled()) return;
             PartnerWorker worker = new PartnerWorker(partner, policy, getContext(), jdbc, audit, workQueues, updates, deadLetters);
             workers.put(partner, worker);
-            from("jms:queue:" + workQueues.queueOf(partner)
-                    + "?transacted=true&concurrentConsumers=" + policy.getConcurrency()
-                    + "&maxConcurrentConsumers=" + policy.getConcurrency())
-                    .routeId("deliver-" + partner)
-                    // failures are decided by the worker; an exception here (database or broker down) rolls the
-                    // broker transaction back so the message is delivered again
-                    .errorHandler(noErrorHandler())
-                    .process(worker::process).id("deliver-" + partner + "-worker");
+            for (int shard = 0; shard < policy.getConcurrency(); shard++) {
+                from("jms:queue:" + workQueues.shardQueue(partner, shard) + "?transacted=true&concurrentConsumers=1")
+                        .routeId("deliver-" + partner + "-" + shard)
+                        // failures are decided by the worker; an exception here (database or broker down) rolls the
+                        // broker transaction back so the message is delivered again
+                        .errorHandler(noErrorHandler())
+                        .process(worker::process).id("deliver-" + partner + "-" + shard + "-worker");
+            }
         });
     }
 }

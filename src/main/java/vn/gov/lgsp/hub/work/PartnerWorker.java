@@ -170,7 +170,7 @@ public class PartnerWorker {
     private void deadLetter(WorkItem item, String reason, Exchange consumed, long latencyMs) {
         Map<String, String> headers = new LinkedHashMap<>();
         consumed.getMessage().getHeaders().forEach((k, v) -> {
-            if (k.startsWith("hub") || k.equals(WorkHeaders.GROUP_ID)) headers.put(k, String.valueOf(v));
+            if (k.startsWith("hub")) headers.put(k, String.valueOf(v));
         });
         List<DossierUpdate> failed = new ArrayList<>();
         if (!DossierUpdates.ONESTOP.equals(partner) && item.dossierCode() != null) {

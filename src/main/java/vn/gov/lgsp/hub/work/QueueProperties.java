@@ -37,7 +37,10 @@ public class QueueProperties {
     public static class PartnerQueue {
         /** Disabled partners get no work planned (their routes stay in routes/*.yaml). */
         private boolean enabled = true;
-        /** Concurrent consumers of the partner's queue. */
+        /**
+         * Shards of the partner's queue, each worked by one consumer: the partner's parallelism. One dossier always
+         * maps to the same shard. Drain the partner's queues (hub_queue_depth 0) before changing it.
+         */
         @Min(1) private int concurrency = 4;
         /** In-memory retries for blips, before the message is handed back to the broker. */
         @Min(0) private int quickRetries = 2;

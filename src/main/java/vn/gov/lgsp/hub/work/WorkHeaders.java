@@ -16,8 +16,6 @@ public final class WorkHeaders {
     public static final String ATTEMPT = "hubAttempt";
     public static final String LAST_ERROR = "hubLastError";
     public static final String REPLAY_OF = "hubReplayOf";
-    /** Artemis message groups keep one dossier's work in order. */
-    public static final String GROUP_ID = "JMSXGroupID";
     /** Artemis scheduled delivery (epoch millis): how the hub's backoff is carried by the broker. */
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 

@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Configuration;
  * The embedded broker's address settings for the hub's work queues, the same as README.md asks of a production
  * broker.xml: the hub carries its own retry policy (scheduled redelivery), so a rollback (database or broker
  * hiccup inside the hub) must never make the broker discard a message: unlimited delivery attempts, a short
- * redelivery delay so a failing hub does not spin.
+ * redelivery delay so a failing hub does not spin; and exclusive queues, so that each shard of a partner's work
+ * (hub.work.&lt;partner&gt;.&lt;n&gt;) is worked by one consumer at a time even with several hub instances.
  */
 @Configuration
 public class EmbeddedArtemisSettings {
@@ -21,6 +22,7 @@ public class EmbeddedArtemisSettings {
                     .setRedeliveryDelay(1000)
                     .setRedeliveryMultiplier(2)
                     .setMaxRedeliveryDelay(30_000)
+                    .setDefaultExclusiveQueue(true)   // one consumer at a time per shard: order per dossier
                     .setAutoCreateQueues(true)
                     .setAutoCreateAddresses(true));
             config.setJournalSyncTransactional(true);
