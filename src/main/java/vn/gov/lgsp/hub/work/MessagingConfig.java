@@ -51,10 +51,18 @@ public class MessagingConfig {
         return t;
     }
 
-    /** Camel's jms component shares the connection factory and transaction manager with the work template. */
+    /**
+     * Camel's jms component: transacted consumers use the listener container's own (local) session transaction,
+     * which the container exposes to the work template, so a consumer's sends commit or roll back with its
+     * receive. No external transaction manager here on purpose: with one, the container opens a new session and
+     * consumer for every message and hands every prefetched message back to the broker, which costs more than the
+     * work itself.
+     */
     @Bean
-    public JmsComponent jms(ConnectionFactory connectionFactory, JmsTransactionManager jmsTransactionManager) {
-        JmsComponent jms = JmsComponent.jmsComponentTransacted(connectionFactory, jmsTransactionManager);
+    public JmsComponent jms(ConnectionFactory connectionFactory) {
+        JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
+        jms.setTransacted(true);
+        jms.setLazyCreateTransactionManager(false);
         jms.setCacheLevelName("CACHE_CONSUMER");
         return jms;
     }
