@@ -13,6 +13,6 @@ mkdir -p target/bench
     -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
 # -Xmx1g as the tests run; the heap holds the hub, the Kafka broker, Artemis, the simulators and the driver.
 # java.io.tmpdir under target/: embedded PostgreSQL unpacks and keeps its data there.
-exec java -Xmx1g -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true \
+exec java -Xmx1g -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
     -Djava.awt.headless=true $opts \
     -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" vn.gov.lgsp.hub.bench.HubBenchmark

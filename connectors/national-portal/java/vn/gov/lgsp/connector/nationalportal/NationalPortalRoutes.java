@@ -30,8 +30,11 @@ public class NationalPortalRoutes extends RouteBuilder {
     private final PortalMapper mapper;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json) {
+    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json,
+                                org.springframework.transaction.support.TransactionTemplate tx) {
+        this.tx = tx;
         this.client = client;
         this.mapper = mapper;
         this.jdbc = jdbc;
@@ -51,6 +54,14 @@ public class NationalPortalRoutes extends RouteBuilder {
     private void sync(Exchange exchange) throws Exception {
         DossierEvent event = json.readValue(exchange.getMessage().getBody(String.class), DossierEvent.class);
         boolean resync = RESYNC.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class));
+        List<Map<String, Object>> sent = jdbc.queryForList("SELECT service, sent_at FROM portal_sent WHERE event_id = ?", event.eventId());
+        if (!sent.isEmpty()) {
+            // the portal has it: sent before the hub restarted, the work's own commit was lost with the crash
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, sent.get(0).get("service") + " already accepted by the portal at "
+                    + ((Timestamp) sent.get(0).get("sent_at")).toInstant() + "; not sent again");
+            exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, (String) sent.get(0).get("service"))));
+            return;
+        }
         List<Map<String, Object>> last = jdbc.queryForList(
                 "SELECT last_status, last_event_at, last_event_id FROM portal_sync WHERE dossier_code = ?", event.dossierCode());
         if (!last.isEmpty()) {
@@ -77,18 +88,30 @@ public class NationalPortalRoutes extends RouteBuilder {
             service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
             request.set("progress", progress.get("data"));
         }
-        jdbc.update("INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service)"
+        recordSent(event, service, resync);
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, service + " TrangThaiHoSo=" + event.dossier().status());
+        exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, service)));
+    }
+
+    /** What the portal now holds, committed at once: the guard against going backwards and against sending twice. */
+    private void recordSent(DossierEvent event, String service, boolean resync) {
+        tx.executeWithoutResult(status -> {
+            jdbc.update("INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?) ON CONFLICT (event_id) DO NOTHING",
+                    event.eventId(), event.dossierCode(), service);
+            jdbc.update("INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service)"
                         + " VALUES (?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
                         + " last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,"
                         + " last_service = EXCLUDED.last_service, synced_at = now()"
                         + " WHERE portal_sync.last_event_at <= EXCLUDED.last_event_at OR ?",
                 event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
                 event.eventId(), service, resync);
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, service + " TrangThaiHoSo=" + event.dossier().status());
+        });
+    }
+
+    private vn.gov.lgsp.hub.model.DossierUpdate synced(DossierEvent event, String service) {
         ObjectNode detail = json.createObjectNode().put("status", event.dossier().status()).put("service", service)
                 .put("eventId", event.eventId());
-        exchange.setProperty(WorkHeaders.UPDATES, List.of(DossierUpdates.of("portal:" + event.eventId(), event.dossierCode(),
-                "PORTAL_SYNCED", PARTNER, detail)));
+        return DossierUpdates.of("portal:" + event.eventId(), event.dossierCode(), "PORTAL_SYNCED", PARTNER, detail);
     }
 }

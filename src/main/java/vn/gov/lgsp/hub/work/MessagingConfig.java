@@ -9,6 +9,8 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.jms.connection.JmsTransactionManager;
 import org.springframework.jms.core.JmsTemplate;
+import org.springframework.jms.support.destination.DestinationResolver;
+import org.springframework.jms.support.destination.DynamicDestinationResolver;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -18,6 +20,26 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Configuration
 public class MessagingConfig {
+
+    /**
+     * Resolves each queue name once: Artemis asks the broker about a queue every time a session looks one up by
+     * name, a blocking round trip per message otherwise. JMS destinations are plain names, valid in any session.
+     */
+    private static final DestinationResolver QUEUES = new DestinationResolver() {
+        private final java.util.concurrent.ConcurrentHashMap<String, jakarta.jms.Destination> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        private final DynamicDestinationResolver dynamic = new DynamicDestinationResolver();
+
+        @Override
+        public jakarta.jms.Destination resolveDestinationName(jakarta.jms.Session session, String name, boolean pubSub)
+                throws jakarta.jms.JMSException {
+            jakarta.jms.Destination d = cache.get(name);
+            if (d == null) {
+                d = dynamic.resolveDestinationName(session, name, pubSub);
+                cache.put(name, d);
+            }
+            return d;
+        }
+    };
 
     @Bean
     @Primary
@@ -45,6 +67,7 @@ public class MessagingConfig {
     @Bean
     public JmsTemplate workJmsTemplate(ConnectionFactory connectionFactory) {
         JmsTemplate t = new JmsTemplate(connectionFactory);
+        t.setDestinationResolver(QUEUES);
         t.setSessionTransacted(true);
         t.setDeliveryPersistent(true);
         t.setExplicitQosEnabled(true);
@@ -64,6 +87,7 @@ public class MessagingConfig {
         jms.setTransacted(true);
         jms.setLazyCreateTransactionManager(false);
         jms.setCacheLevelName("CACHE_CONSUMER");
+        jms.setDestinationResolver(QUEUES);
         return jms;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jakarta.jms.ConnectionFactory;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -26,9 +27,12 @@ public class PartnerWorkRoutes extends RouteBuilder {
     private final DossierUpdates updates;
     private final DeadLetters deadLetters;
     private final Map<String, PartnerWorker> workers = new ConcurrentHashMap<>();
+    private final List<ShardConsumer> consumers = new ArrayList<>();
+    private final ConnectionFactory connectionFactory;
 
     public PartnerWorkRoutes(QueueProperties queues, JdbcTemplate jdbc, AuditLog audit, PartnerWorkQueues workQueues,
-                             DossierUpdates updates, DeadLetters deadLetters) {
+                             DossierUpdates updates, DeadLetters deadLetters, ConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
         this.queues = queues;
         this.jdbc = jdbc;
         this.audit = audit;
@@ -39,6 +43,17 @@ public class PartnerWorkRoutes extends RouteBuilder {
 
     public Map<String, PartnerWorker> workers() {
         return workers;
+    }
+
+    /** The shard consumers start once Camel runs (they call the connectors' routes) and stop before it does. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    public void startConsumers() {
+        consumers.forEach(ShardConsumer::start);
+    }
+
+    @jakarta.annotation.PreDestroy
+    public void stopConsumers() throws InterruptedException {
+        for (ShardConsumer c : consumers) c.stop();
     }
 
     @Override
@@ -60,12 +75,7 @@ public class PartnerWorkRoutes extends RouteBuilder {
             PartnerWorker worker = new PartnerWorker(partner, policy, getContext(), jdbc, audit, workQueues, updates, deadLetters);
             workers.put(partner, worker);
             for (int shard = 0; shard < policy.getConcurrency(); shard++) {
-                from("jms:queue:" + workQueues.shardQueue(partner, shard) + "?transacted=true&concurrentConsumers=1")
-                        .routeId("deliver-" + partner + "-" + shard)
-                        // failures are decided by the worker; an exception here (database or broker down) rolls the
-                        // broker transaction back so the message is delivered again
-                        .errorHandler(noErrorHandler())
-                        .process(worker::process).id("deliver-" + partner + "-" + shard + "-worker");
+                consumers.add(new ShardConsumer(connectionFactory, workQueues.shardQueue(partner, shard), worker, policy.getMaxBatch()));
             }
         });
     }

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,8 @@ import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 
 /**
- * Delivers the work of one partner queue, inside the consumer's broker transaction:
+ * Delivers the work of one partner, a batch of messages of one shard at a time, inside the shard consumer's broker
+ * transaction:
  * <ol>
  *   <li>work already completed (a redelivery after a crash) is not sent again; its updates are re-queued;</li>
  *   <li>the partner's rate limit and circuit breaker are respected;</li>
@@ -34,7 +35,8 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  *   <li>other failure: the work is re-queued with the broker delaying it (exponential backoff), until the
  *       attempts run out and it becomes a dead letter.</li>
  * </ol>
- * Every outcome is audited before the broker transaction commits.
+ * Every outcome of the batch is audited (one group commit, with the completions and dead letters) before the
+ * broker transaction commits.
  */
 public class PartnerWorker {
     private static final Logger log = LoggerFactory.getLogger(PartnerWorker.class);
@@ -76,38 +78,80 @@ public class PartnerWorker {
         return circuit;
     }
 
-    public void process(Exchange exchange) throws Exception {
-        Message in = exchange.getMessage();
-        WorkItem item = new WorkItem(partner, in.getHeader(WorkHeaders.WORK_ID, String.class),
-                in.getHeader(WorkHeaders.DOSSIER_CODE, String.class), in.getHeader(WorkHeaders.MESSAGE_TYPE, String.class),
-                in.getBody(String.class), in.getHeader(WorkHeaders.ATTEMPT, 1, Integer.class));
-        if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
-        try {
-            if (alreadyCompleted(item)) return;
-            deliver(exchange, item);
-        } finally {
-            MDC.remove("dossierCode");
+    /**
+     * The durable effects of one batch of work: audit records and the rows that go with them. They are written in
+     * one database transaction, before the broker transaction of the batch commits.
+     */
+    static final class Batch {
+        final List<AuditLog.Companion> companions = new ArrayList<>();
+        final List<AuditEntry> entries = new ArrayList<>();
+        final java.util.Set<String> completed = new java.util.HashSet<>();
+    }
+
+    /**
+     * Works a batch of messages taken from one shard, in order, inside the shard consumer's broker transaction
+     * (the caller commits it after this returns, or rolls it back if this throws).
+     */
+    public void processBatch(List<jakarta.jms.Message> messages) throws Exception {
+        Batch batch = new Batch();
+        Map<String, String> done = completedAmong(messages);
+        for (jakarta.jms.Message m : messages) {
+            Map<String, Object> headers = headersOf(m);
+            WorkItem item = new WorkItem(partner, (String) headers.get(WorkHeaders.WORK_ID),
+                    (String) headers.get(WorkHeaders.DOSSIER_CODE), (String) headers.get(WorkHeaders.MESSAGE_TYPE),
+                    ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1);
+            if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
+            try {
+                if (batch.completed.contains(item.workId()) || done.containsKey(item.workId())) {
+                    alreadyCompleted(item, done.getOrDefault(item.workId(), "[]"), batch);
+                } else {
+                    deliver(headers, item, batch);
+                }
+            } finally {
+                MDC.remove("dossierCode");
+            }
         }
+        if (!batch.entries.isEmpty()) audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
     }
 
-    private boolean alreadyCompleted(WorkItem item) {
-        List<String> done = jdbc.queryForList("SELECT coalesce(updates, '[]') FROM work_completion WHERE work_id = ?",
-                String.class, item.workId());
-        if (done.isEmpty()) return false;
-        List<DossierUpdate> produced = updates.fromJsonList(done.get(0));
+    /** Work of this batch already completed earlier (a redelivery after a crash): workId -> its updates. */
+    private Map<String, String> completedAmong(List<jakarta.jms.Message> messages) throws jakarta.jms.JMSException {
+        List<String> ids = new ArrayList<>();
+        for (jakarta.jms.Message m : messages) ids.add(m.getStringProperty(WorkHeaders.WORK_ID));
+        Map<String, String> done = new java.util.HashMap<>();
+        jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT work_id, coalesce(updates, '[]') FROM work_completion WHERE work_id = ANY (?)");
+            ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
+            return ps;
+        }, rs -> { done.put(rs.getString(1), rs.getString(2)); });
+        return done;
+    }
+
+    private static Map<String, Object> headersOf(jakarta.jms.Message m) throws jakarta.jms.JMSException {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        for (var names = m.getPropertyNames(); names.hasMoreElements(); ) {
+            String name = (String) names.nextElement();
+            if (name.startsWith("hub")) headers.put(name, m.getObjectProperty(name));
+        }
+        return headers;
+    }
+
+    private void alreadyCompleted(WorkItem item, String updatesJson, Batch batch) {
+        List<DossierUpdate> produced = updates.fromJsonList(updatesJson);
         updates.publish(produced);
-        audit.record(AuditEntry.internal(partner, item.dossierCode(), item.messageType(), "ALREADY_DONE", item.workId(),
+        batch.entries.add(AuditEntry.internal(partner, item.dossierCode(), item.messageType(), "ALREADY_DONE", item.workId(),
                 "work already completed; not sent again" + (produced.isEmpty() ? "" : ", " + produced.size() + " update(s) re-queued")));
-        return true;
     }
 
-    private void deliver(Exchange consumed, WorkItem item) throws InterruptedException {
+    private void deliver(Map<String, Object> headers, WorkItem item, Batch batch) throws InterruptedException {
         Exception failure = null;
         Exchange call = null;
         long started = System.nanoTime();
         for (int i = 0; i <= policy.getQuickRetries(); i++) {
             if (i > 0) TimeUnit.MILLISECONDS.sleep(policy.getQuickRetryDelay().toMillis());
-            call = consumed.copy();
+            call = new DefaultExchange(camel);
+            call.getMessage().setHeaders(new LinkedHashMap<>(headers));
+            call.getMessage().setBody(item.body());
             started = System.nanoTime();
             try {
                 circuit.acquirePermission();
@@ -128,50 +172,48 @@ public class PartnerWorker {
         }
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (failure == null) {
-            succeeded(call, item, latencyMs);
+            succeeded(call, item, latencyMs, batch);
         } else if (failure instanceof PartnerRejectedException rejected) {
             deadLetter(item, "rejected by " + partner + (rejected.partnerCode() == null ? "" : " (" + rejected.partnerCode() + ")")
-                    + ": " + rejected.getMessage(), consumed, latencyMs);
+                    + ": " + rejected.getMessage(), headers, latencyMs, batch);
         } else if (failure instanceof DirectConsumerNotAvailableException) {
-            deadLetter(item, "no connector is installed for partner " + partner, consumed, latencyMs);
+            deadLetter(item, "no connector is installed for partner " + partner, headers, latencyMs, batch);
         } else if (item.attempt() >= policy.getMaxAttempts()) {
-            deadLetter(item, "gave up after " + item.attempt() + " attempts: " + describe(failure), consumed, latencyMs);
+            deadLetter(item, "gave up after " + item.attempt() + " attempts: " + describe(failure), headers, latencyMs, batch);
         } else {
-            retryLater(item, failure, latencyMs);
+            retryLater(item, failure, latencyMs, batch);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void succeeded(Exchange call, WorkItem item, long latencyMs) {
+    private void succeeded(Exchange call, WorkItem item, long latencyMs, Batch batch) {
         List<DossierUpdate> produced = call.getProperty(WorkHeaders.UPDATES, List.class);
         if (produced == null) produced = List.of();
         boolean skipped = Boolean.TRUE.equals(call.getProperty(WorkHeaders.SKIPPED, Boolean.class));
         String payload = call.getProperty(WorkHeaders.AUDIT_PAYLOAD, item.body(), String.class);
         String detail = call.getProperty(WorkHeaders.AUDIT_DETAIL, String.class);
         updates.publish(produced);
-        audit.recordWith(
-                List.of(new AuditLog.Companion(
-                        "INSERT INTO work_completion (work_id, partner, dossier_code, updates) VALUES (?,?,?,?)"
-                                + " ON CONFLICT (work_id) DO NOTHING",
-                        new Object[] {item.workId(), partner, item.dossierCode(), updates.toJson(produced)})),
-                AuditEntry.out(partner, item.dossierCode(), item.messageType(), skipped ? "SKIPPED" : "DELIVERED",
-                        latencyMs, item.workId(), skipped ? null : payload, detail));
+        batch.completed.add(item.workId());
+        batch.companions.add(new AuditLog.Companion(
+                "INSERT INTO work_completion (work_id, partner, dossier_code, updates) VALUES (?,?,?,?)"
+                        + " ON CONFLICT (work_id) DO NOTHING",
+                new Object[] {item.workId(), partner, item.dossierCode(), updates.toJson(produced)}));
+        batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), skipped ? "SKIPPED" : "DELIVERED",
+                latencyMs, item.workId(), skipped ? null : payload, detail));
     }
 
-    private void retryLater(WorkItem item, Exception failure, long latencyMs) {
+    private void retryLater(WorkItem item, Exception failure, long latencyMs, Batch batch) {
         long delay = policy.backoffAfter(item.attempt()).toMillis();
         WorkItem next = new WorkItem(partner, item.workId(), item.dossierCode(), item.messageType(), item.body(), item.attempt() + 1);
         queues.send(next, delay, describe(failure), Map.of());
-        audit.record(AuditEntry.out(partner, item.dossierCode(), item.messageType(), "RETRY_SCHEDULED", latencyMs,
+        batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), "RETRY_SCHEDULED", latencyMs,
                 item.workId(), null, "attempt " + item.attempt() + " failed: " + describe(failure) + "; next in " + delay + " ms"));
         log.warn("{} work {} attempt {} failed ({}); retry in {} ms", partner, item.workId(), item.attempt(), describe(failure), delay);
     }
 
-    private void deadLetter(WorkItem item, String reason, Exchange consumed, long latencyMs) {
+    private void deadLetter(WorkItem item, String reason, Map<String, Object> consumedHeaders, long latencyMs, Batch batch) {
         Map<String, String> headers = new LinkedHashMap<>();
-        consumed.getMessage().getHeaders().forEach((k, v) -> {
-            if (k.startsWith("hub")) headers.put(k, String.valueOf(v));
-        });
+        consumedHeaders.forEach((k, v) -> headers.put(k, String.valueOf(v)));
         List<DossierUpdate> failed = new ArrayList<>();
         if (!DossierUpdates.ONESTOP.equals(partner) && item.dossierCode() != null) {
             ObjectNode detail = JsonNodeFactory.instance.objectNode()
@@ -180,9 +222,9 @@ public class PartnerWorker {
             failed.add(DossierUpdates.of("failed:" + item.workId(), item.dossierCode(), "INTEGRATION_FAILED", partner, detail));
         }
         updates.publish(failed);
-        audit.recordWith(List.of(DeadLetters.insert(item, reason, headers, deadLetters.headersJson(headers))),
-                AuditEntry.out(partner, item.dossierCode(), item.messageType(), "DEAD_LETTERED", latencyMs, item.workId(),
-                        item.body(), reason));
+        batch.companions.add(DeadLetters.insert(item, reason, headers, deadLetters.headersJson(headers)));
+        batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), "DEAD_LETTERED", latencyMs, item.workId(),
+                item.body(), reason));
         log.error("{} work {} dead-lettered: {}", partner, item.workId(), reason);
     }
 

@@ -42,6 +42,8 @@ public class QueueProperties {
          * maps to the same shard. Drain the partner's queues (hub_queue_depth 0) before changing it.
          */
         @Min(1) private int concurrency = 4;
+        /** Messages a shard consumer works per broker transaction (each commit waits for the journal's disk sync). */
+        @Min(1) private int maxBatch = 50;
         /** In-memory retries for blips, before the message is handed back to the broker. */
         @Min(0) private int quickRetries = 2;
         @NotNull private Duration quickRetryDelay = Duration.ofMillis(200);
@@ -68,6 +70,8 @@ public class QueueProperties {
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+        public int getMaxBatch() { return maxBatch; }
+        public void setMaxBatch(int maxBatch) { this.maxBatch = maxBatch; }
         public int getQuickRetries() { return quickRetries; }
         public void setQuickRetries(int quickRetries) { this.quickRetries = quickRetries; }
         public Duration getQuickRetryDelay() { return quickRetryDelay; }

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +35,12 @@ public class SmsGatewaySimulator implements AutoCloseable {
     private final Map<String, String> accepted = new ConcurrentHashMap<>();   // RequestId -> SMSID
     private final ConcurrentLinkedQueue<Integer> injected = new ConcurrentLinkedQueue<>();
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Delivery reports go out from a fixed pool (runAsync would start a thread per report on 2 cores). */
+    private final java.util.concurrent.ExecutorService reports = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "sms-simulator-dlr");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean sendReports = true;
 
     public SmsGatewaySimulator() throws IOException {
@@ -83,7 +88,7 @@ public class SmsGatewaySimulator implements AutoCloseable {
             if (code == 100 && sendReports && req.getCallbackUrl() != null && !req.getCallbackUrl().isBlank()) {
                 String url = req.getCallbackUrl() + (req.getCallbackUrl().contains("?") ? "&" : "?")
                         + "SMSID=" + smsId + "&SendStatus=5&SendSuccess=1&TypeId=2&telcoid=1";
-                CompletableFuture.runAsync(() -> {
+                reports.execute(() -> {
                     try {
                         http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding());
                     } catch (Exception ignored) {
@@ -98,5 +103,6 @@ public class SmsGatewaySimulator implements AutoCloseable {
     @Override
     public void close() {
         server.destroy();
+        reports.shutdownNow();
     }
 }

@@ -195,12 +195,22 @@ public class ZaloSimulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        WEBHOOKS.shutdownNow();
     }
 
-    /** Webhooks go out after the ZNS answer, from their own thread, as Zalo's would. */
+    /**
+     * Webhooks go out after the ZNS answer, from their own threads, as Zalo's would. A fixed pool: on a 2-core
+     * machine CompletableFuture.runAsync would start a new thread for every webhook.
+     */
+    private static final java.util.concurrent.ExecutorService WEBHOOKS = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "zalo-simulator-webhooks");
+        t.setDaemon(true);
+        return t;
+    });
+
     private static final class CompletableFutureHolder {
         static void run(Runnable r) {
-            java.util.concurrent.CompletableFuture.runAsync(r);
+            WEBHOOKS.execute(r);
         }
     }
 }

@@ -1,0 +1,102 @@
+package vn.gov.lgsp.hub.work;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.JmsResourceHolder;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Consumes one shard queue (hub.work.&lt;partner&gt;.&lt;n&gt;) in batches, one broker transaction per batch: take what
+ * is waiting (up to {@code maxBatch}), let the {@link PartnerWorker} work it in order, commit. The session is
+ * exposed to the hub's JmsTemplate, so the updates, retries and fallbacks the work produces are sent in the same
+ * transaction: they exist exactly when the batch is acknowledged.
+ *
+ * <p>Why not one transaction per message: every broker commit waits for the journal's disk sync (tens of
+ * milliseconds on small machines), so committing per message bounds a shard to a few dozen messages a second.
+ * A failure of the batch as a whole (database or broker unavailable) rolls it back; the broker delivers it again
+ * and work that had completed is recognised by its completion record.
+ */
+final class ShardConsumer implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ShardConsumer.class);
+
+    private final ConnectionFactory connectionFactory;
+    private final String queue;
+    private final PartnerWorker worker;
+    private final int maxBatch;
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    ShardConsumer(ConnectionFactory connectionFactory, String queue, PartnerWorker worker, int maxBatch) {
+        this.connectionFactory = connectionFactory;
+        this.queue = queue;
+        this.worker = worker;
+        this.maxBatch = maxBatch;
+        this.thread = new Thread(this, "work-" + queue);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() throws InterruptedException {
+        running = false;
+        thread.join(30_000);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try (Connection connection = connectionFactory.createConnection()) {
+                connection.start();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+                try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+                    while (running) {
+                        Message first = consumer.receive(500);
+                        if (first == null) continue;
+                        List<Message> batch = new ArrayList<>();
+                        batch.add(first);
+                        Message next;
+                        while (batch.size() < maxBatch && (next = consumer.receiveNoWait()) != null) batch.add(next);
+                        work(connection, session, batch);
+                    }
+                } finally {
+                    session.close();
+                }
+            } catch (Exception e) {
+                if (!running) return;
+                log.warn("consumer of {} failed ({}); reconnecting in 1 s", queue, e.getMessage());
+                pause(1000);
+            }
+        }
+    }
+
+    private void work(Connection connection, Session session, List<Message> batch) throws Exception {
+        TransactionSynchronizationManager.bindResource(connectionFactory, new JmsResourceHolder(connectionFactory, connection, session));
+        try {
+            worker.processBatch(batch);
+            session.commit();
+        } catch (Exception e) {
+            log.warn("batch of {} from {} rolled back, the broker will deliver it again: {}", batch.size(), queue, e.getMessage());
+            session.rollback();
+            pause(1000); // the database or the broker is failing: do not spin
+        } finally {
+            TransactionSynchronizationManager.unbindResource(connectionFactory);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
