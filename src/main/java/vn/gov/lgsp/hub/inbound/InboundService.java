@@ -88,9 +88,11 @@ public class InboundService {
 
         dbTx.executeWithoutResult(status -> {
             List<Valid> fresh = recordInbox(valid);
+            java.util.Set<Integer> freshIndexes = new java.util.HashSet<>();
+            fresh.forEach(v -> freshIndexes.add(v.index()));
             List<WorkItem> work = new ArrayList<>();
             for (Valid v : valid) {
-                boolean isNew = fresh.contains(v);
+                boolean isNew = freshIndexes.contains(v.index());
                 results.set(v.index(), new Result(isNew ? Outcome.ACCEPTED : Outcome.DUPLICATE, v.event().eventId(), List.of()));
                 List<String> partners = isNew ? plan(v.event()) : List.of();
                 for (String partner : partners) {
