@@ -33,6 +33,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         kafka.afterPropertiesSet();
         try {
             EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder()
+                    // a first start runs initdb: on a busy 2-core machine that can take longer than zonky's 10 s
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
                     // zonky starts with synchronous_commit=off: durability claims need it on
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "300")
