@@ -407,11 +407,6 @@ class VietinbankPaymentIT {
 
     private static ObjectNode dossierWithFees(DossierEventFactory f, OffsetDateTime day, long fee, long secondFee) {
         ObjectNode d = f.newDossier(day);
-        // OffsetDateTime.toString() drops ":00" seconds, which the event contract refuses (the factory's dueAt
-        // always has zero seconds): write both times with explicit seconds
-        for (String field : List.of("receivedAt", "dueAt")) {
-            d.put(field, OffsetDateTime.parse(d.get(field).asText()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        }
         ArrayNode fees = d.putArray("fees");
         fees.addObject().put("code", "LPHS").put("name", "Lệ phí giải quyết hồ sơ").put("amount", fee).put("paid", false);
         if (secondFee > 0) fees.addObject().put("code", "PTD").put("name", "Phí thẩm định").put("amount", secondFee).put("paid", false);

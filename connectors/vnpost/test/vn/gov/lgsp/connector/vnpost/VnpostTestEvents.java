@@ -31,8 +31,8 @@ final class VnpostTestEvents {
         d.put("agencyName", "UBND huyện Vân Đồn");
         d.put("status", 9);
         d.put("channel", 3);
-        d.put("receivedAt", OffsetDateTime.now(VN).minusDays(3).withNano(0).toString());
-        d.put("dueAt", OffsetDateTime.now(VN).plusDays(7).withNano(0).toString());
+        d.put("receivedAt", OffsetDateTime.now(VN).minusDays(3).withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        d.put("dueAt", OffsetDateTime.now(VN).plusDays(7).withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         d.put("returnMethod", "POSTAL");
         ObjectNode a = d.putObject("applicant");
         a.put("fullName", "Nguyễn Thị Hồng Nhung");
@@ -56,7 +56,7 @@ final class VnpostTestEvents {
         ObjectNode e = JSON.createObjectNode();
         e.put("eventId", UUID.randomUUID().toString());
         e.put("eventType", type);
-        e.put("occurredAt", OffsetDateTime.now(VN).withNano(0).toString());
+        e.put("occurredAt", OffsetDateTime.now(VN).withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         e.set("dossier", dossier.deepCopy());
         e.set("detail", detail == null ? JSON.createObjectNode() : detail);
         return e;

@@ -59,9 +59,6 @@ class NotificationIT {
         d.put("code", "000.00.21.H45-" + OffsetDateTime.now(DossierEventFactory.VN).format(DateTimeFormatter.ofPattern("yyMMdd"))
                 + "-" + String.format("%04d", SEQ.incrementAndGet() % 10_000));
         ((ObjectNode) d.get("applicant")).put("phone", phone).put("fullName", name);
-        // the factory prints 17:00 without seconds, which the event contract refuses
-        d.put("dueAt", OffsetDateTime.parse(d.get("dueAt").asText()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(DossierEventFactory.VN))
-                .replaceFirst("T(\\d{2}:\\d{2})\\+", "T$1:00+"));
         return d;
     }
 

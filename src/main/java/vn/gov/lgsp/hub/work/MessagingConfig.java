@@ -2,7 +2,6 @@ package vn.gov.lgsp.hub.work;
 
 import jakarta.jms.ConnectionFactory;
 import javax.sql.DataSource;
-import org.apache.camel.component.jms.JmsComponent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -72,22 +71,5 @@ public class MessagingConfig {
         t.setDeliveryPersistent(true);
         t.setExplicitQosEnabled(true);
         return t;
-    }
-
-    /**
-     * Camel's jms component: transacted consumers use the listener container's own (local) session transaction,
-     * which the container exposes to the work template, so a consumer's sends commit or roll back with its
-     * receive. No external transaction manager here on purpose: with one, the container opens a new session and
-     * consumer for every message and hands every prefetched message back to the broker, which costs more than the
-     * work itself.
-     */
-    @Bean
-    public JmsComponent jms(ConnectionFactory connectionFactory) {
-        JmsComponent jms = JmsComponent.jmsComponent(connectionFactory);
-        jms.setTransacted(true);
-        jms.setLazyCreateTransactionManager(false);
-        jms.setCacheLevelName("CACHE_CONSUMER");
-        jms.setDestinationResolver(QUEUES);
-        return jms;
     }
 }
