@@ -51,7 +51,9 @@ public class PartnerWorkRoutes extends RouteBuilder {
         consumers.forEach(ShardConsumer::start);
     }
 
-    @jakarta.annotation.PreDestroy
+    /** On shutdown the consumers finish their batch first, while Camel still runs (closed-event listeners go first). */
+    @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
+    @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
     public void stopConsumers() throws InterruptedException {
         for (ShardConsumer c : consumers) c.stop();
     }
