@@ -27,7 +27,19 @@ class HubSmokeIT {
         assertThat(r.getStatusCode().value()).isEqualTo(202);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM inbound_event WHERE event_id = '0b9b5c1e-6d7f-4a0e-9c55-8f3d2a7e11aa'", Integer.class)).isEqualTo(1);
         ResponseEntity<String> health = http.getForEntity("/actuator/health", String.class);
-        System.out.println(health.getBody());
         assertThat(health.getStatusCode().value()).isEqualTo(200);
+        assertThat(health.getBody()).contains("\"kafka\":{\"status\":\"UP\"", "\"jms\":{\"status\":\"UP\"", "\"db\":{\"status\":\"UP\"");
+    }
+
+    @Test
+    void prometheusShowsMessagesQueueDepthsAndDeadLetters() throws Exception {
+        restEventIsAcceptedDurablyAndAudited(); // accepted, or a duplicate if that test ran first: counted either way
+        // the gauges are read from the broker's management address on a timer (2 s in the test profile)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            String metrics = http.getForEntity("/actuator/prometheus", String.class).getBody();
+            assertThat(metrics).contains("hub_messages_total{", "party=\"onestop\"");
+            assertThat(metrics).containsPattern("hub_queue_depth\\{[^}]*partner=\"national-portal\"[^}]*} [0-9]");
+            assertThat(metrics).containsPattern("hub_dead_letters_open\\{[^}]*partner=\"vnpost\"[^}]*} [0-9]");
+        });
     }
 }

@@ -4,6 +4,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
@@ -19,5 +20,7 @@ import vn.gov.lgsp.hub.HubApplication;
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = SharedInfrastructure.class)
 @ActiveProfiles("test")
+// Spring Boot switches metrics export off in tests; the hub's Prometheus endpoint is part of what is tested
+@AutoConfigureObservability(tracing = false)
 public @interface HubIntegrationTest {
 }
