@@ -17,7 +17,7 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
 /**
  * Synchronises each dossier event with the national portal, never backwards: the hub remembers the last event
  * time it sent per dossier, and an older event (one that lost its place during a retry) is skipped and audited
- * as SKIPPED instead of being sent. Per-dossier order on the queue comes from the message group.
+ * as SKIPPED instead of being sent. Per-dossier order on the queue comes from its shard (one consumer per shard).
  */
 @Component
 public class NationalPortalRoutes extends RouteBuilder {

@@ -109,7 +109,7 @@ public class PaymentRequests {
     record Outcome(Request request, List<String> replaced, boolean alreadyPaid) {}
 
     private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId) {
-        // one dossier's requests change one at a time (message groups already order them; this also covers replays)
+        // one dossier's requests change one at a time (the dossier's shard queue already orders them; this also covers replays)
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))", Object.class, "vietinbank:" + dossierCode);
         String feeSet = feeSetHash(fees);
         List<Request> same = jdbc.query("SELECT * FROM vtb_payment_request WHERE dossier_code = ? AND fee_set_hash = ?",

@@ -62,7 +62,7 @@ public class MessagingConfig {
         return new TransactionTemplate(jmsTransactionManager);
     }
 
-    /** Sends join the broker transaction bound to the thread (a transacted consumer's, or jmsTransactionTemplate's). */
+    /** Sends join the broker transaction bound to the thread (a shard consumer's batch, or jmsTransactionTemplate's). */
     @Bean
     public JmsTemplate workJmsTemplate(ConnectionFactory connectionFactory) {
         JmsTemplate t = new JmsTemplate(connectionFactory);

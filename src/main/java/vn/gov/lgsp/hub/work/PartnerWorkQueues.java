@@ -43,7 +43,7 @@ public class PartnerWorkQueues {
 
     /**
      * Sends all items in one broker transaction: joins the caller's transaction when there is one (inside a
-     * transacted consumer), otherwise commits its own before returning.
+     * shard consumer's batch), otherwise commits its own before returning.
      */
     public void enqueueAll(Collection<WorkItem> items) {
         if (items.isEmpty()) return;

@@ -12,8 +12,8 @@ import vn.gov.lgsp.hub.audit.AuditLog;
 
 /**
  * For every partner in hub.queues.partners: a planning entry {@code direct:work-<partner>} that routes/*.yaml call
- * to request work, and a transacted consumer of the partner's durable queue that hands each item to a
- * {@link PartnerWorker}.
+ * to request work, and one {@link ShardConsumer} per shard of the partner's durable queues
+ * (hub.work.&lt;partner&gt;.&lt;n&gt;, see {@link PartnerWorkQueues#queueOf}) handing batches to a {@link PartnerWorker}.
  */
 @Component
 public class PartnerWorkRoutes extends RouteBuilder {
