@@ -63,13 +63,12 @@ public class NationalPortalRoutes extends RouteBuilder {
             return;
         }
         List<Map<String, Object>> last = jdbc.queryForList(
-                "SELECT last_status, last_event_at, last_event_id FROM portal_sync WHERE dossier_code = ?", event.dossierCode());
+                "SELECT last_status, last_event_at FROM portal_sync WHERE dossier_code = ?", event.dossierCode());
         if (!last.isEmpty()) {
             Timestamp lastAt = (Timestamp) last.get(0).get("last_event_at");
-            // the same event again (redelivered after a crash between the portal call and the commit) is re-sent;
-            // times are compared as PostgreSQL stores them (rounded to microseconds)
-            boolean sameEvent = event.eventId().equals(last.get(0).get("last_event_id"));
-            boolean older = !sameEvent && asStored(event.occurredAt().toInstant()).isBefore(lastAt.toInstant());
+            // compared as PostgreSQL stores times (rounded to microseconds); a redelivered event that the portal
+            // already accepted never gets here: portal_sent answered above
+            boolean older = asStored(event.occurredAt().toInstant()).isBefore(lastAt.toInstant());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
                 exchange.setProperty(WorkHeaders.SKIPPED, true);

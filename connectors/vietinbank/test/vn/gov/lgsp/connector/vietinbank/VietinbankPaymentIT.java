@@ -188,9 +188,8 @@ class VietinbankPaymentIT {
     void forgedUnknownAndWrongAmountNotificationsGetTheirCodesAndChangeNothing() {
         DossierEventFactory f = new DossierEventFactory(4002);
         ObjectNode d = dossierWithFees(f, dossierDay(1), 150_000, 0);
-        assessFees(f, d);
         String dossier = d.get("code").asText();
-        Map<String, Object> req = awaitOpenRequests(Set.of(dossier)).get(dossier);
+        Map<String, Object> req = assessAndAwaitRequest(f, d);
         String code = (String) req.get("cust_code");
         long owed = ((Number) req.get("amount")).longValue();
         assertThat(owed).isEqualTo(150_000);
@@ -235,9 +234,8 @@ class VietinbankPaymentIT {
     void reassessmentReplacesAnUnpaidCodeAndExpiredCodesAreRefused() {
         DossierEventFactory f = new DossierEventFactory(4003);
         ObjectNode d = dossierWithFees(f, dossierDay(2), 100_000, 0);
-        assessFees(f, d);
         String dossier = d.get("code").asText();
-        String first = (String) awaitOpenRequests(Set.of(dossier)).get(dossier).get("cust_code");
+        String first = (String) assessAndAwaitRequest(f, d).get("cust_code");
 
         ((ObjectNode) d.withArray("fees").get(0)).put("amount", 120_000);
         assessFees(f, d);
@@ -259,9 +257,8 @@ class VietinbankPaymentIT {
     void lostNotificationIsAppliedByTheNextReconciliationOnce() {
         DossierEventFactory f = new DossierEventFactory(4004);
         ObjectNode d = dossierWithFees(f, dossierDay(3), 75_000, 25_000);
-        assessFees(f, d);
         String dossier = d.get("code").asText();
-        Map<String, Object> req = awaitOpenRequests(Set.of(dossier)).get(dossier);
+        Map<String, Object> req = assessAndAwaitRequest(f, d);
         String code = (String) req.get("cust_code");
         VietinbankNotification lost = bank.payWithLostNotification(code, 100_000);
         assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code)).isEqualTo("OPEN");
@@ -411,6 +408,13 @@ class VietinbankPaymentIT {
         if (secondFee > 0) fees.addObject().put("code", "PTD").put("name", "Phí thẩm định").put("amount", secondFee).put("paid", false);
         fees.addObject().put("code", "LPCU").put("name", "Lệ phí đã nộp trước").put("amount", 20_000).put("paid", true);
         return d;
+    }
+
+    /** FEE_ASSESSED for the dossier, then its open payment request once the hub has made it. */
+    private Map<String, Object> assessAndAwaitRequest(DossierEventFactory f, ObjectNode dossier) {
+        assessFees(f, dossier);
+        String code = dossier.get("code").asText();
+        return awaitOpenRequests(Set.of(code)).get(code);
     }
 
     private void assessFees(DossierEventFactory f, ObjectNode dossier) {
