@@ -82,7 +82,9 @@ class HubFoundationIT {
             // audit: each event in, each portal call out, each update out
             assertThat(count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'onestop' AND direction = 'IN' AND outcome = 'ACCEPTED'", code)).isEqualTo(events.size());
             assertThat(count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'national-portal' AND outcome = 'DELIVERED'", code)).isEqualTo(expected.size());
-            await().atMost(WAIT).until(() -> count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'onestop' AND outcome = 'DELIVERED'", code) >= expected.size());
+            // each PORTAL_SYNCED update published to the one-stop system is audited as sent to it
+            await().atMost(WAIT).until(() -> count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'onestop'"
+                    + " AND direction = 'OUT' AND message_type = 'PORTAL_SYNCED' AND outcome = 'DELIVERED'", code) == expected.size());
             ResponseEntity<JsonNode> timeline = http.getForEntity("/api/v1/dossiers/" + code + "/timeline", JsonNode.class);
             assertThat(timeline.getBody().get("records").size()).isGreaterThanOrEqualTo(events.size() + 2 * expected.size());
             assertThat(timeline.getBody().toString()).doesNotContain(events.get(0).get("dossier").get("applicant").get("citizenId").asText());

@@ -30,11 +30,8 @@ public class NationalPortalRoutes extends RouteBuilder {
     private final PortalMapper mapper;
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
-    private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json,
-                                org.springframework.transaction.support.TransactionTemplate tx) {
-        this.tx = tx;
+    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json) {
         this.client = client;
         this.mapper = mapper;
         this.jdbc = jdbc;
@@ -54,30 +51,31 @@ public class NationalPortalRoutes extends RouteBuilder {
     private void sync(Exchange exchange) throws Exception {
         DossierEvent event = json.readValue(exchange.getMessage().getBody(String.class), DossierEvent.class);
         boolean resync = RESYNC.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class));
-        List<Map<String, Object>> sent = jdbc.queryForList("SELECT service, sent_at FROM portal_sent WHERE event_id = ?", event.eventId());
-        if (!sent.isEmpty()) {
+        // one round trip: was this event sent already, and what does the portal hold for the dossier
+        Map<String, Object> known = jdbc.queryForMap("SELECT ps.service, ps.sent_at, sy.last_status, sy.last_event_at"
+                + " FROM (SELECT 1) AS one LEFT JOIN portal_sent ps ON ps.event_id = ?"
+                + " LEFT JOIN portal_sync sy ON sy.dossier_code = ?", event.eventId(), event.dossierCode());
+        if (known.get("service") != null) {
             // the portal has it: sent before the hub restarted, the work's own commit was lost with the crash
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, sent.get(0).get("service") + " already accepted by the portal at "
-                    + ((Timestamp) sent.get(0).get("sent_at")).toInstant() + "; not sent again");
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, (String) sent.get(0).get("service"))));
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, known.get("service") + " already accepted by the portal at "
+                    + ((Timestamp) known.get("sent_at")).toInstant() + "; not sent again");
+            exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, (String) known.get("service"))));
             return;
         }
-        List<Map<String, Object>> last = jdbc.queryForList(
-                "SELECT last_status, last_event_at FROM portal_sync WHERE dossier_code = ?", event.dossierCode());
-        if (!last.isEmpty()) {
-            Timestamp lastAt = (Timestamp) last.get(0).get("last_event_at");
+        Timestamp lastAt = (Timestamp) known.get("last_event_at");
+        if (lastAt != null) {
             // compared as PostgreSQL stores times (rounded to microseconds); a redelivered event that the portal
             // already accepted never gets here: portal_sent answered above
             boolean older = asStored(event.occurredAt().toInstant()).isBefore(lastAt.toInstant());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
                 exchange.setProperty(WorkHeaders.SKIPPED, true);
-                exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "stale: portal already has status " + last.get(0).get("last_status")
+                exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "stale: portal already has status " + known.get("last_status")
                         + " from " + lastAt.toInstant() + "; this update (" + event.occurredAt() + ") was not sent");
                 return;
             }
         }
-        boolean isUpdating = !last.isEmpty() || event.eventType() != EventType.DOSSIER_RECEIVED;
+        boolean isUpdating = lastAt != null || event.eventType() != EventType.DOSSIER_RECEIVED;
         ObjectNode request = mapper.dossierSync(event, isUpdating);
         client.call("DongBoHoSoMC", request);
         String service = "DongBoHoSoMC";
@@ -93,19 +91,21 @@ public class NationalPortalRoutes extends RouteBuilder {
         exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, service)));
     }
 
-    /** What the portal now holds, committed at once: the guard against going backwards and against sending twice. */
+    /**
+     * What the portal now holds, committed at once (one statement, so one round trip and one commit): the guard
+     * against going backwards and against sending twice.
+     */
     private void recordSent(DossierEvent event, String service, boolean resync) {
-        tx.executeWithoutResult(status -> {
-            jdbc.update("INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?) ON CONFLICT (event_id) DO NOTHING",
-                    event.eventId(), event.dossierCode(), service);
-            jdbc.update("INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service)"
+        jdbc.update("WITH sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?)"
+                        + " ON CONFLICT (event_id) DO NOTHING)"
+                        + " INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service)"
                         + " VALUES (?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
                         + " last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,"
                         + " last_service = EXCLUDED.last_service, synced_at = now()"
                         + " WHERE portal_sync.last_event_at <= EXCLUDED.last_event_at OR ?",
+                event.eventId(), event.dossierCode(), service,
                 event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
                 event.eventId(), service, resync);
-        });
     }
 
     private vn.gov.lgsp.hub.model.DossierUpdate synced(DossierEvent event, String service) {

@@ -1,36 +1,33 @@
 package vn.gov.lgsp.connector.onestop;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.stereotype.Component;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.model.DossierUpdate;
 
 /**
- * Delivers the one-stop partner's work: each dossier update is published to onestop.dossier.updates with the
- * dossier code as key (so one dossier's updates stay in one partition, in order). The producer waits for all
- * in-sync replicas and is idempotent; a redelivery after a crash may publish an update twice with the same
- * updateId, which the one-stop system uses to drop the repeat.
+ * Delivers the one-stop partner's queued work: dossier updates that arose outside partner work (webhooks, polls,
+ * relays), published with the same {@link OnestopUpdatePublisher} as the updates of partner work. A redelivery
+ * after a crash may publish an update twice with the same updateId, which the one-stop system uses to drop the
+ * repeat.
  */
 @Component
 public class OnestopUpdatesRoutes extends RouteBuilder {
     public static final String DELIVER = "direct:onestop-deliver";
 
-    private final OnestopProperties props;
+    private final OnestopUpdatePublisher publisher;
+    private final ObjectMapper json;
 
-    public OnestopUpdatesRoutes(OnestopProperties props) {
-        this.props = props;
+    public OnestopUpdatesRoutes(OnestopUpdatePublisher publisher, ObjectMapper json) {
+        this.publisher = publisher;
+        this.json = json;
     }
 
     @Override
     public void configure() {
         from(DELIVER).routeId("onestop-deliver")
-                .setHeader(KafkaConstants.KEY, header(WorkHeaders.DOSSIER_CODE))
-                .removeHeaders("hub*", WorkHeaders.DOSSIER_CODE)
-                .removeHeaders("JMS*")
-                .removeHeaders("_AMQ*")
-                .to("kafka:" + props.getUpdatesTopic() + "?requestRequiredAcks=all&enableIdempotence=true"
-                        + "&keySerializer=org.apache.kafka.common.serialization.StringSerializer"
-                        + "&valueSerializer=org.apache.kafka.common.serialization.StringSerializer")
+                .process(e -> publisher.publish(List.of(json.readValue(e.getMessage().getBody(String.class), DossierUpdate.class))))
                 .id("onestop-publish-update");
     }
 }

@@ -180,9 +180,11 @@ public class ZaloNotifier {
     /** Claims the (dossier, event key, recipient) slot, or finds the message that already holds it. */
     private Claim claim(Request req, String eventKey, String phone, String workId) {
         String id = UUID.randomUUID().toString();
-        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status)"
-                + " VALUES (?,?,?,?,?,?, 'PENDING') ON CONFLICT ON CONSTRAINT notify_message_once DO NOTHING",
+        List<Claim> claimed = jdbc.query("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type,"
+                + " work_id, status) VALUES (?,?,?,?,?,?, 'PENDING') ON CONFLICT ON CONSTRAINT notify_message_once DO NOTHING"
+                + " RETURNING message_id, status", (rs, i) -> new Claim(rs.getString(1), rs.getString(2)),
                 id, req.dossierCode(), truncate(eventKey, 120), phone, req.type(), workId == null ? id : workId);
+        if (!claimed.isEmpty()) return claimed.get(0);
         return jdbc.queryForObject("SELECT message_id, status FROM notify_message WHERE dossier_code = ? AND event_key = ? AND recipient = ?",
                 (rs, i) -> new Claim(rs.getString(1), rs.getString(2)), req.dossierCode(), truncate(eventKey, 120), phone);
     }

@@ -38,6 +38,8 @@ public class ZaloWebhookProcessor {
     private static final Pattern RECEIPT = Pattern.compile("(?:[0-9A-Z]{2,3}\\.){1,3}[0-9A-Z]{2,3}-(?:\\d{6}-\\d{4}|\\d{8}-\\d{7})");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
     private static final int MAX_ATTEMPTS = 5;
+    /** Stored events claimed and worked together. */
+    private static final int BATCH = 200;
 
     private final ZaloProperties props;
     private final ZaloApi api;
@@ -93,8 +95,8 @@ public class ZaloWebhookProcessor {
     void drain() {
         if (!draining.compareAndSet(false, true)) return;
         try {
-            while (processOne()) {
-                // next
+            while (processBatch()) {
+                // next batch
             }
         } catch (Exception e) {
             log.warn("zalo webhook processing: {}", e.getMessage());
@@ -103,29 +105,68 @@ public class ZaloWebhookProcessor {
         }
     }
 
-    private boolean processOne() {
+    private record Stored(long id, String name, JsonNode event) {}
+
+    /**
+     * Claims up to {@link #BATCH} stored events and works them: delivery receipts (one per ZNS, the bulk of the
+     * traffic) together, with one audit group commit; anything else one by one. An event that fails is left for
+     * the sweep to retry, up to MAX_ATTEMPTS.
+     */
+    private boolean processBatch() {
         List<Map<String, Object>> rows = tx.execute(s -> jdbc.queryForList(
                 "UPDATE zalo_webhook_event SET status = 'PROCESSING', claimed_at = now(), attempts = attempts + 1"
-                        + " WHERE id = (SELECT id FROM zalo_webhook_event WHERE (status = 'NEW' OR (status = 'PROCESSING'"
+                        + " WHERE id IN (SELECT id FROM zalo_webhook_event WHERE (status = 'NEW' OR (status = 'PROCESSING'"
                         + " AND claimed_at < now() - interval '2 minutes')) AND attempts < " + MAX_ATTEMPTS
-                        + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id, event_name, payload"));
+                        + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT " + BATCH + ") RETURNING id, event_name, payload"));
         if (rows == null || rows.isEmpty()) return false;
-        long id = ((Number) rows.get(0).get("id")).longValue();
+        List<Stored> receipts = new java.util.ArrayList<>();
+        List<Long> done = new java.util.ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            long id = ((Number) row.get("id")).longValue();
+            try {
+                Stored event = new Stored(id, (String) row.get("event_name"), json.readTree((String) row.get("payload")));
+                if ("user_received_message".equals(event.name())) {
+                    receipts.add(event);
+                } else {
+                    handle(event.name(), event.event());
+                    done.add(id);
+                }
+            } catch (Exception e) {
+                failed(List.of(id), e);
+            }
+        }
         try {
-            handle((String) rows.get(0).get("event_name"), json.readTree((String) rows.get(0).get("payload")));
-            jdbc.update("UPDATE zalo_webhook_event SET status = 'DONE', processed_at = now() WHERE id = ?", id);
+            deliveryReceipts(receipts);
+            receipts.forEach(r -> done.add(r.id()));
         } catch (Exception e) {
-            // left for the sweep to retry (a failed OA reply, the database briefly away), up to MAX_ATTEMPTS
-            jdbc.update("UPDATE zalo_webhook_event SET status = CASE WHEN attempts >= ? THEN 'FAILED' ELSE 'NEW' END,"
-                    + " last_error = ? WHERE id = ?", MAX_ATTEMPTS, truncate(String.valueOf(e.getMessage()), 1000), id);
-            log.warn("zalo webhook event {} failed: {}", id, e.getMessage());
+            failed(receipts.stream().map(Stored::id).toList(), e);
+        }
+        if (!done.isEmpty()) {
+            jdbc.update(con -> {
+                var ps = con.prepareStatement("UPDATE zalo_webhook_event SET status = 'DONE', processed_at = now() WHERE id = ANY (?)");
+                ps.setArray(1, con.createArrayOf("bigint", done.toArray()));
+                return ps;
+            });
         }
         return true;
     }
 
+    private void failed(List<Long> ids, Exception e) {
+        if (ids.isEmpty()) return;
+        jdbc.update(con -> {
+            var ps = con.prepareStatement("UPDATE zalo_webhook_event SET status = CASE WHEN attempts >= ? THEN 'FAILED' ELSE 'NEW' END,"
+                    + " last_error = ? WHERE id = ANY (?)");
+            ps.setInt(1, MAX_ATTEMPTS);
+            ps.setString(2, truncate(String.valueOf(e.getMessage()), 1000));
+            ps.setArray(3, con.createArrayOf("bigint", ids.toArray()));
+            return ps;
+        });
+        log.warn("zalo webhook events {} failed: {}", ids, e.getMessage());
+    }
+
     void handle(String name, JsonNode e) {
         switch (name) {
-            case "user_received_message" -> deliveryReceipt(e);
+            case "user_received_message" -> deliveryReceipts(List.of(new Stored(0, name, e)));
             case "user_send_text" -> lookup(e);
             case "user_submit_info" -> {
                 String phone = e.path("info").path("phone").asText("");
@@ -140,23 +181,47 @@ public class ZaloWebhookProcessor {
         }
     }
 
-    /** A ZNS reached the citizen's phone: on the dossier's timeline, and the Zalo user is now known by phone. */
-    private void deliveryReceipt(JsonNode e) {
-        String msgId = e.path("message").path("msg_id").asText("");
-        List<Map<String, Object>> rows = jdbc.queryForList(
-                "SELECT message_id, dossier_code, recipient, event_type FROM notify_message WHERE zalo_msg_id = ?", msgId);
-        if (rows.isEmpty()) {
-            audit.record(AuditEntry.in(ZaloNotifier.PARTY, null, "ZNS_DELIVERED", "UNKNOWN_MESSAGE", msgId, null));
-            return;
+    /**
+     * ZNS messages reached the citizens' phones: on the dossiers' timelines, and the Zalo users are now known by
+     * phone. Works a batch of receipts with one look-up, one update, one follower upsert and one audit commit.
+     */
+    private void deliveryReceipts(List<Stored> receipts) {
+        if (receipts.isEmpty()) return;
+        List<String> msgIds = receipts.stream().map(r -> r.event().path("message").path("msg_id").asText("")).toList();
+        Map<String, Map<String, Object>> sent = new java.util.HashMap<>();
+        jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT zalo_msg_id, message_id, dossier_code, recipient, event_type FROM notify_message"
+                    + " WHERE zalo_msg_id = ANY (?)");
+            ps.setArray(1, con.createArrayOf("varchar", msgIds.toArray()));
+            return ps;
+        }, rs -> {
+            sent.put(rs.getString(1), Map.of("message_id", rs.getString(2), "dossier_code", rs.getString(3),
+                    "recipient", rs.getString(4), "event_type", rs.getString(5)));
+        });
+        List<AuditEntry> entries = new java.util.ArrayList<>();
+        List<Object[]> delivered = new java.util.ArrayList<>();
+        Map<String, Object[]> followers = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < receipts.size(); i++) {
+            JsonNode e = receipts.get(i).event();
+            Map<String, Object> m = sent.get(msgIds.get(i));
+            if (m == null) {
+                entries.add(AuditEntry.in(ZaloNotifier.PARTY, null, "ZNS_DELIVERED", "UNKNOWN_MESSAGE", msgIds.get(i), null));
+                continue;
+            }
+            delivered.add(new Object[] {m.get("message_id")});
+            String user = e.path("recipient").path("id").asText(e.path("user_id_by_app").asText(""));
+            if (!user.isEmpty()) followers.put(user, new Object[] {user, m.get("recipient"), "zns_receipt"});
+            String at = e.path("message").path("delivery_time").asText("");
+            entries.add(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, (String) m.get("dossier_code"), "ZNS_DELIVERED",
+                    "DELIVERED", null, (String) m.get("message_id"), null,
+                    m.get("event_type") + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at))));
         }
-        Map<String, Object> m = rows.get(0);
-        jdbc.update("UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now() WHERE message_id = ?", m.get("message_id"));
-        String user = e.path("recipient").path("id").asText(e.path("user_id_by_app").asText(""));
-        if (!user.isEmpty()) follower(user, (String) m.get("recipient"), "zns_receipt");
-        String at = e.path("message").path("delivery_time").asText("");
-        audit.record(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, (String) m.get("dossier_code"), "ZNS_DELIVERED",
-                "DELIVERED", null, (String) m.get("message_id"), null,
-                m.get("event_type") + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at))));
+        List<AuditLog.Companion> companions = new java.util.ArrayList<>();
+        delivered.forEach(args -> companions.add(new AuditLog.Companion(
+                "UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now() WHERE message_id = ?", args)));
+        followers.values().forEach(args -> companions.add(new AuditLog.Companion(FOLLOWER_UPSERT, args)));
+        // the receipts' rows and their audit records commit together
+        audit.recordWith(companions, entries.toArray(AuditEntry[]::new));
     }
 
     /** A citizen wrote to the OA: if the text holds a receipt code of one of their dossiers, answer its status. */
@@ -214,9 +279,11 @@ public class ZaloWebhookProcessor {
                 (System.nanoTime() - started) / 1_000_000, user, null, "status look-up by a Zalo user: " + outcome));
     }
 
+    private static final String FOLLOWER_UPSERT = "INSERT INTO zalo_follower (user_id, phone, learned_by) VALUES (?,?,?)"
+            + " ON CONFLICT (user_id) DO UPDATE SET phone = EXCLUDED.phone, learned_by = EXCLUDED.learned_by, updated_at = now()";
+
     private void follower(String user, String phone, String how) {
-        jdbc.update("INSERT INTO zalo_follower (user_id, phone, learned_by) VALUES (?,?,?) ON CONFLICT (user_id)"
-                + " DO UPDATE SET phone = EXCLUDED.phone, learned_by = EXCLUDED.learned_by, updated_at = now()", user, phone, how);
+        jdbc.update(FOLLOWER_UPSERT, user, phone, how);
     }
 
     private static String deliveryTime(String epochMillis) {

@@ -112,11 +112,20 @@ public class AuditLog {
             List<AuditEntry> all = new ArrayList<>();
             batch.forEach(p -> all.addAll(p.entries()));
             appendInCurrentTransaction(all);
+            // in order, consecutive statements of the same kind in one JDBC batch
+            List<Object[]> run = new ArrayList<>();
+            String runSql = null;
             for (Pending p : batch) {
                 for (Companion c : p.companions()) {
-                    jdbc.update(c.sql(), c.args());
+                    if (runSql != null && !runSql.equals(c.sql())) {
+                        jdbc.batchUpdate(runSql, run);
+                        run = new ArrayList<>();
+                    }
+                    runSql = c.sql();
+                    run.add(c.args());
                 }
             }
+            if (runSql != null) jdbc.batchUpdate(runSql, run);
         });
     }
 

@@ -34,10 +34,24 @@ public final class PersonalData {
 
     /** Masks every identity or phone number found in free text: 022190001234 -> 022******234. */
     public static String maskText(String text) {
-        if (text == null || text.isEmpty()) return text;
+        if (text == null || !hasNineDigitRun(text)) return text;
         String out = PHONE.matcher(text).replaceAll("0$1*****$2");
         out = ID12.matcher(out).replaceAll("$1******$2");
         return ID9.matcher(out).replaceAll("$1*****$2");
+    }
+
+    /** Every pattern above needs 9 digits in a row: most text has none, and is spared the regular expressions. */
+    private static boolean hasNineDigitRun(String text) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++run == 9) return true;
+            } else {
+                run = 0;
+            }
+        }
+        return false;
     }
 
     public static String maskPhone(String phone) {
@@ -63,7 +77,8 @@ public final class PersonalData {
         try {
             JsonNode node = JSON.readTree(json);
             if (node == null || node.isMissingNode()) return maskText(json);
-            return JSON.writeValueAsString(mask(node));
+            maskInPlace(node); // a fresh tree: no copy needed
+            return JSON.writeValueAsString(node);
         } catch (Exception notJson) {
             return maskText(json);
         }

@@ -8,12 +8,18 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 
 /**
- * Dossier updates for the one-stop system travel through the one-stop partner's work queue, so they are
- * durable, retried and kept in order per dossier like any other partner work.
+ * Dossier updates for the one-stop system, and the partner work they lead to (routes/update-*.yaml).
+ * <ul>
+ *   <li>From partner work ({@link #publishFromWork}): published to the one-stop system directly by the
+ *       {@link UpdatePublisher}, inside the work batch (see there);</li>
+ *   <li>from anywhere else (webhooks, polls, relays: {@link #publish}): through the one-stop partner's work queue,
+ *       so they are durable, retried and kept in order per dossier like any other partner work.</li>
+ * </ul>
  */
 @Component
 public class DossierUpdates {
@@ -24,11 +30,13 @@ public class DossierUpdates {
     private final PartnerWorkQueues queues;
     private final BusinessRoutes routes;
     private final ObjectMapper json;
+    private final ObjectProvider<UpdatePublisher> publisher;
 
-    public DossierUpdates(PartnerWorkQueues queues, BusinessRoutes routes, ObjectMapper json) {
+    public DossierUpdates(PartnerWorkQueues queues, BusinessRoutes routes, ObjectMapper json, ObjectProvider<UpdatePublisher> publisher) {
         this.queues = queues;
         this.routes = routes;
         this.json = json;
+        this.publisher = publisher;
     }
 
     /** A new update; updateId must be stable for the business fact (e.g. "vnpost:<itemCode>:14"). */
@@ -41,18 +49,41 @@ public class DossierUpdates {
      * type (e.g. PAYMENT_REQUESTED -> the citizen is told by Zalo), joining the caller's broker transaction if any.
      */
     public void publish(Collection<DossierUpdate> updates) {
+        queues.enqueueAll(work(updates, true));
+    }
+
+    /**
+     * From inside a partner's work batch, once its completions are durable: the updates go to the one-stop system
+     * now (returns when acknowledged), the partner work they lead to joins the batch's broker transaction. Without
+     * a publisher (no one-stop connector installed) they take the queue like any other update.
+     *
+     * @return true when they were published (the caller audits them), false when they were queued
+     */
+    public boolean publishFromWork(List<DossierUpdate> updates) {
+        UpdatePublisher direct = publisher.getIfAvailable();
+        if (direct == null) {
+            publish(updates);
+            return false;
+        }
+        direct.publish(updates);
+        queues.enqueueAll(work(updates, false));
+        return true;
+    }
+
+    private List<WorkItem> work(Collection<DossierUpdate> updates, boolean forOnestop) {
         List<WorkItem> work = new java.util.ArrayList<>();
         for (DossierUpdate u : updates) {
-            String body = toJson(u);
-            work.add(WorkItem.first(ONESTOP, "update:" + u.updateId(), u.dossierCode(), u.updateType(), body));
+            String body = null;
+            if (forOnestop) work.add(WorkItem.first(ONESTOP, "update:" + u.updateId(), u.dossierCode(), u.updateType(), body = toJson(u)));
             for (String partner : routes.plan(BusinessRoutes.updateEntry(u.updateType()), u,
                     java.util.Map.of("updateType", u.updateType(), "dossierCode", u.dossierCode(), "source", u.source()))) {
                 if (!partner.equals(ONESTOP) && !partner.equals(u.source())) {
+                    if (body == null) body = toJson(u);
                     work.add(WorkItem.first(partner, "update:" + u.updateId() + ":" + partner, u.dossierCode(), u.updateType(), body));
                 }
             }
         }
-        queues.enqueueAll(work);
+        return work;
     }
 
     public String toJson(Object value) {

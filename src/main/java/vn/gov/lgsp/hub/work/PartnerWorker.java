@@ -30,13 +30,15 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  *   <li>work already completed (a redelivery after a crash) is not sent again; its updates are re-queued;</li>
  *   <li>the partner's rate limit and circuit breaker are respected;</li>
  *   <li>the connector's {@code direct:<partner>-deliver} is called, with quick in-memory retries for blips;</li>
- *   <li>success: the completion and the audit record are committed, the produced updates queued;</li>
+ *   <li>success: the completion and the audit record are committed, then the produced updates are published to the
+ *       one-stop system (and audited there);</li>
  *   <li>partner rejection: a dead letter plus an INTEGRATION_FAILED update, no retry;</li>
  *   <li>other failure: the work is re-queued with the broker delaying it (exponential backoff), until the
  *       attempts run out and it becomes a dead letter.</li>
  * </ol>
- * Every outcome of the batch is audited (one group commit, with the completions and dead letters) before the
- * broker transaction commits.
+ * Every outcome of the batch is audited (one group commit, with the completions and dead letters), then the batch's
+ * updates are published and audited, and only then does the broker transaction commit. A crash anywhere in between
+ * redelivers the batch: completed work is recognised and publishes its stored updates again (same updateIds).
  */
 public class PartnerWorker {
     private static final Logger log = LoggerFactory.getLogger(PartnerWorker.class);
@@ -86,6 +88,8 @@ public class PartnerWorker {
         final List<AuditLog.Companion> companions = new ArrayList<>();
         final List<AuditEntry> entries = new ArrayList<>();
         final java.util.Set<String> completed = new java.util.HashSet<>();
+        /** Updates for the one-stop system, published once the batch's completions are durable. */
+        final List<DossierUpdate> updates = new ArrayList<>();
     }
 
     /**
@@ -112,6 +116,10 @@ public class PartnerWorker {
             }
         }
         if (!batch.entries.isEmpty()) audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
+        if (!batch.updates.isEmpty() && updates.publishFromWork(batch.updates)) {
+            audit.record(batch.updates.stream().map(u -> AuditEntry.out(DossierUpdates.ONESTOP, u.dossierCode(), u.updateType(),
+                    "DELIVERED", null, "update:" + u.updateId(), updates.toJson(u), "from " + u.source())).toArray(AuditEntry[]::new));
+        }
     }
 
     /** Work of this batch already completed earlier (a redelivery after a crash): workId -> its updates. */
@@ -138,9 +146,9 @@ public class PartnerWorker {
 
     private void alreadyCompleted(WorkItem item, String updatesJson, Batch batch) {
         List<DossierUpdate> produced = updates.fromJsonList(updatesJson);
-        updates.publish(produced);
+        batch.updates.addAll(produced);
         batch.entries.add(AuditEntry.internal(partner, item.dossierCode(), item.messageType(), "ALREADY_DONE", item.workId(),
-                "work already completed; not sent again" + (produced.isEmpty() ? "" : ", " + produced.size() + " update(s) re-queued")));
+                "work already completed; not sent again" + (produced.isEmpty() ? "" : ", " + produced.size() + " update(s) published again")));
     }
 
     private void deliver(Map<String, Object> headers, WorkItem item, Batch batch) throws InterruptedException {
@@ -192,7 +200,7 @@ public class PartnerWorker {
         boolean skipped = Boolean.TRUE.equals(call.getProperty(WorkHeaders.SKIPPED, Boolean.class));
         String payload = call.getProperty(WorkHeaders.AUDIT_PAYLOAD, item.body(), String.class);
         String detail = call.getProperty(WorkHeaders.AUDIT_DETAIL, String.class);
-        updates.publish(produced);
+        batch.updates.addAll(produced);
         batch.completed.add(item.workId());
         batch.companions.add(new AuditLog.Companion(
                 "INSERT INTO work_completion (work_id, partner, dossier_code, updates) VALUES (?,?,?,?)"
@@ -221,7 +229,7 @@ public class PartnerWorker {
                     .put("reason", reason);
             failed.add(DossierUpdates.of("failed:" + item.workId(), item.dossierCode(), "INTEGRATION_FAILED", partner, detail));
         }
-        updates.publish(failed);
+        batch.updates.addAll(failed);
         batch.companions.add(DeadLetters.insert(item, reason, headers, deadLetters.headersJson(headers)));
         batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), "DEAD_LETTERED", latencyMs, item.workId(),
                 item.body(), reason));
