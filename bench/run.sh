@@ -2,8 +2,9 @@
 # The benchmark: builds the test classpath, then runs vn.gov.lgsp.hub.bench.HubBenchmark in one JVM.
 #   bench/run.sh            all phases (hub flat out, hub at 200/s, hub with the portal at 50 ms, then the ceilings)
 #   bench/run.sh --jfr      the same, with a JFR recording of the hub's flat-out phase (target/bench/hub-flat-out.jfr)
-# Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=1000
-# -Dbench.hub-flat-out-only=true stops after the hub's flat-out phase (a quick look while working on the hub).
+# Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=3000
+# -Dbench.phases=rate,slow,ceiling (the default) picks what runs after the hub's flat-out phase; e.g. -Dbench.phases=rate
+# for a quick look at the hub alone (no ceiling, no ratios; target/bench/report-hub.json).
 # (pass them in BENCH_OPTS). Output: target/bench/report.json, report.png (and jfr-summary.txt with --jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -93,6 +93,35 @@ class HubFoundationIT {
     }
 
     @Test
+    void theOffsetsOfEveryPartitionAreCommittedOnceTheirBatchIsDurable() throws Exception {
+        // dossiers spread over all the topic's partitions; a consumer's batch takes several of them at once
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ObjectNode received = lifecycle().get(0);
+            ids.add(received.get("eventId").asText());
+            kafka.publish(received);
+        }
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM inbound_event WHERE event_id = ANY (?)",
+                Integer.class, (Object) ids.toArray(String[]::new)) == ids.size());
+        try (var admin = org.apache.kafka.clients.admin.AdminClient.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrap()))) {
+            String topic = EmbeddedInfrastructure.EVENTS_TOPIC;
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size(); p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get();
+            // nothing is left for a restarted hub to take again
+            await().atMost(WAIT).untilAsserted(() -> {
+                var committed = admin.listConsumerGroupOffsets("lgsp-hub").partitionsToOffsetAndMetadata().get();
+                ends.forEach((tp, end) -> assertThat(committed.get(tp)).as("committed offset of " + tp).isNotNull()
+                        .extracting(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
+                        .isGreaterThanOrEqualTo(end.offset()));
+            });
+        }
+    }
+
+    @Test
     void anInvalidEventIsRecordedWithItsReasonAndTheConsumerCarriesOn() {
         List<ObjectNode> events = lifecycle();
         ObjectNode bad = events.get(0).deepCopy();

@@ -1,7 +1,9 @@
 package vn.gov.lgsp.hub.inbound;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -29,6 +31,7 @@ public class KafkaInboundRoutes extends RouteBuilder {
         from("kafka:" + props.getTopic()
                 + "?groupId=" + props.getGroupId()
                 + "&batching=true&maxPollRecords=" + props.getMaxPollRecords() + "&pollTimeoutMs=100"
+                + "&batchingIntervalMs=" + props.getBatchInterval().toMillis()
                 + "&autoCommitEnable=false&allowManualCommit=true&autoOffsetReset=earliest"
                 + "&consumersCount=" + props.getConsumers()
                 + "&valueDeserializer=org.apache.kafka.common.serialization.StringDeserializer")
@@ -50,7 +53,14 @@ public class KafkaInboundRoutes extends RouteBuilder {
             incoming.add(new InboundService.Incoming("KAFKA", origin, r.getMessage().getBody(String.class)));
         }
         inbound.accept(incoming);
-        KafkaManualCommit commit = records.get(records.size() - 1).getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        if (commit != null) commit.commit();
+        // a batch spans the consumer's partitions, and a record's commit covers only its own partition: commit
+        // after the last record of each one, or the others are only committed by a later batch (and a restart
+        // would take their events again)
+        Map<Object, KafkaManualCommit> lastOfPartition = new LinkedHashMap<>();
+        for (Exchange r : records) {
+            KafkaManualCommit commit = r.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (commit != null) lastOfPartition.put(r.getMessage().getHeader(KafkaConstants.PARTITION), commit);
+        }
+        lastOfPartition.values().forEach(KafkaManualCommit::commit);
     }
 }

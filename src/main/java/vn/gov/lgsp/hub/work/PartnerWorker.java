@@ -30,15 +30,18 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  *   <li>work already completed (a redelivery after a crash) is not sent again; its updates are re-queued;</li>
  *   <li>the partner's rate limit and circuit breaker are respected;</li>
  *   <li>the connector's {@code direct:<partner>-deliver} is called, with quick in-memory retries for blips;</li>
- *   <li>success: the completion and the audit record are committed, then the produced updates are published to the
- *       one-stop system (and audited there);</li>
+ *   <li>success: the produced updates are published to the one-stop system, then the completion and the audit
+ *       records are committed;</li>
  *   <li>partner rejection: a dead letter plus an INTEGRATION_FAILED update, no retry;</li>
  *   <li>other failure: the work is re-queued with the broker delaying it (exponential backoff), until the
  *       attempts run out and it becomes a dead letter.</li>
  * </ol>
- * Every outcome of the batch is audited (one group commit, with the completions and dead letters), then the batch's
- * updates are published and audited, and only then does the broker transaction commit. A crash anywhere in between
- * redelivers the batch: completed work is recognised and publishes its stored updates again (same updateIds).
+ * The batch's updates are published to the one-stop system, then every outcome of the batch and every update is
+ * audited in one group commit with the completions and dead letters, and only then does the broker transaction
+ * commit. A crash anywhere in between redelivers the batch: completed work is recognised and publishes its stored
+ * updates again; work whose completion was lost asks its connector again, and connectors keep their own record of
+ * what the partner accepted (portal_sent, notify_message, the VNPost order, ...). Either way an update may reach the
+ * one-stop system twice under the same updateId, which the contract allows.
  */
 public class PartnerWorker {
     private static final Logger log = LoggerFactory.getLogger(PartnerWorker.class);
@@ -115,11 +118,13 @@ public class PartnerWorker {
                 MDC.remove("dossierCode");
             }
         }
-        if (!batch.entries.isEmpty()) audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
         if (!batch.updates.isEmpty() && updates.publishFromWork(batch.updates)) {
-            audit.record(batch.updates.stream().map(u -> AuditEntry.out(DossierUpdates.ONESTOP, u.dossierCode(), u.updateType(),
-                    "DELIVERED", null, "update:" + u.updateId(), updates.toJson(u), "from " + u.source())).toArray(AuditEntry[]::new));
+            for (DossierUpdate u : batch.updates) {
+                batch.entries.add(AuditEntry.out(DossierUpdates.ONESTOP, u.dossierCode(), u.updateType(), "DELIVERED", null,
+                        "update:" + u.updateId(), updates.toJson(u), "from " + u.source()));
+            }
         }
+        if (!batch.entries.isEmpty()) audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
     }
 
     /** Work of this batch already completed earlier (a redelivery after a crash): workId -> its updates. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import vn.gov.lgsp.hub.ops.QueueMetrics;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -72,7 +73,7 @@ public final class HubBenchmark {
         int rate = Integer.getInteger("bench.rate", 200);
         int rateSeconds = Integer.getInteger("bench.rate-seconds", 30);
         int slowEvents = Integer.getInteger("bench.slow-events", 3_000);
-        int warmup = Integer.getInteger("bench.warmup", 1_000);
+        int warmup = Integer.getInteger("bench.warmup", 3_000);
         boolean jfr = Boolean.getBoolean("bench.jfr");
         Path out = Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
         Files.createDirectories(out);
@@ -135,6 +136,8 @@ public final class HubBenchmark {
     // ------------------------------------------------------------------------------------------------- phases
 
     private void run(int events, int rate, int rateSeconds, int slowEvents, int warmup, boolean jfr) throws Exception {
+        // the hub's flat-out phase always runs; the others can be left out while working on the hub
+        List<String> only = List.of(System.getProperty("bench.phases", "rate,slow,ceiling").split(","));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", OffsetDateTime.now().toString());
         report.put("machine", machine());
@@ -147,6 +150,7 @@ public final class HubBenchmark {
         try (Completions hubDone = new Completions(infra.kafkaBootstrap(), EmbeddedInfrastructure.UPDATES_TOPIC).start()) {
             String topic = EmbeddedInfrastructure.EVENTS_TOPIC;
             phase("hub warm-up (not reported)", hubDone, topic, workload.make(warmup), 0, true);
+            awaitQuietCompiler();
             // what the hub costs doing nothing (pollers, timers, brokers' housekeeping): part of every figure below
             meter.begin();
             Thread.sleep(10_000);
@@ -169,18 +173,22 @@ public final class HubBenchmark {
                 report.put("jfr", s);
                 System.out.println(JfrSummary.text(s));
             }
-            if (Boolean.getBoolean("bench.hub-flat-out-only")) {
-                // a quick look while working on the hub: the flat-out figure (and its JFR), nothing else
-                Files.writeString(out.resolve("report-flat-out.json"), JSON.writeValueAsString(report));
-                return;
+            if (only.contains("rate")) {
+                phases.put("hub_rate_" + rate, phase("hub at " + rate + "/s", hubDone, topic, workload.make(rate * rateSeconds), rate, true));
             }
-            phases.put("hub_rate_" + rate, phase("hub at " + rate + "/s", hubDone, topic, workload.make(rate * rateSeconds), rate, true));
-            portal.setLatencyMillis(50);
-            try {
-                phases.put("hub_portal_50ms", phase("hub, portal answering after 50 ms", hubDone, topic, workload.make(slowEvents), 0, true));
-            } finally {
-                portal.setLatencyMillis(0);
+            if (only.contains("slow")) {
+                portal.setLatencyMillis(50);
+                try {
+                    phases.put("hub_portal_50ms", phase("hub, portal answering after 50 ms", hubDone, topic, workload.make(slowEvents), 0, true));
+                } finally {
+                    portal.setLatencyMillis(0);
+                }
             }
+        }
+        if (!only.contains("ceiling")) {
+            // a quick look while working on the hub: its own figures, no ratios
+            Files.writeString(out.resolve("report-hub.json"), JSON.writeValueAsString(report));
+            return;
         }
 
         // the ceiling writes as many rows per event as the hub did flat out
@@ -204,6 +212,7 @@ public final class HubBenchmark {
             try (Ceiling.Running r = ceiling.direct("bench.ceiling.warmup", 64)) {
                 phase("ceiling warm-up (not reported)", ceilingDone, "bench.ceiling.warmup", workload.make(warmup), 0, false);
             }
+            awaitQuietCompiler();
             try (Ceiling.Running r = ceiling.direct("bench.ceiling.flat", 64)) {
                 phases.put("ceiling_flat_out", phase("ceiling flat out", ceilingDone, "bench.ceiling.flat", workload.make(events), 0, false));
             }
@@ -250,6 +259,23 @@ public final class HubBenchmark {
         System.out.println("report: " + out.resolve("report.json") + ", " + out.resolve("report.png"));
     }
 
+    /**
+     * Waits (up to a minute) until the JIT compilers have caught up with the warm-up: on 2 cores the C2 compiler
+     * otherwise keeps a core busy for a minute or more, and that cost would land on whichever phase runs next.
+     */
+    static void awaitQuietCompiler() throws InterruptedException {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() - start < 60_000_000_000L) {
+            Thread.sleep(2000);
+            long now = jit.getTotalCompilationTime();
+            if (now - last < 100) break; // under 5 % of a core compiling
+            last = now;
+        }
+        System.out.printf("JIT compilers quiet after %.0f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
     @SuppressWarnings("unchecked")
     private static double ratio(Map<String, Object> phases, String a, String b, String key) {
         double x = ((Number) ((Map<String, Object>) phases.get(a)).get(key)).doubleValue();
@@ -280,6 +306,7 @@ public final class HubBenchmark {
         long rowsBefore = dbRowsWritten();
         long callsBefore = partnerCalls();
         System.gc(); // start each phase from the same heap
+        Backlog backlog = isHub ? new Backlog(infra.kafkaBootstrap(), topic, "lgsp-hub", hub.getBean(QueueMetrics.class)) : null;
         meter.begin();
         long start = System.nanoTime();
         long interval = rate > 0 ? 1_000_000_000L / rate : 0;
@@ -297,6 +324,11 @@ public final class HubBenchmark {
         long publishedIn = System.nanoTime() - start;
         int finished = done.awaitDone(events.size(), Duration.ofMinutes(4));
         ResourceMeter.Usage usage = meter.end();
+        List<String> backlogSamples = List.of();
+        if (backlog != null) {
+            backlog.close();
+            backlogSamples = backlog.samples();
+        }
         Completions.Result r = done.result();
         // the audit writer and the statistics collector trail the last update by a little
         long audit = 0;
@@ -340,6 +372,7 @@ public final class HubBenchmark {
             m.put("audit_records_per_event", round((double) audit / events.size()));
             m.put("audit_records_per_s", round(audit / seconds));
         }
+        if (!backlogSamples.isEmpty()) m.put("backlog_each_second", backlogSamples);
         System.out.println("    " + m);
         if (finished < events.size()) System.out.println("    WARNING: only " + finished + " of " + events.size() + " events completed");
         return m;
