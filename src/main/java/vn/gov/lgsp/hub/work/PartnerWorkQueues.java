@@ -47,6 +47,10 @@ public class PartnerWorkQueues {
      */
     public void enqueueAll(Collection<WorkItem> items) {
         if (items.isEmpty()) return;
+        if (Thread.currentThread() instanceof PartnerWorker.CallThread) {
+            // it would commit on its own, apart from the batch it belongs to
+            throw new IllegalStateException("a connector sent work from a parallel partner call: set its parallel-calls to 1");
+        }
         jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of())));
     }
 

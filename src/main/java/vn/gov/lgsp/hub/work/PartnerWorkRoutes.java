@@ -56,6 +56,7 @@ public class PartnerWorkRoutes extends RouteBuilder {
     @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
     public void stopConsumers() throws InterruptedException {
         for (ShardConsumer c : consumers) c.stop();
+        workers.values().forEach(PartnerWorker::stop);
     }
 
     @Override

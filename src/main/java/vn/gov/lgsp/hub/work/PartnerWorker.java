@@ -57,6 +57,8 @@ public class PartnerWorker {
     private final DeadLetters deadLetters;
     private final CircuitBreaker circuit;
     private final RateLimiter rateLimiter;
+    /** The partner's call threads when {@code parallel-calls} is above 1, else null. */
+    private final java.util.concurrent.ExecutorService parallelCalls;
 
     PartnerWorker(String partner, QueueProperties.PartnerQueue policy, CamelContext camel, JdbcTemplate jdbc,
                   AuditLog audit, PartnerWorkQueues queues, DossierUpdates updates, DeadLetters deadLetters) {
@@ -77,6 +79,22 @@ public class PartnerWorker {
                 .ignoreExceptions(PartnerRejectedException.class)
                 .build());
         this.rateLimiter = new RateLimiter(policy.getRateLimitPerSecond());
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        this.parallelCalls = policy.getParallelCalls() < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(
+                policy.getParallelCalls() * policy.getConcurrency(), r -> new CallThread(r, "call-" + partner + "-" + threads.incrementAndGet()));
+    }
+
+    /** A thread making partner calls for a shard: it holds no broker transaction. */
+    static final class CallThread extends Thread {
+        CallThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
+    }
+
+    /** After the shard consumers have stopped. */
+    void stop() {
+        if (parallelCalls != null) parallelCalls.shutdown();
     }
 
     public CircuitBreaker circuit() {
@@ -102,17 +120,23 @@ public class PartnerWorker {
     public void processBatch(List<jakarta.jms.Message> messages) throws Exception {
         Batch batch = new Batch();
         Map<String, String> done = completedAmong(messages);
+        List<Work> work = new ArrayList<>(messages.size());
         for (jakarta.jms.Message m : messages) {
             Map<String, Object> headers = headersOf(m);
-            WorkItem item = new WorkItem(partner, (String) headers.get(WorkHeaders.WORK_ID),
+            work.add(new Work(headers, new WorkItem(partner, (String) headers.get(WorkHeaders.WORK_ID),
                     (String) headers.get(WorkHeaders.DOSSIER_CODE), (String) headers.get(WorkHeaders.MESSAGE_TYPE),
-                    ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1);
+                    ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1)));
+        }
+        Call[] calls = new Call[work.size()];
+        if (parallelCalls != null) callInParallel(work, done, calls);
+        for (int i = 0; i < work.size(); i++) {
+            WorkItem item = work.get(i).item();
             if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
             try {
                 if (batch.completed.contains(item.workId()) || done.containsKey(item.workId())) {
                     alreadyCompleted(item, done.getOrDefault(item.workId(), "[]"), batch);
                 } else {
-                    deliver(headers, item, batch);
+                    record(calls[i] != null ? calls[i] : call(work.get(i)), batch);
                 }
             } finally {
                 MDC.remove("dossierCode");
@@ -156,15 +180,25 @@ public class PartnerWorker {
                 "work already completed; not sent again" + (produced.isEmpty() ? "" : ", " + produced.size() + " update(s) published again")));
     }
 
-    private void deliver(Map<String, Object> headers, WorkItem item, Batch batch) throws InterruptedException {
+    /** A message of the batch: its headers and the work it carries. */
+    private record Work(Map<String, Object> headers, WorkItem item) {}
+
+    /** The outcome of calling the connector for one work item; recorded on the shard's thread. */
+    private record Call(Work work, Exchange exchange, Exception failure, long latencyMs) {}
+
+    /**
+     * Calls the connector's {@code direct:<partner>-deliver}, with quick in-memory retries for blips, within the
+     * partner's circuit breaker and rate limit. Sends nothing to the broker: that is {@link #record}'s part.
+     */
+    private Call call(Work work) throws InterruptedException {
         Exception failure = null;
         Exchange call = null;
         long started = System.nanoTime();
         for (int i = 0; i <= policy.getQuickRetries(); i++) {
             if (i > 0) TimeUnit.MILLISECONDS.sleep(policy.getQuickRetryDelay().toMillis());
             call = new DefaultExchange(camel);
-            call.getMessage().setHeaders(new LinkedHashMap<>(headers));
-            call.getMessage().setBody(item.body());
+            call.getMessage().setHeaders(new LinkedHashMap<>(work.headers()));
+            call.getMessage().setBody(work.item().body());
             started = System.nanoTime();
             try {
                 circuit.acquirePermission();
@@ -183,9 +217,51 @@ public class PartnerWorker {
             circuit.onError(elapsed, TimeUnit.NANOSECONDS, failure);
             if (failure instanceof PartnerRejectedException || failure instanceof DirectConsumerNotAvailableException) break;
         }
-        long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        return new Call(work, call, failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * With {@code parallel-calls} above 1, the batch's calls for different dossiers are made at once on the
+     * partner's call threads, each dossier's in order; what they lead to is recorded afterwards, in the batch's
+     * order, on the shard's thread (which holds the broker transaction). For connectors whose delivery sends no
+     * work itself: a call thread has no broker transaction, and sending from it fails loudly
+     * ({@link PartnerWorkQueues#enqueueAll}).
+     */
+    private void callInParallel(List<Work> work, Map<String, String> done, Call[] calls) throws Exception {
+        Map<String, List<Integer>> byDossier = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < work.size(); i++) {
+            WorkItem item = work.get(i).item();
+            // repeats and completed work are left to the shard thread, as without parallel calls
+            if (done.containsKey(item.workId()) || !seen.add(item.workId())) continue;
+            byDossier.computeIfAbsent(item.dossierCode() != null ? item.dossierCode() : item.workId(), k -> new ArrayList<>()).add(i);
+        }
+        if (byDossier.size() < 2) return; // nothing to overlap: the shard thread calls
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (List<Integer> dossier : byDossier.values()) {
+            running.add(parallelCalls.submit(() -> {
+                for (int i : dossier) {
+                    MDC.put("dossierCode", String.valueOf(work.get(i).item().dossierCode()));
+                    try {
+                        calls[i] = call(work.get(i));
+                    } finally {
+                        MDC.remove("dossierCode");
+                    }
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : running) f.get();
+    }
+
+    /** What a call leads to: completion, dead letter or retry, and their audit records, in the batch. */
+    private void record(Call c, Batch batch) {
+        WorkItem item = c.work().item();
+        Exception failure = c.failure();
+        long latencyMs = c.latencyMs();
+        Map<String, Object> headers = c.work().headers();
         if (failure == null) {
-            succeeded(call, item, latencyMs, batch);
+            succeeded(c.exchange(), item, latencyMs, batch);
         } else if (failure instanceof PartnerRejectedException rejected) {
             deadLetter(item, "rejected by " + partner + (rejected.partnerCode() == null ? "" : " (" + rejected.partnerCode() + ")")
                     + ": " + rejected.getMessage(), headers, latencyMs, batch);

@@ -44,6 +44,12 @@ public class QueueProperties {
         @Min(1) private int concurrency = 4;
         /** Messages a shard consumer works per broker transaction (each commit waits for the journal's disk sync). */
         @Min(1) private int maxBatch = 50;
+        /**
+         * Partner calls a shard makes at once for different dossiers of its batch (one dossier's work stays in
+         * order): throughput with a slow partner without more shards. Only for connectors whose delivery sends no
+         * work of its own (national-portal); others keep 1.
+         */
+        @Min(1) private int parallelCalls = 1;
         /** In-memory retries for blips, before the message is handed back to the broker. */
         @Min(0) private int quickRetries = 2;
         @NotNull private Duration quickRetryDelay = Duration.ofMillis(200);
@@ -71,6 +77,8 @@ public class QueueProperties {
         public int getConcurrency() { return concurrency; }
         public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
         public int getMaxBatch() { return maxBatch; }
+        public int getParallelCalls() { return parallelCalls; }
+        public void setParallelCalls(int parallelCalls) { this.parallelCalls = parallelCalls; }
         public void setMaxBatch(int maxBatch) { this.maxBatch = maxBatch; }
         public int getQuickRetries() { return quickRetries; }
         public void setQuickRetries(int quickRetries) { this.quickRetries = quickRetries; }

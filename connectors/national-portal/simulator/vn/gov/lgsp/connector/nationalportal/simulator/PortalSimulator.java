@@ -52,13 +52,18 @@ public class PortalSimulator implements AutoCloseable {
     public final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean down;
     private final AtomicLong latencyMillis = new AtomicLong();
+    private final java.util.concurrent.ScheduledExecutorService answerLater = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "portal-simulator-delayed");
+        t.setDaemon(true);
+        return t;
+    });
 
     public PortalSimulator(String username, String password) throws IOException {
         this.username = username;
         this.password = password;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-        server.createContext("/adapter/login", this::login);
-        server.createContext("/adapter/integration", this::integration);
+        server.createContext("/adapter/login", delayed(this::login));
+        server.createContext("/adapter/integration", delayed(this::integration));
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
     }
@@ -189,15 +194,28 @@ public class PortalSimulator implements AutoCloseable {
         return null;
     }
 
-    private boolean fault(HttpExchange ex) throws IOException {
-        long latency = latencyMillis.get();
-        if (latency > 0) {
-            try {
-                Thread.sleep(latency); // simulated network and portal processing time
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /**
+     * Simulated network and portal processing time: the answer is written that much later, without holding a
+     * server thread meanwhile, so a slow portal still serves many callers at once (as the real one does).
+     */
+    private com.sun.net.httpserver.HttpHandler delayed(com.sun.net.httpserver.HttpHandler handler) {
+        return ex -> {
+            long latency = latencyMillis.get();
+            if (latency <= 0) {
+                handler.handle(ex);
+                return;
             }
-        }
+            answerLater.schedule(() -> {
+                try {
+                    handler.handle(ex);
+                } catch (Exception e) {
+                    ex.close();
+                }
+            }, latency, java.util.concurrent.TimeUnit.MILLISECONDS);
+        };
+    }
+
+    private boolean fault(HttpExchange ex) throws IOException {
         if (down) {
             ex.getRequestBody().readAllBytes();
             reply(ex, 503, answer(-1, "Service Unavailable"));
@@ -223,6 +241,7 @@ public class PortalSimulator implements AutoCloseable {
     public void close() {
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        answerLater.shutdownNow();
     }
 
     /** Counts and problem lines as one string, for assertion messages. */
