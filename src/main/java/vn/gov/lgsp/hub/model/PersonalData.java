@@ -40,13 +40,21 @@ public final class PersonalData {
         return ID9.matcher(out).replaceAll("$1*****$2");
     }
 
-    /** Every pattern above needs 9 digits in a row: most text has none, and is spared the regular expressions. */
+    /**
+     * Every pattern above needs 9 digits in a row, not preceded by a letter or a dot (so not the fraction of a
+     * timestamp): most text has none, and is spared the regular expressions.
+     */
     private static boolean hasNineDigitRun(String text) {
         int run = 0;
+        boolean countable = true;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
-                if (++run == 9) return true;
+                if (run++ == 0) {
+                    char before = i == 0 ? ' ' : text.charAt(i - 1);
+                    countable = before != '.' && !Character.isLetter(before);
+                }
+                if (run == 9 && countable) return true;
             } else {
                 run = 0;
             }

@@ -157,24 +157,15 @@ public final class HubBenchmark {
             ResourceMeter.Usage idle = meter.end();
             report.put("idle_cpu_cores_busy", round((idle.jvmCpuSeconds() + idle.postgresCpuSeconds()) / idle.wallSeconds()));
             System.out.println("idle: " + report.get("idle_cpu_cores_busy") + " cores busy");
-            Recording recording = null;
-            if (jfr) {
-                recording = new Recording(Configuration.getConfiguration("profile"));
-                recording.start();
-            }
+            // --jfr records the flat-out phase; -Dbench.jfr-phase=rate the paced one instead
+            boolean jfrRate = "rate".equals(System.getProperty("bench.jfr-phase"));
+            Recording recording = jfr && !jfrRate ? startRecording() : null;
             phases.put("hub_flat_out", phase("hub flat out", hubDone, topic, workload.make(events), 0, true));
-            if (recording != null) {
-                recording.stop();
-                Path file = out.resolve("hub-flat-out.jfr");
-                recording.dump(file);
-                recording.close();
-                JfrSummary.Summary s = JfrSummary.summarise(file);
-                Files.writeString(out.resolve("jfr-summary.txt"), JfrSummary.text(s));
-                report.put("jfr", s);
-                System.out.println(JfrSummary.text(s));
-            }
+            if (recording != null) report.put("jfr", summarise(recording, "hub-flat-out"));
             if (only.contains("rate")) {
+                recording = jfr && jfrRate ? startRecording() : null;
                 phases.put("hub_rate_" + rate, phase("hub at " + rate + "/s", hubDone, topic, workload.make(rate * rateSeconds), rate, true));
+                if (recording != null) report.put("jfr", summarise(recording, "hub-rate"));
             }
             if (only.contains("slow")) {
                 portal.setLatencyMillis(50);
@@ -257,6 +248,23 @@ public final class HubBenchmark {
         headline(phases, "ceiling_portal_50ms");
         System.out.println("ratios: " + ratios);
         System.out.println("report: " + out.resolve("report.json") + ", " + out.resolve("report.png"));
+    }
+
+    private static Recording startRecording() throws Exception {
+        Recording recording = new Recording(Configuration.getConfiguration("profile"));
+        recording.start();
+        return recording;
+    }
+
+    private JfrSummary.Summary summarise(Recording recording, String name) throws Exception {
+        recording.stop();
+        Path file = out.resolve(name + ".jfr");
+        recording.dump(file);
+        recording.close();
+        JfrSummary.Summary s = JfrSummary.summarise(file);
+        Files.writeString(out.resolve("jfr-summary.txt"), JfrSummary.text(s));
+        System.out.println(JfrSummary.text(s));
+        return s;
     }
 
     /**

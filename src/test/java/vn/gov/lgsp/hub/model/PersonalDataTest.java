@@ -13,6 +13,16 @@ class PersonalDataTest {
     }
 
     @Test
+    void numbersAtTheStartOfTextOrAfterPunctuationAreMaskedButTimestampFractionsAreNot() {
+        assertThat(PersonalData.maskText("022190001234")).isEqualTo("022******234");
+        assertThat(PersonalData.maskText("+84912345678")).doesNotContain("912345678");
+        assertThat(PersonalData.maskText("số:0912345678.")).doesNotContain("0912345678");
+        String time = "2026-11-23T17:01:21.099541994+07:00";
+        assertThat(PersonalData.maskText(time)).isEqualTo(time);
+        assertThat(PersonalData.maskText("EL348784938VN")).isEqualTo("EL348784938VN");
+    }
+
+    @Test
     void jsonFieldsAreMaskedByName() {
         String masked = PersonalData.maskJson("{\"applicant\":{\"fullName\":\"Nguyễn Thị Hồng Nhung\",\"citizenId\":\"022190001234\","
                 + "\"phone\":\"0912345678\",\"address\":{\"street\":\"Số 12 đường Lê Lợi\",\"communeName\":\"Phường Hồng Gai\"}},"
