@@ -11,11 +11,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 opts=${BENCH_OPTS:-}
 if [[ "${1:-}" == "--jfr" ]]; then opts="$opts -Dbench.jfr=true"; fi
+# --soak: the leak check, the hub at 150 events/s for 5 minutes with its live heap every 30 s (~8 min in all)
+if [[ "${1:-}" == "--soak" ]]; then opts="-Dbench.soak-seconds=300 -Dbench.phases=soak $opts"; fi
 mkdir -p target/bench
 ./mvnw -q -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
-# -Xmx1g as the tests run; the heap holds the hub, the Kafka broker, Artemis, the simulators and the driver.
+# -Xmx512m: the heap holds the hub, the Kafka broker, Artemis, the simulators and the driver (BENCH_HEAP to change it).
 # java.io.tmpdir under target/: embedded PostgreSQL unpacks and keeps its data there.
-exec java -Xmx1g -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
+exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
     -Djava.awt.headless=true $opts \
     -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" vn.gov.lgsp.hub.bench.HubBenchmark

@@ -2,6 +2,7 @@ package vn.gov.lgsp.hub.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -176,6 +177,8 @@ public final class HubBenchmark {
                 }
             }
         }
+        int soakSeconds = Integer.getInteger("bench.soak-seconds", 0);
+        if (soakSeconds > 0) report.put("soak", soak(soakSeconds, Integer.getInteger("bench.soak-rate", 150), workload));
         if (!only.contains("ceiling")) {
             // a quick look while working on the hub: its own figures, no ratios
             Files.writeString(out.resolve("report-hub.json"), JSON.writeValueAsString(report));
@@ -248,6 +251,52 @@ public final class HubBenchmark {
         headline(phases, "ceiling_portal_50ms");
         System.out.println("ratios: " + ratios);
         System.out.println("report: " + out.resolve("report.json") + ", " + out.resolve("report.png"));
+    }
+
+    /**
+     * The leak check: the hub at a steady rate for {@code seconds}, its live heap (after a full collection) taken
+     * every 30 s. A leak shows as a live heap that keeps growing; garbage does not count.
+     */
+    private Map<String, Object> soak(int seconds, int rate, Workload workload) throws Exception {
+        System.out.printf("%n--- soak: %d s at %d/s, live heap every 30 s%n", seconds, rate);
+        List<Workload.Event> events = workload.make(seconds * rate);
+        List<Double> liveMb = new ArrayList<>();
+        Thread sampler = new Thread(() -> {
+            try {
+                while (true) {
+                    System.gc();
+                    double mb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+                    synchronized (liveMb) {
+                        liveMb.add(round(mb));
+                    }
+                    System.out.printf("    live heap %.0f MB%n", mb);
+                    Thread.sleep(30_000);
+                }
+            } catch (InterruptedException e) {
+                // done
+            }
+        }, "bench-soak-heap");
+        sampler.setDaemon(true);
+        Map<String, Object> m;
+        try (Completions done = new Completions(infra.kafkaBootstrap(), EmbeddedInfrastructure.UPDATES_TOPIC).start()) {
+            sampler.start();
+            m = phase("soak at " + rate + "/s", done, EmbeddedInfrastructure.EVENTS_TOPIC, events, rate, true);
+        } finally {
+            sampler.interrupt();
+            sampler.join();
+        }
+        m.put("live_heap_mb_every_30s", liveMb);
+        // least-squares slope of the live heap over the run, in MB per minute
+        int n = liveMb.size();
+        double sx = 0, sy = 0, sxy = 0, sxx = 0;
+        for (int i = 0; i < n; i++) {
+            double x = i * 0.5, y = liveMb.get(i);
+            sx += x; sy += y; sxy += x * y; sxx += x * x;
+        }
+        double slope = n > 1 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0;
+        m.put("live_heap_slope_mb_per_min", round(slope));
+        System.out.printf("    soak: live heap %s MB, slope %.2f MB/min%n", liveMb, slope);
+        return m;
     }
 
     private static Recording startRecording() throws Exception {
