@@ -26,6 +26,10 @@ public class ZaloProperties {
     private List<Integer> quotaCodes = new ArrayList<>(List.of(-144));
     private List<Integer> tokenCodes = new ArrayList<>(List.of(-124, -216, -220));
     private Duration webhookDrainInterval = Duration.ofSeconds(2);
+    /** HTTP to Zalo's APIs. */
+    private Duration connectTimeout = Duration.ofSeconds(3);
+    private Duration responseTimeout = Duration.ofSeconds(15);
+    private int maxConnections = 32;
     private String provinceHotline = "";
     private Map<String, Template> templates = new LinkedHashMap<>();
     private Map<String, String> lookup = new LinkedHashMap<>();
@@ -84,6 +88,12 @@ public class ZaloProperties {
     public void setQuotaCodes(List<Integer> quotaCodes) { this.quotaCodes = quotaCodes; }
     public List<Integer> getTokenCodes() { return tokenCodes; }
     public void setTokenCodes(List<Integer> tokenCodes) { this.tokenCodes = tokenCodes; }
+    public Duration getConnectTimeout() { return connectTimeout; }
+    public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+    public Duration getResponseTimeout() { return responseTimeout; }
+    public void setResponseTimeout(Duration responseTimeout) { this.responseTimeout = responseTimeout; }
+    public int getMaxConnections() { return maxConnections; }
+    public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
     public Duration getWebhookDrainInterval() { return webhookDrainInterval; }
     public void setWebhookDrainInterval(Duration webhookDrainInterval) { this.webhookDrainInterval = webhookDrainInterval; }
     public String getProvinceHotline() { return provinceHotline; }

@@ -27,10 +27,11 @@ final class Completions implements AutoCloseable {
     private static final Pattern UUID_RE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** An event not done yet: the updates it still waits for (a redelivered update counts once). */
     private static final class Pending {
         final long publishedNanos;
+        final Set<String> seen = ConcurrentHashMap.newKeySet();
         final AtomicInteger remaining;
-        volatile long doneNanos;
 
         Pending(long publishedNanos, int expected) {
             this.publishedNanos = publishedNanos;
@@ -38,8 +39,12 @@ final class Completions implements AutoCloseable {
         }
     }
 
+    // a done event leaves only its latency behind, so a long run's driver does not grow with the events it sent
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final Set<String> seenUpdates = ConcurrentHashMap.newKeySet(); // a redelivered update counts once
+    private double[] latenciesMs = new double[1024];
+    private int latencyCount;
+    private long firstPublishNanos = Long.MAX_VALUE;
+    private long lastDoneNanos = Long.MIN_VALUE;
     private final AtomicInteger done = new AtomicInteger();
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
@@ -68,7 +73,11 @@ final class Completions implements AutoCloseable {
 
     /** Call just before the event is handed to the producer. */
     void published(String eventId, int expectedUpdates) {
-        pending.put(eventId, new Pending(System.nanoTime(), expectedUpdates));
+        long now = System.nanoTime();
+        synchronized (this) {
+            firstPublishNanos = Math.min(firstPublishNanos, now);
+        }
+        pending.put(eventId, new Pending(now, expectedUpdates));
     }
 
     int done() {
@@ -91,27 +100,26 @@ final class Completions implements AutoCloseable {
         }
     }
 
-    Result result() {
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        double[] lat = new double[pending.size()];
-        int n = 0;
-        for (Pending p : pending.values()) {
-            first = Math.min(first, p.publishedNanos);
-            if (p.remaining.get() > 0) continue;
-            last = Math.max(last, p.doneNanos);
-            lat[n++] = (p.doneNanos - p.publishedNanos) / 1e6;
-        }
-        lat = Arrays.copyOf(lat, n);
+    synchronized Result result() {
+        double[] lat = Arrays.copyOf(latenciesMs, latencyCount);
         Arrays.sort(lat);
-        return new Result(lat, first, last);
+        return new Result(lat, firstPublishNanos, lastDoneNanos);
     }
 
     /** Forgets the phase's events (keeps memory flat across phases). */
-    void reset() {
+    synchronized void reset() {
         pending.clear();
-        seenUpdates.clear();
+        latencyCount = 0;
+        firstPublishNanos = Long.MAX_VALUE;
+        lastDoneNanos = Long.MIN_VALUE;
         done.set(0);
+    }
+
+    private synchronized void finished(Pending p, long now) {
+        if (latencyCount == latenciesMs.length) latenciesMs = Arrays.copyOf(latenciesMs, latencyCount * 2);
+        latenciesMs[latencyCount++] = (now - p.publishedNanos) / 1e6;
+        lastDoneNanos = Math.max(lastDoneNanos, now);
+        done.incrementAndGet();
     }
 
     private void run() {
@@ -121,14 +129,13 @@ final class Completions implements AutoCloseable {
                     long now = System.nanoTime();
                     JsonNode u = JSON.readTree(r.value());
                     String updateId = u.path("updateId").asText("");
-                    if (!seenUpdates.add(updateId)) continue;
                     Matcher m = UUID_RE.matcher(updateId);
                     if (!m.find()) continue;
                     Pending p = pending.get(m.group());
-                    if (p == null) continue; // an update of an earlier phase or of another flow
+                    if (p == null || !p.seen.add(updateId)) continue; // another phase's or flow's update, or a repeat
                     if (p.remaining.decrementAndGet() == 0) {
-                        p.doneNanos = now;
-                        done.incrementAndGet();
+                        pending.remove(m.group());
+                        finished(p, now);
                     }
                 }
             } catch (org.apache.kafka.common.errors.WakeupException e) {

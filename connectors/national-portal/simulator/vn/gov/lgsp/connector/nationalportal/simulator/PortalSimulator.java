@@ -39,6 +39,9 @@ public class PortalSimulator implements AutoCloseable {
         public volatile String updatedAt;
         public final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
         public final List<JsonNode> progress = Collections.synchronizedList(new ArrayList<>());
+        /** Calls counted also when their bodies are not retained. */
+        public volatile int receivedCount;
+        public volatile int progressCount;
     }
 
     private final HttpServer server;
@@ -52,6 +55,7 @@ public class PortalSimulator implements AutoCloseable {
     public final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean down;
     private final AtomicLong latencyMillis = new AtomicLong();
+    private volatile boolean retainRequests = true;
     private final java.util.concurrent.ScheduledExecutorService answerLater = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "portal-simulator-delayed");
         t.setDaemon(true);
@@ -74,6 +78,8 @@ public class PortalSimulator implements AutoCloseable {
 
     public void setDown(boolean down) { this.down = down; }
     public void setLatencyMillis(long ms) { latencyMillis.set(ms); }
+    /** false: count calls without keeping their bodies (long benchmark runs, where keeping them looks like a leak). */
+    public void setRetainRequests(boolean retain) { this.retainRequests = retain; }
     /** Every session issued so far stops working (the portal restarted or timed them out). */
     public void expireSessions() { sessions.clear(); }
     public PortalDossier dossier(String code) { return dossiers.get(code); }
@@ -145,7 +151,8 @@ public class PortalSimulator implements AutoCloseable {
             }
             d.status = status;
             d.updatedAt = at;
-            d.received.add(hs);
+            d.receivedCount++;
+            if (retainRequests) d.received.add(hs);
         }
         return answer(0, "Đồng bộ thành công");
     }
@@ -161,7 +168,8 @@ public class PortalSimulator implements AutoCloseable {
             if (!TIME.matcher(p.get("ThoiDiemXuLy").asText()).matches()) return answer(2, "ThoiDiemXuLy sai định dạng");
             PortalDossier d = dossiers.get(p.get("MaHoSo").asText());
             if (d == null) return answer(2, "Hồ sơ chưa được đồng bộ");
-            d.progress.add(p);
+            d.progressCount++;
+            if (retainRequests) d.progress.add(p);
         }
         return answer(0, "Cập nhật tiến độ thành công");
     }

@@ -43,7 +43,10 @@ public class ZaloSimulator implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
     private final Set<String> validRefresh = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> accessTokens = new ConcurrentHashMap<>();  // token -> expires (epoch ms)
-    private final List<JsonNode> znsReceived = new CopyOnWriteArrayList<>();
+    // appended on every ZNS: a copy-on-write list would copy itself each time (quadratic over a benchmark)
+    private final List<JsonNode> znsReceived = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicLong znsCount = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean retainRequests = true;
     private final List<JsonNode> oaMessages = new CopyOnWriteArrayList<>();
     private final AtomicInteger refreshes = new AtomicInteger();
     private final AtomicInteger refusedRefreshes = new AtomicInteger();
@@ -81,7 +84,15 @@ public class ZaloSimulator implements AutoCloseable {
     public void failNextSends(int count, int code) { failCode = code; failNext.set(count); }
     public int refreshes() { return refreshes.get(); }
     public int refusedRefreshes() { return refusedRefreshes.get(); }
-    public List<JsonNode> znsReceived() { return List.copyOf(znsReceived); }
+    public List<JsonNode> znsReceived() {
+        synchronized (znsReceived) {
+            return List.copyOf(znsReceived);
+        }
+    }
+    /** ZNS requests received (also when they are not retained). */
+    public long znsCount() { return znsCount.get(); }
+    /** false: count requests without keeping their bodies (long benchmark runs, where keeping them looks like a leak). */
+    public void setRetainRequests(boolean retain) { this.retainRequests = retain; }
     public List<JsonNode> oaMessages() { return List.copyOf(oaMessages); }
 
     /** The Zalo user id (by app) of a phone's account: stable per phone. */
@@ -95,7 +106,8 @@ public class ZaloSimulator implements AutoCloseable {
         Long expires = token == null ? null : accessTokens.get(token);
         if (expires == null) { reply(ex, error(-124, "Access token is invalid")); return; }
         if (expires < System.currentTimeMillis()) { reply(ex, error(-216, "Access token has expired")); return; }
-        znsReceived.add(body);
+        znsCount.incrementAndGet();
+        if (retainRequests) znsReceived.add(body);
         String phone = body.path("phone").asText();
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) { reply(ex, error(failCode, "Injected fault")); return; }
         if (!phone.matches("84\\d{9}")) { reply(ex, error(-108, "Phone number is invalid")); return; }
@@ -108,7 +120,7 @@ public class ZaloSimulator implements AutoCloseable {
         ObjectNode ok = JSON.createObjectNode().put("error", 0).put("message", "Success");
         ObjectNode data = ok.putObject("data");
         data.put("msg_id", msgId).put("sent_time", Long.toString(now)).put("sending_mode", "1");
-        data.putObject("quota").put("dailyQuota", "5000").put("remainingQuota", Integer.toString(5000 - znsReceived.size()));
+        data.putObject("quota").put("dailyQuota", "5000").put("remainingQuota", Long.toString(Math.max(0, 5000 - znsCount.get())));
         reply(ex, ok);
         if (sendReceipts && webhookUrl != null) {
             ObjectNode receipt = JSON.createObjectNode();
