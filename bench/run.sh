@@ -18,6 +18,6 @@ mkdir -p target/bench
     -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
 # -Xmx512m: the heap holds the hub, the Kafka broker, Artemis, the simulators and the driver (BENCH_HEAP to change it).
 # java.io.tmpdir under target/: embedded PostgreSQL unpacks and keeps its data there.
-exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
+exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=1024 -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
     -Djava.awt.headless=true $opts \
     -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" vn.gov.lgsp.hub.bench.HubBenchmark

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import vn.gov.lgsp.connector.zalo.ZaloWebhookController;
+import vn.gov.lgsp.connector.zalo.ZaloWebhookServlet;
 
 /**
  * Plays Zalo on loopback: ZNS send (real response shape; error codes by phone number pattern), the token endpoint
@@ -170,7 +170,7 @@ public class ZaloSimulator implements AutoCloseable {
     public int sendWebhook(String body, boolean signCorrectly) {
         try {
             JsonNode e = JSON.readTree(body);
-            String sig = ZaloWebhookController.sign(e.path("app_id").asText(), body, e.path("timestamp").asText(),
+            String sig = ZaloWebhookServlet.sign(e.path("app_id").asText(), body, e.path("timestamp").asText(),
                     signCorrectly ? oaSecret : "forged");
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(webhookUrl))
                     .header("Content-Type", "application/json").header("X-ZEvent-Signature", "mac=" + sig)
