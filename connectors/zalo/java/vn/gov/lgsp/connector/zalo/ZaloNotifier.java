@@ -19,7 +19,6 @@ import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
-import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.WorkHeaders;
 import vn.gov.lgsp.hub.work.WorkItem;
 
@@ -32,8 +31,9 @@ import vn.gov.lgsp.hub.work.WorkItem;
  *   <li>ZNS with tracking_id = our message id; an invalid/expired token is refreshed once and the send repeated;</li>
  *   <li>no account / inactive (-118, -114): the phone is remembered, the message goes to SMS; out of quota: SMS
  *       for this message;</li>
- *   <li>SMS = work for partner "sms" queued in this work's broker transaction, carrying the facts (connectors do
- *       not share code), keyed by the same message id, which the SMS gateway takes as RequestId.</li>
+ *   <li>SMS = work for partner "sms", handed back as follow-up work (queued in this work's broker transaction),
+ *       carrying the facts (connectors do not share code), keyed by the same message id, which the SMS gateway
+ *       takes as RequestId.</li>
  * </ol>
  */
 @Component
@@ -46,17 +46,15 @@ public class ZaloNotifier {
     private final ZaloApi api;
     private final ZaloTokens tokens;
     private final JdbcTemplate jdbc;
-    private final PartnerWorkQueues queues;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc, PartnerWorkQueues queues,
+    public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
                         ObjectMapper json, @Qualifier("zaloClock") Clock clock) {
         this.props = props;
         this.api = api;
         this.tokens = tokens;
         this.jdbc = jdbc;
-        this.queues = queues;
         this.json = json;
         this.clock = clock;
     }
@@ -162,7 +160,8 @@ public class ZaloNotifier {
         body.put("fallbackReason", why);
         ObjectNode f = body.putObject("facts");
         facts.forEach(f::put);
-        queues.enqueue(WorkItem.first(SMS, "sms:" + messageId, req.dossierCode(), req.type(), body.toString()));
+        exchange.setProperty(WorkHeaders.FOLLOW_UP_WORK, List.of(WorkItem.first(SMS, "sms:" + messageId, req.dossierCode(),
+                req.type(), body.toString())));
         jdbc.update("UPDATE notify_message SET status = 'SMS_QUEUED', channel = 'SMS', detail = ?, updated_at = now()"
                 + " WHERE message_id = ?", why, messageId);
         exchange.setProperty(WorkHeaders.SKIPPED, true);

@@ -223,9 +223,9 @@ public class PartnerWorker {
     /**
      * With {@code parallel-calls} above 1, the batch's calls for different dossiers are made at once on the
      * partner's call threads, each dossier's in order; what they lead to is recorded afterwards, in the batch's
-     * order, on the shard's thread (which holds the broker transaction). For connectors whose delivery sends no
-     * work itself: a call thread has no broker transaction, and sending from it fails loudly
-     * ({@link PartnerWorkQueues#enqueueAll}).
+     * order, on the shard's thread (which holds the broker transaction). Connectors hand the work they lead to back
+     * in {@link WorkHeaders#FOLLOW_UP_WORK}; a call thread has no broker transaction, and sending from it fails
+     * loudly ({@link PartnerWorkQueues#enqueueAll}).
      */
     private void callInParallel(List<Work> work, Map<String, String> done, Call[] calls) throws Exception {
         Map<String, List<Integer>> byDossier = new LinkedHashMap<>();
@@ -281,6 +281,8 @@ public class PartnerWorker {
         boolean skipped = Boolean.TRUE.equals(call.getProperty(WorkHeaders.SKIPPED, Boolean.class));
         String payload = call.getProperty(WorkHeaders.AUDIT_PAYLOAD, item.body(), String.class);
         String detail = call.getProperty(WorkHeaders.AUDIT_DETAIL, String.class);
+        List<WorkItem> followUp = call.getProperty(WorkHeaders.FOLLOW_UP_WORK, List.class);
+        if (followUp != null) queues.enqueueAll(followUp); // joins the batch's broker transaction
         batch.updates.addAll(produced);
         batch.completed.add(item.workId());
         batch.companions.add(new AuditLog.Companion(

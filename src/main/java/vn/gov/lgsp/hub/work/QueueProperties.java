@@ -46,8 +46,8 @@ public class QueueProperties {
         @Min(1) private int maxBatch = 50;
         /**
          * Partner calls a shard makes at once for different dossiers of its batch (one dossier's work stays in
-         * order): throughput with a slow partner without more shards. Only for connectors whose delivery sends no
-         * work of its own (national-portal); others keep 1.
+         * order): throughput with a slow partner without more shards. The connector must hand follow-up work back
+         * in {@code hubFollowUpWork} rather than send it (all connectors here do).
          */
         @Min(1) private int parallelCalls = 1;
         /** In-memory retries for blips, before the message is handed back to the broker. */

@@ -25,6 +25,12 @@ public final class WorkHeaders {
     public static final String AUDIT_PAYLOAD = "hubAuditPayload";
     /** Exchange property: a short note for the audit record (partner reference, order code, ...). */
     public static final String AUDIT_DETAIL = "hubAuditDetail";
+    /**
+     * Exchange property: List&lt;WorkItem&gt; for other partners that this work leads to (e.g. an SMS when Zalo cannot
+     * reach the citizen). Queued by the worker in the batch's broker transaction, so a connector never sends work
+     * itself and its calls can run in parallel.
+     */
+    public static final String FOLLOW_UP_WORK = "hubFollowUpWork";
     /** Exchange property: true when the connector decided there was nothing to send (audited as SKIPPED). */
     public static final String SKIPPED = "hubSkipped";
 
