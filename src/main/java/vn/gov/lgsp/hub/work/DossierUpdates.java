@@ -53,8 +53,8 @@ public class DossierUpdates {
     }
 
     /**
-     * From inside a partner's work batch, once its completions are durable: the updates go to the one-stop system
-     * now (returns when acknowledged), the partner work they lead to joins the batch's broker transaction. Without
+     * From inside a partner's work batch, before its group commit: the updates go to the one-stop system now
+     * (returns when acknowledged), the partner work they lead to joins the batch's broker transaction. Without
      * a publisher (no one-stop connector installed) they take the queue like any other update.
      *
      * @return true when they were published (the caller audits them), false when they were queued

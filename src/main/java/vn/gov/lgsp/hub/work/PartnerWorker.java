@@ -27,7 +27,8 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  * Delivers the work of one partner, a batch of messages of one shard at a time, inside the shard consumer's broker
  * transaction:
  * <ol>
- *   <li>work already completed (a redelivery after a crash) is not sent again; its updates are re-queued;</li>
+ *   <li>work already completed (a redelivery after a crash) is not sent again; its stored updates are published
+ *       again;</li>
  *   <li>the partner's rate limit and circuit breaker are respected;</li>
  *   <li>the connector's {@code direct:<partner>-deliver} is called, with quick in-memory retries for blips;</li>
  *   <li>success: the produced updates are published to the one-stop system, then the completion and the audit
@@ -109,7 +110,7 @@ public class PartnerWorker {
         final List<AuditLog.Companion> companions = new ArrayList<>();
         final List<AuditEntry> entries = new ArrayList<>();
         final java.util.Set<String> completed = new java.util.HashSet<>();
-        /** Updates for the one-stop system, published once the batch's completions are durable. */
+        /** Updates for the one-stop system, published at the end of the batch, before its group commit. */
         final List<DossierUpdate> updates = new ArrayList<>();
     }
 

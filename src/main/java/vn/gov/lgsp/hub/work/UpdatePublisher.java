@@ -5,9 +5,9 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
 
 /**
  * Publishes dossier updates to the one-stop system (connectors/onestop implements it on the updates topic).
- * Partner work publishes the updates it produced straight from its batch, after its completions are durable and
- * before its broker transaction commits: no second queue hop per update. A crash in between redelivers the batch,
- * whose completed work then publishes its stored updates again under the same updateId.
+ * Partner work publishes the updates it produced straight from its batch, before the batch's completions and
+ * broker transaction commit: no second queue hop per update. A crash in between redelivers the batch, which then
+ * publishes them again under the same updateIds (see PartnerWorker).
  */
 public interface UpdatePublisher {
     /** Publishes the updates in order; returns once the broker has acknowledged every one, throws if it did not. */
