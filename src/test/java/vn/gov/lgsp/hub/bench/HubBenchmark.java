@@ -259,8 +259,8 @@ public final class HubBenchmark {
      */
     private Map<String, Object> soak(int seconds, int rate, Workload workload) throws Exception {
         System.out.printf("%n--- soak: %d s at %d/s, live heap every 30 s%n", seconds, rate);
-        List<Workload.Event> events = workload.make(seconds * rate);
-        // the simulators keep every request body for the tests' assertions; here that would be the growth measured
+        List<Workload.Event> events = workload.stream(seconds * rate);
+        // the simulators keep every request and dossier for the tests' assertions; here that would be the growth measured
         portal.setRetainRequests(false);
         zalo.setRetainRequests(false);
         List<Double> liveMb = new ArrayList<>();
@@ -289,11 +289,12 @@ public final class HubBenchmark {
             sampler.join();
         }
         m.put("live_heap_mb_every_30s", liveMb);
-        // least-squares slope of the live heap over the run, in MB per minute
-        int n = liveMb.size();
+        // least-squares slope of the live heap under load, in MB per minute (the first sample is taken before the
+        // traffic starts, without its working set)
+        int n = liveMb.size() - 1;
         double sx = 0, sy = 0, sxy = 0, sxx = 0;
         for (int i = 0; i < n; i++) {
-            double x = i * 0.5, y = liveMb.get(i);
+            double x = i * 0.5, y = liveMb.get(i + 1);
             sx += x; sy += y; sxy += x * y; sxx += x * x;
         }
         double slope = n > 1 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0;

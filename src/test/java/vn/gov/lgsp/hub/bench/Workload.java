@@ -22,6 +22,31 @@ final class Workload {
         this.factory = new DossierEventFactory(seed);
     }
 
+    /**
+     * {@code n} events made 1,500 at a time as they are read, in order (read once, front to back): a long run's
+     * driver then holds one chunk, not all of them, and the heap it measures is the hub's.
+     */
+    List<Event> stream(int n) {
+        return new java.util.AbstractList<>() {
+            private List<Event> chunk = List.of();
+            private int chunkStart;
+
+            @Override
+            public Event get(int i) {
+                if (i < chunkStart || i >= chunkStart + chunk.size()) {
+                    chunkStart = i;
+                    chunk = make(Math.min(1_500, n - i));
+                }
+                return chunk.get(i - chunkStart);
+            }
+
+            @Override
+            public int size() {
+                return n;
+            }
+        };
+    }
+
     List<Event> make(int n) {
         List<Event> events = new ArrayList<>(n);
         OffsetDateTime now = OffsetDateTime.now(DossierEventFactory.VN).minusDays(1);

@@ -56,6 +56,8 @@ public class PortalSimulator implements AutoCloseable {
     private volatile boolean down;
     private final AtomicLong latencyMillis = new AtomicLong();
     private volatile boolean retainRequests = true;
+    private static final int MAX_UNRETAINED = 10_000;
+    private final java.util.Queue<String> unretained = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ScheduledExecutorService answerLater = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "portal-simulator-delayed");
         t.setDaemon(true);
@@ -78,7 +80,10 @@ public class PortalSimulator implements AutoCloseable {
 
     public void setDown(boolean down) { this.down = down; }
     public void setLatencyMillis(long ms) { latencyMillis.set(ms); }
-    /** false: count calls without keeping their bodies (long benchmark runs, where keeping them looks like a leak). */
+    /**
+     * false: count calls without keeping their bodies, and keep only the last 10,000 dossiers (long benchmark runs,
+     * where keeping them all looks like a leak).
+     */
     public void setRetainRequests(boolean retain) { this.retainRequests = retain; }
     /** Every session issued so far stops working (the portal restarted or timed them out). */
     public void expireSessions() { sessions.clear(); }
@@ -148,6 +153,11 @@ public class PortalSimulator implements AutoCloseable {
             } else {
                 d = new PortalDossier();
                 dossiers.put(code, d);
+                if (!retainRequests) {
+                    // a long benchmark run: keep the last MAX_UNRETAINED dossiers only, so the simulator does not grow
+                    unretained.add(code);
+                    while (unretained.size() > MAX_UNRETAINED) dossiers.remove(unretained.poll());
+                }
             }
             d.status = status;
             d.updatedAt = at;

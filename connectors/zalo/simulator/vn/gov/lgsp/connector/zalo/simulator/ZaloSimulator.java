@@ -89,15 +89,19 @@ public class ZaloSimulator implements AutoCloseable {
             return List.copyOf(znsReceived);
         }
     }
+    private static String stableUserId(String phone84) {
+        return "u" + Math.abs((long) phone84.hashCode() * 7919L);
+    }
+
     /** ZNS requests received (also when they are not retained). */
     public long znsCount() { return znsCount.get(); }
-    /** false: count requests without keeping their bodies (long benchmark runs, where keeping them looks like a leak). */
+    /** false: count requests without keeping them (long benchmark runs, where keeping them looks like a leak). */
     public void setRetainRequests(boolean retain) { this.retainRequests = retain; }
     public List<JsonNode> oaMessages() { return List.copyOf(oaMessages); }
 
     /** The Zalo user id (by app) of a phone's account: stable per phone. */
     public String userIdOf(String phone84) {
-        return userIds.computeIfAbsent(phone84, p -> "u" + Math.abs((long) p.hashCode() * 7919L));
+        return retainRequests ? userIds.computeIfAbsent(phone84, ZaloSimulator::stableUserId) : stableUserId(phone84);
     }
 
     private void zns(HttpExchange ex) throws IOException {
