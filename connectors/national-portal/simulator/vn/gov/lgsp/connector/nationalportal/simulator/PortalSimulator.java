@@ -56,6 +56,8 @@ public class PortalSimulator implements AutoCloseable {
     private volatile boolean down;
     private final AtomicLong latencyMillis = new AtomicLong();
     private volatile boolean retainRequests = true;
+    /** Dossier and progress records accepted since the start, kept dossiers or not. */
+    private final AtomicLong recordsAccepted = new AtomicLong();
     private static final int MAX_UNRETAINED = 10_000;
     private final java.util.Queue<String> unretained = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ScheduledExecutorService answerLater = Executors.newScheduledThreadPool(2, r -> {
@@ -89,6 +91,7 @@ public class PortalSimulator implements AutoCloseable {
     public void expireSessions() { sessions.clear(); }
     public PortalDossier dossier(String code) { return dossiers.get(code); }
     public Map<String, PortalDossier> dossiers() { return dossiers; }
+    public long recordsAccepted() { return recordsAccepted.get(); }
 
     private void login(HttpExchange ex) throws IOException {
         if (fault(ex)) return;
@@ -162,6 +165,7 @@ public class PortalSimulator implements AutoCloseable {
             d.status = status;
             d.updatedAt = at;
             d.receivedCount++;
+            recordsAccepted.incrementAndGet();
             if (retainRequests) d.received.add(hs);
         }
         return answer(0, "Đồng bộ thành công");
@@ -179,6 +183,7 @@ public class PortalSimulator implements AutoCloseable {
             PortalDossier d = dossiers.get(p.get("MaHoSo").asText());
             if (d == null) return answer(2, "Hồ sơ chưa được đồng bộ");
             d.progressCount++;
+            recordsAccepted.incrementAndGet();
             if (retainRequests) d.progress.add(p);
         }
         return answer(0, "Cập nhật tiến độ thành công");
