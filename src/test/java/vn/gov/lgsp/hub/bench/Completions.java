@@ -3,6 +3,7 @@ package vn.gov.lgsp.hub.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +31,13 @@ final class Completions implements AutoCloseable {
     /** An event not done yet: the updates it still waits for (a redelivered update counts once). */
     private static final class Pending {
         final long publishedNanos;
+        final String eventType;
         final Set<String> seen = ConcurrentHashMap.newKeySet();
         final AtomicInteger remaining;
 
-        Pending(long publishedNanos, int expected) {
+        Pending(long publishedNanos, String eventType, int expected) {
             this.publishedNanos = publishedNanos;
+            this.eventType = eventType;
             this.remaining = new AtomicInteger(expected);
         }
     }
@@ -46,6 +49,8 @@ final class Completions implements AutoCloseable {
     private long firstPublishNanos = Long.MAX_VALUE;
     private long lastDoneNanos = Long.MIN_VALUE;
     private final AtomicInteger done = new AtomicInteger();
+    /** publish -> arrival of each update, by event and update type ("STATUS_CHANGED -> PORTAL_SYNCED"): which path makes the tail */
+    private final Map<String, List<Double>> byUpdateType = new java.util.TreeMap<>();
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -72,12 +77,12 @@ final class Completions implements AutoCloseable {
     }
 
     /** Call just before the event is handed to the producer. */
-    void published(String eventId, int expectedUpdates) {
+    void published(String eventId, String eventType, int expectedUpdates) {
         long now = System.nanoTime();
         synchronized (this) {
             firstPublishNanos = Math.min(firstPublishNanos, now);
         }
-        pending.put(eventId, new Pending(now, expectedUpdates));
+        pending.put(eventId, new Pending(now, eventType, expectedUpdates));
     }
 
     int done() {
@@ -106,9 +111,26 @@ final class Completions implements AutoCloseable {
         return new Result(lat, firstPublishNanos, lastDoneNanos);
     }
 
+    /** n and p50/p95/p99 (ms) of publish -> arrival for each event and update type. */
+    synchronized Map<String, Map<String, Double>> latencyByUpdateType() {
+        Map<String, Map<String, Double>> out = new java.util.TreeMap<>();
+        byUpdateType.forEach((type, values) -> {
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            Result r = new Result(sorted, 0, 0);
+            out.put(type, Map.of("n", (double) sorted.length, "p50", round(r.percentile(50)), "p95", round(r.percentile(95)),
+                    "p99", round(r.percentile(99))));
+        });
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
     /** Forgets the phase's events (keeps memory flat across phases). */
     synchronized void reset() {
         pending.clear();
+        byUpdateType.clear();
         latencyCount = 0;
         firstPublishNanos = Long.MAX_VALUE;
         lastDoneNanos = Long.MIN_VALUE;
@@ -133,6 +155,10 @@ final class Completions implements AutoCloseable {
                     if (!m.find()) continue;
                     Pending p = pending.get(m.group());
                     if (p == null || !p.seen.add(updateId)) continue; // another phase's or flow's update, or a repeat
+                    synchronized (this) {
+                        byUpdateType.computeIfAbsent(p.eventType + " -> " + u.path("updateType").asText("?"), k -> new ArrayList<>())
+                                .add((now - p.publishedNanos) / 1e6);
+                    }
                     if (p.remaining.decrementAndGet() == 0) {
                         pending.remove(m.group());
                         finished(p, now);

@@ -408,7 +408,7 @@ public final class HubBenchmark {
                 long wait = due - System.nanoTime();
                 if (wait > 0) LockSupport.parkNanos(wait);
             }
-            done.published(e.eventId(), e.expectedUpdates());
+            done.published(e.eventId(), e.type(), e.expectedUpdates());
             producer.send(new ProducerRecord<>(topic, e.dossierCode(), e.json()));
         }
         producer.flush();
@@ -448,6 +448,7 @@ public final class HubBenchmark {
         m.put("latency_p95_ms", round(r.percentile(95)));
         m.put("latency_p99_ms", round(r.percentile(99)));
         m.put("latency_max_ms", round(r.percentile(100)));
+        m.put("latency_by_update_ms", done.latencyByUpdateType());
         m.put("cpu_s_per_1000_events", round(usage.jvmCpuSeconds() * 1000 / finished));
         m.put("postgres_cpu_s_per_1000_events", round(usage.postgresCpuSeconds() * 1000 / finished));
         m.put("cpu_cores_busy", round((usage.jvmCpuSeconds() + usage.postgresCpuSeconds()) / usage.wallSeconds()));
