@@ -136,15 +136,21 @@ public class AuditLog {
      */
     public void appendInCurrentTransaction(List<AuditEntry> entries) {
         if (entries.isEmpty()) return;
+        // digests and masking before the chain lock: it serialises every writer of the log (the audit writer and
+        // each inbound batch), so it is held for the chain alone
+        List<Stored> stored = new ArrayList<>(entries.size());
+        for (AuditEntry e : entries) {
+            stored.add(new Stored(e.payload() == null ? null : AuditChain.sha256(e.payload()),
+                    e.payload() == null ? null : PersonalData.maskJson(e.payload()), PersonalData.maskText(e.detail())));
+        }
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, CHAIN_LOCK);
         List<String> last = jdbc.queryForList("SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1", String.class);
         String prev = last.isEmpty() ? AuditChain.GENESIS : last.get(0);
         List<Object[]> rows = new ArrayList<>(entries.size());
         Instant now = AuditChain.dbPrecision(Instant.now());
-        for (AuditEntry e : entries) {
-            String digest = e.payload() == null ? null : AuditChain.sha256(e.payload());
-            String masked = e.payload() == null ? null : PersonalData.maskJson(e.payload());
-            String detail = PersonalData.maskText(e.detail());
+        for (int i = 0; i < entries.size(); i++) {
+            AuditEntry e = entries.get(i);
+            String digest = stored.get(i).digest(), masked = stored.get(i).maskedPayload(), detail = stored.get(i).maskedDetail();
             String hash = AuditChain.recordHash(prev, now, e.direction().name(), e.party(), e.dossierCode(),
                     e.messageType(), e.outcome(), e.latencyMs(), e.correlationId(), digest, masked, detail);
             rows.add(new Object[] {Timestamp.from(now), e.direction().name(), e.party(), e.dossierCode(),
@@ -155,6 +161,9 @@ public class AuditLog {
                 + " latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash, record_hash)"
                 + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
     }
+
+    /** What is stored of an entry's payload and detail: the payload's digest and the masked texts. */
+    private record Stored(String digest, String maskedPayload, String maskedDetail) {}
 
     /** Prometheus: hub_messages_total{party, direction, outcome}. */
     private void countAll(List<Pending> batch) {
