@@ -20,6 +20,7 @@ public class InboundProperties {
     /**
      * A batch is handed over once it is this old even if it is not full. Without it, steady traffic (polls never
      * come back empty) makes a batch wait for maxPollRecords events: seconds of latency at a few hundred a second.
+     * A poll waits no longer than this either (at least 5 ms), so a lone event is handed over as soon.
      */
     @NotNull private Duration batchInterval = Duration.ofMillis(20);
     /** Parallel Kafka consumers (bounded by the topic's partitions). */
