@@ -117,8 +117,12 @@ final class Completions implements AutoCloseable {
         byUpdateType.forEach((type, values) -> {
             double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             Result r = new Result(sorted, 0, 0);
-            out.put(type, Map.of("n", (double) sorted.length, "p50", round(r.percentile(50)), "p95", round(r.percentile(95)),
-                    "p99", round(r.percentile(99))));
+            Map<String, Double> figures = new java.util.LinkedHashMap<>();
+            figures.put("n", (double) sorted.length);
+            figures.put("p50", round(r.percentile(50)));
+            figures.put("p95", round(r.percentile(95)));
+            figures.put("p99", round(r.percentile(99)));
+            out.put(type, figures);
         });
         return out;
     }

@@ -325,10 +325,6 @@ public final class HubBenchmark {
         return s;
     }
 
-    /**
-     * Waits (up to a minute) until the JIT compilers have caught up with the warm-up: on 2 cores the C2 compiler
-     * otherwise keeps a core busy for a minute or more, and that cost would land on whichever phase runs next.
-     */
     /** The longest paced warm-up, in 10 s steps; -Dbench.paced-warmup-max-seconds to change (0: none). */
     private static final int PACED_WARMUP_MAX_SECONDS = Integer.getInteger("bench.paced-warmup-max-seconds", 240);
 
@@ -337,7 +333,7 @@ public final class HubBenchmark {
      * driver: tens of thousands of methods. With one C2 thread on 2 cores its queue stays long, and HotSpot raises
      * the compile thresholds with the queue's length, so methods keep reaching C2 for minutes: measured with
      * {@code -XX:+PrintCompilation}, 40-55 C2 compilations a second through the first 70 s at 200/s, then falling
-     * to ~2 a second after ~2 minutes, while the C2 thread took a third of a core. A short warm-up then a wait
+     * to ~2 a second after ~2 minutes, while the compiler threads took close to half a core. A short warm-up then a wait
      * "until the compiler is quiet" does not see it: with the traffic stopped, no method crosses a threshold.
      * So: 10 s steps at the paced rate until a step spends under 1 s compiling (or the maximum is reached).
      */
@@ -354,6 +350,10 @@ public final class HubBenchmark {
         System.out.printf("%s paced warm-up: %.0f s%n", who, (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Waits (up to a minute) until the JIT compilers have caught up with the warm-up: on 2 cores the C2 compiler
+     * otherwise keeps a core busy for a minute or more, and that cost would land on whichever phase runs next.
+     */
     static void awaitQuietCompiler() throws InterruptedException {
         var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
