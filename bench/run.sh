@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 opts=${BENCH_OPTS:-}
 if [[ "${1:-}" == "--jfr" ]]; then opts="$opts -Dbench.jfr=true"; fi
-# --soak: the leak check, the hub at 150 events/s for 5 minutes with its live heap every 30 s (~8 min in all)
+# --soak: the leak check, the hub at 150 events/s for 5 minutes with its live heap every 30 s (~10 min in all)
 if [[ "${1:-}" == "--soak" ]]; then opts="-Dbench.soak-seconds=300 -Dbench.phases=soak $opts"; fi
 mkdir -p target/bench
 ./mvnw -q -DskipTests test-compile dependency:build-classpath \
