@@ -39,9 +39,6 @@ public class PortalSimulator implements AutoCloseable {
         public volatile String updatedAt;
         public final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
         public final List<JsonNode> progress = Collections.synchronizedList(new ArrayList<>());
-        /** Calls counted also when their bodies are not retained. */
-        public volatile int receivedCount;
-        public volatile int progressCount;
     }
 
     private final HttpServer server;
@@ -164,7 +161,6 @@ public class PortalSimulator implements AutoCloseable {
             }
             d.status = status;
             d.updatedAt = at;
-            d.receivedCount++;
             recordsAccepted.incrementAndGet();
             if (retainRequests) d.received.add(hs);
         }
@@ -182,7 +178,6 @@ public class PortalSimulator implements AutoCloseable {
             if (!TIME.matcher(p.get("ThoiDiemXuLy").asText()).matches()) return answer(2, "ThoiDiemXuLy sai định dạng");
             PortalDossier d = dossiers.get(p.get("MaHoSo").asText());
             if (d == null) return answer(2, "Hồ sơ chưa được đồng bộ");
-            d.progressCount++;
             recordsAccepted.incrementAndGet();
             if (retainRequests) d.progress.add(p);
         }
