@@ -22,6 +22,7 @@ public final class Identifiers {
     private static final Pattern CITIZEN_ID = Pattern.compile("\\d{12}");
     private static final Pattern OLD_ID = Pattern.compile("\\d{9}");
     private static final Pattern PHONE = Pattern.compile("(?:0|84|\\+84)([35789]\\d{8})");
+    private static final Pattern PHONE_SEPARATORS = Pattern.compile("[\\s.-]");
 
     /** Province codes used in the first three digits of a citizen ID (Circular 59/2021/TT-BCA). */
     private static final Set<Integer> CITIZEN_ID_PROVINCES = Set.of(
@@ -95,6 +96,6 @@ public final class Identifiers {
     }
 
     private static String compact(String phone) {
-        return phone.replaceAll("[\\s.-]", "");
+        return PHONE_SEPARATORS.matcher(phone).replaceAll("");
     }
 }

@@ -1,5 +1,8 @@
 package vn.gov.lgsp.hub.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -79,17 +82,56 @@ public final class PersonalData {
         return (space > 0 ? address.substring(0, space) : "") + " ***";
     }
 
-    /** A copy of the JSON text with personal fields masked; text that is not JSON is masked as free text. */
+    /**
+     * A copy of the JSON text with personal fields masked; text that is not a JSON object or array is masked as
+     * free text. Streamed token by token (no tree): every audited payload passes through here.
+     */
     public static String maskJson(String json) {
         if (json == null) return null;
-        try {
-            JsonNode node = JSON.readTree(json);
-            if (node == null || node.isMissingNode()) return maskText(json);
-            maskInPlace(node); // a fresh tree: no copy needed
-            return JSON.writeValueAsString(node);
-        } catch (Exception notJson) {
+        java.io.StringWriter out = new java.io.StringWriter(json.length());
+        try (JsonParser p = JSON.getFactory().createParser(json); JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) return maskText(json);
+            int depth = 0;
+            for (JsonToken t = first; t != null; t = p.nextToken()) {
+                switch (t) {
+                    case START_OBJECT -> { g.writeStartObject(); depth++; }
+                    case START_ARRAY -> { g.writeStartArray(); depth++; }
+                    case END_OBJECT -> { g.writeEndObject(); depth--; }
+                    case END_ARRAY -> { g.writeEndArray(); depth--; }
+                    case FIELD_NAME -> g.writeFieldName(p.currentName());
+                    // a value's field name; null inside arrays, whose texts are masked as free text
+                    case VALUE_STRING -> g.writeString(maskValue(p.currentName(), p.getText()));
+                    default -> g.copyCurrentEvent(p);
+                }
+                if (depth == 0) break;
+            }
+            if (depth != 0 || p.nextToken() != null) return maskText(json); // cut short, or more than one document
+        } catch (java.io.IOException notJson) {
             return maskText(json);
         }
+        return out.toString();
+    }
+
+    private enum Kind { ID, PHONE, ADDRESS, TEXT }
+
+    /** Field name (as spelled) -> what its value is; partners use few names, so this stays small. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Kind> KINDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String maskValue(String field, String value) {
+        Kind kind = field == null ? Kind.TEXT : KINDS.get(field);
+        if (kind == null) {
+            String key = field.toLowerCase(Locale.ROOT);
+            kind = ID_FIELDS.contains(key) ? Kind.ID : PHONE_FIELDS.contains(key) ? Kind.PHONE
+                    : ADDRESS_FIELDS.contains(key) ? Kind.ADDRESS : Kind.TEXT;
+            if (KINDS.size() < 4096) KINDS.put(field, kind); // bounded: a payload may use data as keys
+        }
+        return switch (kind) {
+            case ID -> maskId(value);
+            case PHONE -> maskPhone(value);
+            case ADDRESS -> maskAddress(value);
+            case TEXT -> maskText(value);
+        };
     }
 
     public static JsonNode mask(JsonNode node) {
@@ -103,14 +145,9 @@ public final class PersonalData {
             Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String key = e.getKey().toLowerCase(Locale.ROOT);
                 JsonNode value = e.getValue();
                 if (value.isTextual()) {
-                    String v = value.asText();
-                    if (ID_FIELDS.contains(key)) e.setValue(TextNode.valueOf(maskId(v)));
-                    else if (PHONE_FIELDS.contains(key)) e.setValue(TextNode.valueOf(maskPhone(v)));
-                    else if (ADDRESS_FIELDS.contains(key)) e.setValue(TextNode.valueOf(maskAddress(v)));
-                    else e.setValue(TextNode.valueOf(maskText(v)));
+                    e.setValue(TextNode.valueOf(maskValue(e.getKey(), value.asText())));
                 } else {
                     maskInPlace(value);
                 }

@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class BusinessRoutes {
     private final ObjectProvider<CamelContext> camelProvider; // the context is built from beans that use this one
+    private volatile CamelContext camel;
     private volatile ProducerTemplate producer;
+    private final Map<String, org.apache.camel.Endpoint> entries = new java.util.concurrent.ConcurrentHashMap<>();
 
     public BusinessRoutes(ObjectProvider<CamelContext> camelProvider) {
         this.camelProvider = camelProvider;
@@ -40,18 +42,32 @@ public class BusinessRoutes {
     /** Runs the fact through its route, if there is one, and returns the partners it asked for, in order. */
     @SuppressWarnings("unchecked")
     public List<String> plan(String entryUri, Object body, Map<String, Object> headers) {
-        CamelContext camel = camelProvider.getObject();
+        CamelContext camel = context();
         // convention: a business route's id is its entry name (direct:on-result-ready -> on-result-ready)
         if (camel.getRoute(entryUri.substring("direct:".length())) == null) return List.of();
-        if (producer == null) producer = camel.createProducerTemplate();
         Exchange ex = new DefaultExchange(camel);
         ex.getMessage().setBody(body);
         ex.getMessage().setHeaders(new java.util.HashMap<>(headers));
-        producer.send(entryUri, ex);
+        // endpoints resolved once: resolving the URI each time was a tenth of planning's cost
+        producer.send(entries.computeIfAbsent(entryUri, camel::getEndpoint), ex);
         if (ex.getException() != null) {
             throw new IllegalStateException("business route " + entryUri + " failed: " + ex.getException().getMessage(), ex.getException());
         }
         List<String> planned = ex.getProperty(PartnerWorkRoutes.PLANNED, List.class);
         return planned == null ? List.of() : planned;
+    }
+
+    private CamelContext context() {
+        CamelContext camel = this.camel;
+        if (camel == null) {
+            synchronized (this) {
+                if (this.camel == null) {
+                    this.producer = camelProvider.getObject().createProducerTemplate();
+                    this.camel = camelProvider.getObject();
+                }
+                camel = this.camel;
+            }
+        }
+        return camel;
     }
 }

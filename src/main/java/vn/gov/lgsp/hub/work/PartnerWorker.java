@@ -85,6 +85,15 @@ public class PartnerWorker {
                 policy.getParallelCalls() * policy.getConcurrency(), r -> new CallThread(r, "call-" + partner + "-" + threads.incrementAndGet()));
     }
 
+    private volatile org.apache.camel.Endpoint deliver;
+
+    /** The connector's entry, resolved once (resolving the URI on every call showed in profiles). */
+    private org.apache.camel.Endpoint deliver() {
+        org.apache.camel.Endpoint e = deliver;
+        if (e == null) deliver = e = camel.getEndpoint(WorkHeaders.deliverUri(partner));
+        return e;
+    }
+
     /** A thread making partner calls for a shard: it holds no broker transaction. */
     static final class CallThread extends Thread {
         CallThread(Runnable r, String name) {
@@ -208,7 +217,7 @@ public class PartnerWorker {
                 break; // the partner is known to be down: hand back to the broker's backoff at once
             }
             rateLimiter.acquire();
-            producer.send(WorkHeaders.deliverUri(partner), call);
+            producer.send(deliver(), call);
             long elapsed = System.nanoTime() - started;
             failure = call.getException();
             if (failure == null) {

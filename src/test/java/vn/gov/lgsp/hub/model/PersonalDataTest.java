@@ -35,4 +35,13 @@ class PersonalDataTest {
     void textThatIsNotJsonIsStillMasked() {
         assertThat(PersonalData.maskJson("<sms><phone>0912345678</phone></sms>")).doesNotContain("0912345678");
     }
+
+    @Test
+    void arrayTextsScalarDocumentsAndTrailingTextAreMaskedToo() {
+        assertThat(PersonalData.maskJson("{\"data\":[{\"SoDienThoai\":\"0912345678\"},\"gọi 0987654321\"],\"n\":1.5}"))
+                .isEqualTo("{\"data\":[{\"SoDienThoai\":\"091*****78\"},\"gọi 098*****21\"],\"n\":1.5}");
+        // a bare number or string, or a document followed by more text, is not a JSON object: masked as free text
+        assertThat(PersonalData.maskJson("022190001234")).isEqualTo("022******234");
+        assertThat(PersonalData.maskJson("{} 0912345678")).doesNotContain("0912345678");
+    }
 }

@@ -31,6 +31,8 @@ public class PortalSimulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TIME = Pattern.compile("\\d{14}");
     private static final Pattern DOSSIER = Pattern.compile("(?:[0-9A-Z]{2,3}\\.){1,3}[0-9A-Z]{2,3}-(?:\\d{6}-\\d{4}|\\d{8}-\\d{7})");
+    private static final Pattern PROCEDURE_CODE = Pattern.compile("\\d\\.\\d{6}");
+    private static final Pattern LOCAL_PHONE = Pattern.compile("0\\d{9}");
     private static final Set<Integer> FINAL = Set.of(3, 7, 8, 10);
 
     /** What the portal holds for one dossier. */
@@ -56,7 +58,8 @@ public class PortalSimulator implements AutoCloseable {
     /** Dossier and progress records accepted since the start, kept dossiers or not. */
     private final AtomicLong recordsAccepted = new AtomicLong();
     private static final int MAX_UNRETAINED = 10_000;
-    private final java.util.Queue<String> unretained = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Codes of the dossiers kept while not retaining, oldest first (guarded by itself: size() is O(1)). */
+    private final java.util.ArrayDeque<String> unretained = new java.util.ArrayDeque<>();
     private final java.util.concurrent.ScheduledExecutorService answerLater = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "portal-simulator-delayed");
         t.setDaemon(true);
@@ -155,8 +158,10 @@ public class PortalSimulator implements AutoCloseable {
                 dossiers.put(code, d);
                 if (!retainRequests) {
                     // a long benchmark run: keep the last MAX_UNRETAINED dossiers only, so the simulator does not grow
-                    unretained.add(code);
-                    while (unretained.size() > MAX_UNRETAINED) dossiers.remove(unretained.poll());
+                    synchronized (unretained) {
+                        unretained.add(code);
+                        while (unretained.size() > MAX_UNRETAINED) dossiers.remove(unretained.poll());
+                    }
                 }
             }
             d.status = status;
@@ -187,9 +192,9 @@ public class PortalSimulator implements AutoCloseable {
     /** Field-level checks of a DongBoHoSoMC record; null when it passes. */
     static String checkFields(JsonNode hs) {
         if (!DOSSIER.matcher(hs.path("MaHoSo").asText()).matches()) return "MaHoSo không hợp lệ";
-        if (!hs.path("MaTTHC").asText().matches("\\d\\.\\d{6}")) return "MaTTHC không hợp lệ";
+        if (!PROCEDURE_CODE.matcher(hs.path("MaTTHC").asText()).matches()) return "MaTTHC không hợp lệ";
         if (hs.path("ChuHoSo").asText().isBlank()) return "Thiếu ChuHoSo";
-        if (!hs.path("SoDienThoai").asText().matches("0\\d{9}")) return "SoDienThoai không hợp lệ";
+        if (!LOCAL_PHONE.matcher(hs.path("SoDienThoai").asText()).matches()) return "SoDienThoai không hợp lệ";
         for (String f : new String[] {"NgayTiepNhan", "NgayCapNhat"}) {
             if (!TIME.matcher(hs.path(f).asText()).matches()) return f + " phải có dạng yyyyMMddHHmmss";
         }
