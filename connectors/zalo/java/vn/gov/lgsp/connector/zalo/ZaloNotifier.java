@@ -99,7 +99,7 @@ public class ZaloNotifier {
             }
             default -> { }
         }
-        if (rememberedNoZalo(phone)) {
+        if (claim.noZalo() != null ? claim.noZalo() : rememberedNoZalo(phone)) {
             fallback(exchange, claim.messageId(), req, template, facts, phone, "phone has no Zalo (remembered)");
             return;
         }
@@ -174,18 +174,25 @@ public class ZaloNotifier {
                 Integer.class, phone, Timestamp.from(clock.instant())) > 0;
     }
 
-    record Claim(String messageId, String status) {}
+    /** A notification slot: its message id, status, and whether the phone is remembered as having no Zalo (null: not asked). */
+    record Claim(String messageId, String status, Boolean noZalo) {}
 
-    /** Claims the (dossier, event key, recipient) slot, or finds the message that already holds it. */
+    /**
+     * Claims the (dossier, event key, recipient) slot, or finds the message that already holds it. A new claim
+     * also answers whether the phone is remembered as having no Zalo: one round trip for the usual case.
+     */
     private Claim claim(Request req, String eventKey, String phone, String workId) {
         String id = UUID.randomUUID().toString();
         List<Claim> claimed = jdbc.query("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type,"
                 + " work_id, status) VALUES (?,?,?,?,?,?, 'PENDING') ON CONFLICT ON CONSTRAINT notify_message_once DO NOTHING"
-                + " RETURNING message_id, status", (rs, i) -> new Claim(rs.getString(1), rs.getString(2)),
-                id, req.dossierCode(), truncate(eventKey, 120), phone, req.type(), workId == null ? id : workId);
+                + " RETURNING message_id, status,"
+                + " EXISTS (SELECT 1 FROM zalo_no_account WHERE phone = ? AND no_zalo_until > ?)",
+                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
+                id, req.dossierCode(), truncate(eventKey, 120), phone, req.type(), workId == null ? id : workId,
+                phone, Timestamp.from(clock.instant()));
         if (!claimed.isEmpty()) return claimed.get(0);
         return jdbc.queryForObject("SELECT message_id, status FROM notify_message WHERE dossier_code = ? AND event_key = ? AND recipient = ?",
-                (rs, i) -> new Claim(rs.getString(1), rs.getString(2)), req.dossierCode(), truncate(eventKey, 120), phone);
+                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), null), req.dossierCode(), truncate(eventKey, 120), phone);
     }
 
     /** A one-stop event carries its dossier; a dossier update is completed with the hub's snapshot of the dossier. */

@@ -1,5 +1,6 @@
 package vn.gov.lgsp.hub.inbound;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +8,11 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -63,14 +68,31 @@ public class KafkaInboundRoutes extends RouteBuilder {
             incoming.add(new InboundService.Incoming("KAFKA", origin, r.getMessage().getBody(String.class)));
         }
         inbound.accept(incoming);
-        // a batch spans the consumer's partitions, and a record's commit covers only its own partition: commit
-        // after the last record of each one, or the others are only committed by a later batch (and a restart
-        // would take their events again)
-        Map<Object, KafkaManualCommit> lastOfPartition = new LinkedHashMap<>();
+        commitOffsets(records);
+    }
+
+    /**
+     * A batch spans the consumer's partitions, and a record's own commit covers only its partition: every partition
+     * is committed, after its last record (or the others would wait for a later batch, and a restart would take
+     * their events again), in one request to the broker rather than one per partition.
+     */
+    private static void commitOffsets(List<Exchange> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        Map<Object, KafkaManualCommit> others = new LinkedHashMap<>();
+        Consumer<?, ?> consumer = null;
+        long timeoutMs = 0;
         for (Exchange r : records) {
             KafkaManualCommit commit = r.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-            if (commit != null) lastOfPartition.put(r.getMessage().getHeader(KafkaConstants.PARTITION), commit);
+            // Camel's synchronous commit does consumer.commitSync({partition: offset + 1}) on this same thread
+            if (commit instanceof DefaultKafkaManualCommit c && (consumer == null || consumer == c.getConsumer())) {
+                consumer = c.getConsumer();
+                timeoutMs = c.getCommitTimeout();
+                offsets.put(c.getPartition(), new OffsetAndMetadata(c.getRecordOffset() + 1));
+            } else if (commit != null) {
+                others.put(r.getMessage().getHeader(KafkaConstants.PARTITION), commit);
+            }
         }
-        lastOfPartition.values().forEach(KafkaManualCommit::commit);
+        if (consumer != null) consumer.commitSync(offsets, Duration.ofMillis(timeoutMs));
+        others.values().forEach(KafkaManualCommit::commit);
     }
 }

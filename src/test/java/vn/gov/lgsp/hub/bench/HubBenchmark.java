@@ -378,11 +378,11 @@ public final class HubBenchmark {
     private static void headline(Map<String, Object> phases, String name) {
         Map<String, Object> p = (Map<String, Object>) phases.get(name);
         System.out.printf("%-26s %7.0f events/s %7.0f calls/s  p50 %7.1f  p95 %7.1f  p99 %7.1f ms  cpu %.2f s/1000 (+pg %.2f)"
-                        + "  heap peak %d MB live %d MB  rss %d MB  db rows/s %.0f%s%n",
+                        + "  heap peak %d MB live %d MB  rss %d MB  db rows/s %.0f  db tx/event %.1f%s%n",
                 name, p.get("events_per_s"), p.get("partner_calls_per_s"), p.get("latency_p50_ms"), p.get("latency_p95_ms"),
                 p.get("latency_p99_ms"), p.get("cpu_s_per_1000_events"), p.get("postgres_cpu_s_per_1000_events"),
                 p.get("heap_peak_mb"), p.get("heap_live_after_gc_mb"), p.get("rss_mb"), p.get("db_rows_per_s"),
-                p.containsKey("audit_records_per_s") ? String.format("  audit/s %.0f", p.get("audit_records_per_s")) : "");
+                p.get("db_transactions_per_event"), p.containsKey("audit_records_per_s") ? String.format("  audit/s %.0f", p.get("audit_records_per_s")) : "");
     }
 
     /**
@@ -395,6 +395,7 @@ public final class HubBenchmark {
         done.reset();
         long auditBefore = isHub ? count("SELECT count(*) FROM audit_record") : 0;
         long rowsBefore = dbRowsWritten();
+        long commitsBefore = dbCommits();
         long callsBefore = partnerCalls();
         System.gc(); // start each phase from the same heap
         Backlog backlog = isHub ? new Backlog(infra.kafkaBootstrap(), topic, "lgsp-hub", hub.getBean(QueueMetrics.class)) : null;
@@ -432,6 +433,7 @@ public final class HubBenchmark {
         }
         Thread.sleep(1200);
         long rows = dbRowsWritten() - rowsBefore;
+        long commits = dbCommits() - commitsBefore;
         long calls = partnerCalls() - callsBefore;
 
         double seconds = (r.lastDoneNanos() - r.firstPublishNanos()) / 1e9;
@@ -459,6 +461,8 @@ public final class HubBenchmark {
         m.put("db_rows_written", rows);
         m.put("db_rows_written_per_event", round((double) rows / events.size()));
         m.put("db_rows_per_s", round(rows / seconds));
+        // transactions, read-only ones included: what small batches cost PostgreSQL
+        m.put("db_transactions_per_event", round((double) commits / events.size()));
         if (isHub) {
             m.put("audit_records", audit);
             m.put("audit_records_per_event", round((double) audit / events.size()));
@@ -482,6 +486,11 @@ public final class HubBenchmark {
     /** Rows inserted or updated in every table (PostgreSQL's own statistics). */
     private long dbRowsWritten() throws Exception {
         return count("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables");
+    }
+
+    /** Transactions committed in the hub's database (PostgreSQL's own statistics). */
+    private long dbCommits() throws Exception {
+        return count("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
     }
 
     private long count(String sql) throws Exception {
