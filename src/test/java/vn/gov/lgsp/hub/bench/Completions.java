@@ -51,6 +51,7 @@ final class Completions implements AutoCloseable {
     private final AtomicInteger done = new AtomicInteger();
     /** publish -> arrival of each update, by event and update type ("STATUS_CHANGED -> PORTAL_SYNCED"): which path makes the tail */
     private final Map<String, List<Double>> byUpdateType = new java.util.TreeMap<>();
+    private final java.util.TreeMap<Integer, Double> worstEachSecond = new java.util.TreeMap<>();
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -131,8 +132,17 @@ final class Completions implements AutoCloseable {
         return Math.round(v * 10) / 10.0;
     }
 
+    /**
+     * The worst latency of the events published in each second of the phase: whether a paced phase's p99 comes
+     * from a few stalls of everything (and when) or from a spread-out tail.
+     */
+    synchronized List<Long> worstLatencyEachSecondMs() {
+        return worstEachSecond.values().stream().map(Math::round).toList();
+    }
+
     /** Forgets the phase's events (keeps memory flat across phases). */
     synchronized void reset() {
+        worstEachSecond.clear();
         pending.clear();
         byUpdateType.clear();
         latencyCount = 0;
@@ -143,7 +153,9 @@ final class Completions implements AutoCloseable {
 
     private synchronized void finished(Pending p, long now) {
         if (latencyCount == latenciesMs.length) latenciesMs = Arrays.copyOf(latenciesMs, latencyCount * 2);
-        latenciesMs[latencyCount++] = (now - p.publishedNanos) / 1e6;
+        double ms = (now - p.publishedNanos) / 1e6;
+        latenciesMs[latencyCount++] = ms;
+        worstEachSecond.merge((int) ((p.publishedNanos - firstPublishNanos) / 1_000_000_000L), ms, Math::max);
         lastDoneNanos = Math.max(lastDoneNanos, now);
         done.incrementAndGet();
     }

@@ -451,6 +451,7 @@ public final class HubBenchmark {
         m.put("latency_p99_ms", round(r.percentile(99)));
         m.put("latency_max_ms", round(r.percentile(100)));
         m.put("latency_by_update_ms", done.latencyByUpdateType());
+        if (rate > 0) m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
         m.put("cpu_s_per_1000_events", round(usage.jvmCpuSeconds() * 1000 / finished));
         m.put("postgres_cpu_s_per_1000_events", round(usage.postgresCpuSeconds() * 1000 / finished));
         m.put("cpu_cores_busy", round((usage.jvmCpuSeconds() + usage.postgresCpuSeconds()) / usage.wallSeconds()));
