@@ -156,6 +156,9 @@ public final class HubBenchmark {
             String topic = EmbeddedInfrastructure.EVENTS_TOPIC;
             phase("hub warm-up (not reported)", hubDone, topic, workload.make(warmup), 0, true);
             warmUpPaced("hub", hubDone, topic, workload, rate, true);
+            // flat out once more: batches of hundreds take paths the paced steps do not (C2 was still compiling a
+            // tenth of the flat-out phase's CPU without this)
+            phase("hub warm-up, flat out again (not reported)", hubDone, topic, workload.make(warmup), 0, true);
             awaitQuietCompiler();
             // what the hub costs doing nothing (pollers, timers, brokers' housekeeping): part of every figure below
             meter.begin();
@@ -213,6 +216,7 @@ public final class HubBenchmark {
             }
             try (Ceiling.Running r = ceiling.direct("bench.ceiling.warmup-rate", 64)) {
                 warmUpPaced("ceiling", ceilingDone, "bench.ceiling.warmup-rate", workload, rate, false);
+                phase("ceiling warm-up, flat out again (not reported)", ceilingDone, "bench.ceiling.warmup-rate", workload.make(warmup), 0, false);
             }
             awaitQuietCompiler();
             try (Ceiling.Running r = ceiling.direct("bench.ceiling.flat", 64)) {
@@ -400,6 +404,7 @@ public final class HubBenchmark {
         System.gc(); // start each phase from the same heap
         Backlog backlog = isHub ? new Backlog(infra.kafkaBootstrap(), topic, "lgsp-hub", hub.getBean(QueueMetrics.class)) : null;
         meter.begin();
+        ThreadBreakdown.Snapshot threadsBefore = ThreadBreakdown.take();
         long start = System.nanoTime();
         long interval = rate > 0 ? 1_000_000_000L / rate : 0;
         for (int i = 0; i < events.size(); i++) {
@@ -416,6 +421,7 @@ public final class HubBenchmark {
         long publishedIn = System.nanoTime() - start;
         int finished = done.awaitDone(events.size(), Duration.ofMinutes(4));
         ResourceMeter.Usage usage = meter.end();
+        Map<String, Object> byThread = ThreadBreakdown.between(threadsBefore, ThreadBreakdown.take(), Math.max(1, finished));
         List<String> backlogSamples = List.of();
         if (backlog != null) {
             backlog.close();
@@ -470,6 +476,7 @@ public final class HubBenchmark {
             m.put("audit_records_per_s", round(audit / seconds));
         }
         if (!backlogSamples.isEmpty()) m.put("backlog_each_second", backlogSamples);
+        m.put("by_thread_group", byThread);
         System.out.println("    " + m);
         if (finished < events.size()) System.out.println("    WARNING: only " + finished + " of " + events.size() + " events completed");
         return m;
