@@ -55,7 +55,7 @@ public final class NotificationFacts {
         return f;
     }
 
-    /** 75000 -> "75.000 đồng": Vietnamese groups thousands with dots (by hand: a NumberFormat per call was 7 % of a notification). */
+    /** 75000 -> "75.000 đồng": Vietnamese groups thousands with dots (by hand: no locale data looked up per message). */
     public static String money(long vnd) {
         String digits = Long.toString(Math.abs(vnd));
         StringBuilder sb = new StringBuilder(digits.length() + 12);

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Counted by an appender on the root logger, so only lines that are written cost anything. Micrometer's own
  * LogbackMetrics (excluded in config/application.yml) counts with a turbo filter, which logback consults on every
- * {@code isDebugEnabled()}/{@code isTraceEnabled()} call of every library before the level check: 6 % of the hub's
- * CPU samples at its top rate, for lines that were never written.
+ * {@code isDebugEnabled()}/{@code isTraceEnabled()} call of every library (dozens per message in Camel, Artemis
+ * and Kafka) before the level check, for lines that are never written.
  */
 @Component
 public class LogEventMetrics extends UnsynchronizedAppenderBase<ILoggingEvent> {

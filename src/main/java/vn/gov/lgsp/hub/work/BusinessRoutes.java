@@ -48,7 +48,7 @@ public class BusinessRoutes {
         Exchange ex = new DefaultExchange(camel);
         ex.getMessage().setBody(body);
         ex.getMessage().setHeaders(new java.util.HashMap<>(headers));
-        // endpoints resolved once: resolving the URI each time was a tenth of planning's cost
+        // endpoints resolved once, not from their URI for every event
         producer.send(entries.computeIfAbsent(entryUri, camel::getEndpoint), ex);
         if (ex.getException() != null) {
             throw new IllegalStateException("business route " + entryUri + " failed: " + ex.getException().getMessage(), ex.getException());

@@ -87,7 +87,7 @@ public class PartnerWorker {
 
     private volatile org.apache.camel.Endpoint deliver;
 
-    /** The connector's entry, resolved once (resolving the URI on every call showed in profiles). */
+    /** The connector's entry, resolved once rather than from its URI on every call. */
     private org.apache.camel.Endpoint deliver() {
         org.apache.camel.Endpoint e = deliver;
         if (e == null) deliver = e = camel.getEndpoint(WorkHeaders.deliverUri(partner));
