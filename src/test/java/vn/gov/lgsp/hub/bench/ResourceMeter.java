@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * and of the PostgreSQL processes, sampled heap, heap left after GC (the live set: what a leak would grow), RSS.
  */
 final class ResourceMeter implements AutoCloseable {
-    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
+    static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final Thread sampler;

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
  * small hot spots on this machine; these are totals, not samples.
  */
 final class ThreadBreakdown {
-    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     private static final int TOP = 12;
 
     /** Per thread: group name and counter (CPU ticks or allocated bytes) at one moment. */
@@ -30,7 +29,7 @@ final class ThreadBreakdown {
     /** The top groups between two snapshots: CPU seconds and allocated MB per 1,000 events. */
     static Map<String, Object> between(Snapshot before, Snapshot after, int events) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("cpu_s_per_1000_events", top(before.cpuTicks(), after.cpuTicks(), 1000.0 / CLOCK_TICKS / events));
+        out.put("cpu_s_per_1000_events", top(before.cpuTicks(), after.cpuTicks(), 1000.0 / ResourceMeter.CLOCK_TICKS / events));
         out.put("allocated_mb_per_1000_events", top(before.allocatedBytes(), after.allocatedBytes(), 1000.0 / 1048576 / events));
         return out;
     }
