@@ -62,8 +62,9 @@ public class BusinessRoutes {
         if (camel == null) {
             synchronized (this) {
                 if (this.camel == null) {
-                    this.producer = camelProvider.getObject().createProducerTemplate();
-                    this.camel = camelProvider.getObject();
+                    CamelContext context = camelProvider.getObject();
+                    this.producer = context.createProducerTemplate();
+                    this.camel = context; // published last: a caller that sees it sees the producer
                 }
                 camel = this.camel;
             }

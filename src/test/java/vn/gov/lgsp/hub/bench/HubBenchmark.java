@@ -157,7 +157,7 @@ public final class HubBenchmark {
             phase("hub warm-up (not reported)", hubDone, topic, workload.make(warmup), 0, true);
             warmUpPaced("hub", hubDone, topic, workload, rate, true);
             // flat out once more: batches of hundreds take paths the paced steps do not (C2 was still compiling a
-            // tenth of the flat-out phase's CPU without this)
+            // sixth of the flat-out phase's CPU without this)
             phase("hub warm-up, flat out again (not reported)", hubDone, topic, workload.make(warmup), 0, true);
             awaitQuietCompiler();
             // what the hub costs doing nothing (pollers, timers, brokers' housekeeping): part of every figure below

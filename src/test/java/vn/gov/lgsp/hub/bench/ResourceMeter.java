@@ -68,12 +68,8 @@ final class ResourceMeter implements AutoCloseable {
             for (Path p : (Iterable<Path>) procs::iterator) {
                 if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
                 try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    int open = stat.indexOf('(');
-                    int close = stat.lastIndexOf(')');
-                    if (!stat.substring(open + 1, close).equals("postgres")) continue;
-                    String[] f = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                    ProcStat stat = ProcStat.of(p.resolve("stat"));
+                    if (stat.name().equals("postgres")) ticks += stat.cpuTicks();
                 } catch (IOException | RuntimeException ignored) {
                     // the process ended while we looked
                 }
@@ -82,6 +78,16 @@ final class ResourceMeter implements AutoCloseable {
             return 0;
         }
         return ticks * 1_000_000_000L / CLOCK_TICKS;
+    }
+
+    /** A process's or thread's name and CPU ticks (utime + stime, fields 14 and 15) from its /proc stat file. */
+    record ProcStat(String name, long cpuTicks) {
+        static ProcStat of(Path statFile) throws IOException {
+            String stat = Files.readString(statFile);
+            int close = stat.lastIndexOf(')');
+            String[] f = stat.substring(close + 2).split(" ");
+            return new ProcStat(stat.substring(stat.indexOf('(') + 1, close), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        }
     }
 
     static long procStatus(String key) {

@@ -56,10 +56,8 @@ final class ThreadBreakdown {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             tasks.forEach(task -> {
                 try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.put(Long.parseLong(task.getFileName().toString()), Map.entry(group(name), Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                    ResourceMeter.ProcStat stat = ResourceMeter.ProcStat.of(task.resolve("stat"));
+                    out.put(Long.parseLong(task.getFileName().toString()), Map.entry(group(stat.name()), stat.cpuTicks()));
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended while listing
                 }
