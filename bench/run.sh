@@ -16,8 +16,9 @@ if [[ "${1:-}" == "--soak" ]]; then opts="-Dbench.soak-seconds=300 -Dbench.phase
 mkdir -p target/bench
 ./mvnw -q -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
+# -Xlog:gc: target/bench/gc.log, to tell a collection from other stalls in the worst seconds of a phase.
 # -Xmx512m: the heap holds the hub, the Kafka broker, Artemis, the simulators and the driver (BENCH_HEAP to change it).
 # java.io.tmpdir under target/: embedded PostgreSQL unpacks and keeps its data there.
-exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=1024 -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
+exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC -Xlog:gc:file=target/bench/gc.log:uptime -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=1024 -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
     -Djava.awt.headless=true $opts \
     -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" vn.gov.lgsp.hub.bench.HubBenchmark

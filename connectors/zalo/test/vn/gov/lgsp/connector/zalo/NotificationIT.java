@@ -294,6 +294,25 @@ class NotificationIT {
                 String.class).getStatusCode().value()).isEqualTo(401);
     }
 
+    @Test
+    void webhookEventsAnotherInstanceStoredButDidNotFinishAreWorkedByTheSweep() {
+        // as an instance leaves them when it stops between its 200 answer and its work: one never claimed, one
+        // claimed three minutes ago and never finished; this instance did not store them, so only the sweep finds them
+        String user = zalo.userIdOf("84" + phone("555").substring(1));
+        String neverClaimed = zalo.userSendsText(user, "hồ sơ 000.00.21.H45-260101-0001");
+        String halfDone = zalo.userSendsText(user, "hồ sơ 000.00.21.H45-260101-0002");
+        jdbc.update("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload) VALUES (?, 'user_send_text', ?)",
+                "it-sweep-new-" + user, neverClaimed);
+        jdbc.update("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload, status, attempts, claimed_at)"
+                + " VALUES (?, 'user_send_text', ?, 'PROCESSING', 1, now() - interval '3 minutes')", "it-sweep-stale-" + user, halfDone);
+
+        await().atMost(WAIT).until(() -> repliesTo(user).size() == 2);
+        // this user has not shared a phone yet: each question is answered with how to do so
+        assertThat(repliesTo(user)).allMatch(r -> r.contains("chia sẻ số điện thoại"));
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE dedupe_key IN (?, ?)"
+                + " AND status = 'DONE'", Integer.class, "it-sweep-new-" + user, "it-sweep-stale-" + user) == 2);
+    }
+
     private List<String> repliesTo(String user) {
         return zalo.oaMessages().stream().filter(m -> m.path("recipient").path("user_id").asText().equals(user))
                 .map(m -> m.path("message").path("text").asText()).toList();

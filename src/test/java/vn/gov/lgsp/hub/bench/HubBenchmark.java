@@ -84,6 +84,7 @@ public final class HubBenchmark {
         Files.createDirectories(out);
 
         long t0 = System.nanoTime();
+        if (DB_STATEMENTS) System.setProperty("embedded-postgres.statements", "true");
         EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0);
         ConfigurableApplicationContext hub = startHub(infra, Files.createTempDirectory(out, "artemis-"));
         System.out.printf("infrastructure and hub up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -401,6 +402,7 @@ public final class HubBenchmark {
         long rowsBefore = dbRowsWritten();
         long commitsBefore = dbCommits();
         long callsBefore = partnerCalls();
+        if (DB_STATEMENTS) resetStatements();
         System.gc(); // start each phase from the same heap
         Backlog backlog = isHub ? new Backlog(infra.kafkaBootstrap(), topic, "lgsp-hub", hub.getBean(QueueMetrics.class)) : null;
         meter.begin();
@@ -477,6 +479,7 @@ public final class HubBenchmark {
         }
         if (!backlogSamples.isEmpty()) m.put("backlog_each_second", backlogSamples);
         m.put("by_thread_group", byThread);
+        if (DB_STATEMENTS) m.put("db_statements", topStatements(finished));
         System.out.println("    " + m);
         if (finished < events.size()) System.out.println("    WARNING: only " + finished + " of " + events.size() + " events completed");
         return m;
@@ -499,6 +502,34 @@ public final class HubBenchmark {
     /** Transactions committed in the hub's database (PostgreSQL's own statistics). */
     private long dbCommits() throws Exception {
         return count("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+    }
+
+    /**
+     * -Dbench.db-statements=true: the phase's statements as PostgreSQL counted them (pg_stat_statements), the
+     * most expensive first: per 1,000 events, how often each ran and the milliseconds it spent executing. Where a
+     * database's share of the CPU goes, by statement (planning, parsing and commits are not in these times).
+     */
+    private static final boolean DB_STATEMENTS = Boolean.getBoolean("bench.db-statements");
+
+    private void resetStatements() throws Exception {
+        try (var c = DriverManager.getConnection(infra.jdbcUrl()); var st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            st.execute("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    private List<String> topStatements(int events) throws Exception {
+        List<String> top = new ArrayList<>();
+        try (var c = DriverManager.getConnection(infra.jdbcUrl()); var st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT calls, total_exec_time, query FROM pg_stat_statements"
+                     + " WHERE query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 15")) {
+            while (rs.next()) {
+                String sql = rs.getString(3).replaceAll("\\s+", " ");
+                top.add(String.format("%.0f calls, %.0f ms: %s", rs.getLong(1) * 1000.0 / events, rs.getDouble(2) * 1000 / events,
+                        sql.substring(0, Math.min(140, sql.length()))));
+            }
+        }
+        return top;
     }
 
     private long count(String sql) throws Exception {

