@@ -31,6 +31,8 @@ final class Completions implements AutoCloseable {
     /** An event not done yet: the updates it still waits for (a redelivered update counts once). */
     private static final class Pending {
         final long publishedNanos;
+        /** Wall clock (epoch microseconds) at publish, to compare with the hub's audit times. */
+        final long publishedMicros = epochMicros();
         final String eventType;
         final Set<String> seen = ConcurrentHashMap.newKeySet();
         final AtomicInteger remaining;
@@ -52,6 +54,9 @@ final class Completions implements AutoCloseable {
     /** publish -> arrival of each update, by event and update type ("STATUS_CHANGED -> PORTAL_SYNCED"): which path makes the tail */
     private final Map<String, List<Double>> byUpdateType = new java.util.TreeMap<>();
     private final java.util.TreeMap<Integer, Double> worstEachSecond = new java.util.TreeMap<>();
+    /** eventId -> {published, done} in epoch microseconds, for the phase's stage breakdown (paced phases). */
+    private final Map<String, long[]> times = new java.util.HashMap<>();
+    private boolean keepTimes;
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -140,9 +145,24 @@ final class Completions implements AutoCloseable {
         return worstEachSecond.values().stream().map(Math::round).toList();
     }
 
-    /** Forgets the phase's events (keeps memory flat across phases). */
-    synchronized void reset() {
+    /** The phase's done events: eventId -> {published, done}, epoch microseconds. */
+    synchronized Map<String, long[]> publishedAndDone() {
+        return new java.util.HashMap<>(times);
+    }
+
+    static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+
+    /**
+     * Forgets the phase's events (keeps memory flat across phases); {@code keepTimes}: remember each event's
+     * publish and done times for {@link #publishedAndDone} (not in the soak, whose heap is the measurement).
+     */
+    synchronized void reset(boolean keepTimes) {
+        this.keepTimes = keepTimes;
         worstEachSecond.clear();
+        times.clear();
         pending.clear();
         byUpdateType.clear();
         latencyCount = 0;
@@ -151,7 +171,8 @@ final class Completions implements AutoCloseable {
         done.set(0);
     }
 
-    private synchronized void finished(Pending p, long now) {
+    private synchronized void finished(String eventId, Pending p, long now) {
+        if (keepTimes) times.put(eventId, new long[] {p.publishedMicros, p.publishedMicros + (now - p.publishedNanos) / 1000});
         if (latencyCount == latenciesMs.length) latenciesMs = Arrays.copyOf(latenciesMs, latencyCount * 2);
         double ms = (now - p.publishedNanos) / 1e6;
         latenciesMs[latencyCount++] = ms;
@@ -177,7 +198,7 @@ final class Completions implements AutoCloseable {
                     }
                     if (p.remaining.decrementAndGet() == 0) {
                         pending.remove(m.group());
-                        finished(p, now);
+                        finished(m.group(), p, now);
                     }
                 }
             } catch (org.apache.kafka.common.errors.WakeupException e) {

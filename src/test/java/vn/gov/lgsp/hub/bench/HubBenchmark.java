@@ -396,9 +396,12 @@ public final class HubBenchmark {
      */
     private Map<String, Object> phase(String name, Completions done, String topic, List<Workload.Event> events, int rate,
                                       boolean isHub) throws Exception {
-        System.out.printf("%n--- %s: %d events%s%n", name, events.size(), rate > 0 ? " at " + rate + "/s" : " flat out");
-        done.reset();
+        // the JVM's uptime at the start, as target/bench/gc.log stamps its collections
+        System.out.printf("%n--- %s: %d events%s (JVM uptime %.1f s)%n", name, events.size(), rate > 0 ? " at " + rate + "/s" : " flat out",
+                ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+        done.reset(isHub && rate > 0);
         long auditBefore = isHub ? count("SELECT count(*) FROM audit_record") : 0;
+        long auditIdBefore = isHub ? count("SELECT coalesce(max(id), 0) FROM audit_record") : 0;
         long rowsBefore = dbRowsWritten();
         long commitsBefore = dbCommits();
         long callsBefore = partnerCalls();
@@ -460,6 +463,7 @@ public final class HubBenchmark {
         m.put("latency_max_ms", round(r.percentile(100)));
         m.put("latency_by_update_ms", done.latencyByUpdateType());
         if (rate > 0) m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
+        if (rate > 0 && isHub) m.put("stages_ms", stages(done.publishedAndDone(), auditIdBefore));
         m.put("cpu_s_per_1000_events", round(usage.jvmCpuSeconds() * 1000 / finished));
         m.put("postgres_cpu_s_per_1000_events", round(usage.postgresCpuSeconds() * 1000 / finished));
         m.put("cpu_cores_busy", round((usage.jvmCpuSeconds() + usage.postgresCpuSeconds()) / usage.wallSeconds()));
@@ -502,6 +506,56 @@ public final class HubBenchmark {
     /** Transactions committed in the hub's database (PostgreSQL's own statistics). */
     private long dbCommits() throws Exception {
         return count("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+    }
+
+    /**
+     * Where a paced phase's latency goes, from the hub's own audit times (same clock as the driver's): publish ->
+     * the inbound's ACCEPTED record (Kafka, the inbound batch, validation), the last partner call's own duration, and
+     * the rest (the work queue, the call's shard and thread, the update back through Kafka). For all events and
+     * for the slowest 1 %: which stage makes the tail.
+     */
+    private Map<String, Object> stages(Map<String, long[]> times, long auditIdBefore) throws Exception {
+        Map<String, Long> accepted = new java.util.HashMap<>();
+        Map<String, long[]> lastCall = new java.util.HashMap<>(); // eventId -> {recorded at, call ms}
+        try (var c = DriverManager.getConnection(infra.jdbcUrl());
+             var ps = c.prepareStatement("SELECT correlation_id, direction, recorded_at, latency_ms FROM audit_record"
+                     + " WHERE id > ? AND outcome IN ('ACCEPTED', 'DELIVERED') AND NOT (direction = 'OUT' AND party = 'onestop')")) {
+            ps.setLong(1, auditIdBefore);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    java.time.Instant at = rs.getTimestamp(3).toInstant();
+                    long micros = at.getEpochSecond() * 1_000_000 + at.getNano() / 1000;
+                    if ("IN".equals(rs.getString(2))) {
+                        accepted.put(id, micros);
+                    } else if (id != null && id.indexOf(':') > 0) {
+                        long[] call = {micros, rs.getLong(4)};
+                        lastCall.merge(id.substring(0, id.indexOf(':')), call, (a, b) -> a[0] >= b[0] ? a : b);
+                    }
+                }
+            }
+        }
+        List<double[]> rows = new ArrayList<>(); // {total, inbound, call, rest}
+        times.forEach((eventId, t) -> {
+            Long in = accepted.get(eventId);
+            long[] call = lastCall.get(eventId);
+            if (in == null || call == null) return;
+            double total = (t[1] - t[0]) / 1000.0, inbound = (in - t[0]) / 1000.0;
+            rows.add(new double[] {total, inbound, call[1], total - inbound - call[1]});
+        });
+        rows.sort(java.util.Comparator.comparingDouble(r -> r[0]));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", rows.size());
+        String[] names = {"total", "publish_to_accepted", "last_partner_call", "rest"};
+        for (int k = 0; k < names.length; k++) {
+            int col = k;
+            double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
+            if (v.length == 0) break;
+            double slowMean = rows.subList(rows.size() - Math.max(1, rows.size() / 100), rows.size()).stream().mapToDouble(r -> r[col]).average().orElse(0);
+            out.put(names[k], Map.of("p50", round(v[v.length / 2]), "p99", round(v[Math.min(v.length - 1, v.length * 99 / 100)]),
+                    "mean_of_slowest_1pct", round(slowMean)));
+        }
+        return out;
     }
 
     /**
