@@ -111,7 +111,8 @@ public class AuditLog {
         tx.executeWithoutResult(status -> {
             List<AuditEntry> all = new ArrayList<>();
             batch.forEach(p -> all.addAll(p.entries()));
-            appendInCurrentTransaction(all);
+            // the companions first: the chain lock, taken by the append, is held until the commit, and every inbound
+            // batch waits for it
             // in order, consecutive statements of the same kind in one JDBC batch
             List<Object[]> run = new ArrayList<>();
             String runSql = null;
@@ -126,6 +127,7 @@ public class AuditLog {
                 }
             }
             if (runSql != null) jdbc.batchUpdate(runSql, run);
+            appendInCurrentTransaction(all);
         });
     }
 
