@@ -111,8 +111,7 @@ public class AuditLog {
         tx.executeWithoutResult(status -> {
             List<AuditEntry> all = new ArrayList<>();
             batch.forEach(p -> all.addAll(p.entries()));
-            // the companions first: the chain lock, taken by the append, is held until the commit, and every inbound
-            // batch waits for it
+            appendInCurrentTransaction(all);
             // in order, consecutive statements of the same kind in one JDBC batch
             List<Object[]> run = new ArrayList<>();
             String runSql = null;
@@ -127,7 +126,6 @@ public class AuditLog {
                 }
             }
             if (runSql != null) jdbc.batchUpdate(runSql, run);
-            appendInCurrentTransaction(all);
         });
     }
 
