@@ -24,8 +24,10 @@ public class InboundProperties {
      */
     @NotNull private Duration batchInterval = Duration.ofMillis(10);
     /**
-     * Parallel Kafka consumers (bounded by the topic's partitions). One is enough for thousands of events a second,
-     * and one consumer at 10 ms makes as many batches a second as two at 20 ms, with half the wait (bench/PROFILING.md).
+     * Parallel Kafka consumers (bounded by the topic's partitions). On 2 cores one at 10 ms makes as many batches a
+     * second as two at 20 ms, with half the wait; flat out it takes events about as fast as the partners' shards
+     * work them (~1,000 events/s, as with two, which ran ahead and queued the backlog on the broker instead). With
+     * more cores, more consumers (bench/PROFILING.md).
      */
     @Min(1) private int consumers = 1;
 
