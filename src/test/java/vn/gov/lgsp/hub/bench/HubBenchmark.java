@@ -84,8 +84,7 @@ public final class HubBenchmark {
         Files.createDirectories(out);
 
         long t0 = System.nanoTime();
-        if (DB_STATEMENTS) System.setProperty("embedded-postgres.statements", "true");
-        EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0);
+        EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0, DB_STATEMENTS);
         ConfigurableApplicationContext hub = startHub(infra, Files.createTempDirectory(out, "artemis-"));
         System.out.printf("infrastructure and hub up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         HubBenchmark bench = new HubBenchmark(infra, hub, out);
@@ -270,8 +269,6 @@ public final class HubBenchmark {
      * The leak check: the hub at a steady rate for {@code seconds}, its live heap (after a full collection) taken
      * every 30 s. A leak shows as a live heap that keeps growing; garbage does not count.
      */
-    private static final String SOAK = "soak";
-
     private Map<String, Object> soak(int seconds, int rate, Workload workload) throws Exception {
         System.out.printf("%n--- soak: %d s at %d/s, live heap every 30 s%n", seconds, rate);
         List<Workload.Event> events = workload.stream(seconds * rate);
@@ -295,7 +292,8 @@ public final class HubBenchmark {
         Map<String, Object> m;
         try (Completions done = new Completions(infra.kafkaBootstrap(), EmbeddedInfrastructure.UPDATES_TOPIC).start()) {
             sampler.start();
-            m = phase(SOAK + " at " + rate + "/s", done, EmbeddedInfrastructure.EVENTS_TOPIC, events, rate, true);
+            // no per-event times kept for the stage split: the soak's live heap is the measurement
+            m = phase("soak at " + rate + "/s", done, EmbeddedInfrastructure.EVENTS_TOPIC, events, rate, true, false);
         } finally {
             sampler.interrupt();
             sampler.join();
@@ -398,11 +396,15 @@ public final class HubBenchmark {
      */
     private Map<String, Object> phase(String name, Completions done, String topic, List<Workload.Event> events, int rate,
                                       boolean isHub) throws Exception {
+        return phase(name, done, topic, events, rate, isHub, isHub && rate > 0);
+    }
+
+    /** @param splitStages split a paced hub phase's latency into stages ({@link #stages}) */
+    private Map<String, Object> phase(String name, Completions done, String topic, List<Workload.Event> events, int rate,
+                                      boolean isHub, boolean splitStages) throws Exception {
         // the JVM's uptime at the start, as target/bench/gc.log stamps its collections
         System.out.printf("%n--- %s: %d events%s (JVM uptime %.1f s)%n", name, events.size(), rate > 0 ? " at " + rate + "/s" : " flat out",
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
-        // the soak keeps no per-event times: its live heap is the measurement
-        boolean splitStages = isHub && rate > 0 && !name.startsWith(SOAK);
         done.reset(splitStages);
         long auditBefore = isHub ? count("SELECT count(*) FROM audit_record") : 0;
         long auditIdBefore = isHub ? count("SELECT coalesce(max(id), 0) FROM audit_record") : 0;

