@@ -3,8 +3,11 @@ package vn.gov.lgsp.connector.nationalportal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Timestamp;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,7 +15,9 @@ import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.EventType;
 import vn.gov.lgsp.hub.work.DossierUpdates;
+import vn.gov.lgsp.hub.work.WorkBatch;
 import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
  * Synchronises each dossier event with the national portal, never backwards: the hub remembers the last event
@@ -49,33 +54,32 @@ public class NationalPortalRoutes extends RouteBuilder {
     }
 
     private void sync(Exchange exchange) throws Exception {
-        DossierEvent event = json.readValue(exchange.getMessage().getBody(String.class), DossierEvent.class);
+        Guard known = guard(exchange);
+        DossierEvent event = known.event();
         boolean resync = RESYNC.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class));
-        // one round trip: was this event sent already, and what does the portal hold for the dossier
-        Map<String, Object> known = jdbc.queryForMap("SELECT ps.service, ps.sent_at, sy.last_status, sy.last_event_at"
-                + " FROM (SELECT 1) AS one LEFT JOIN portal_sent ps ON ps.event_id = ?"
-                + " LEFT JOIN portal_sync sy ON sy.dossier_code = ?", event.eventId(), event.dossierCode());
-        if (known.get("service") != null) {
+        if (known.sentService() != null) {
             // the portal has it: sent before the hub restarted, the work's own commit was lost with the crash
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, known.get("service") + " already accepted by the portal at "
-                    + ((Timestamp) known.get("sent_at")).toInstant() + "; not sent again");
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, (String) known.get("service"))));
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, known.sentService() + " already accepted by the portal at "
+                    + known.sentAt().toInstant() + "; not sent again");
+            exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, known.sentService())));
             return;
         }
-        Timestamp lastAt = (Timestamp) known.get("last_event_at");
-        if (lastAt != null) {
+        // what the portal holds: as read for the batch, or as this batch has since sent for the dossier
+        Map<String, Held> sentInBatch = batchOf(exchange).shared(SENT_IN_BATCH, items -> new ConcurrentHashMap<>());
+        Held held = sentInBatch.getOrDefault(event.dossierCode(), known.held());
+        if (held != null) {
             // compared as PostgreSQL stores times (rounded to microseconds); a redelivered event that the portal
             // already accepted never gets here: portal_sent answered above
-            boolean older = asStored(event.occurredAt().toInstant()).isBefore(lastAt.toInstant());
+            boolean older = asStored(event.occurredAt().toInstant()).isBefore(held.eventAt());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
                 exchange.setProperty(WorkHeaders.SKIPPED, true);
-                exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "stale: portal already has status " + known.get("last_status")
-                        + " from " + lastAt.toInstant() + "; this update (" + event.occurredAt() + ") was not sent");
+                exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "stale: portal already has status " + held.status()
+                        + " from " + held.eventAt() + "; this update (" + event.occurredAt() + ") was not sent");
                 return;
             }
         }
-        boolean isUpdating = lastAt != null || event.eventType() != EventType.DOSSIER_RECEIVED;
+        boolean isUpdating = held != null || event.eventType() != EventType.DOSSIER_RECEIVED;
         ObjectNode request = mapper.dossierSync(event, isUpdating);
         client.call("DongBoHoSoMC", request);
         String service = "DongBoHoSoMC";
@@ -86,9 +90,79 @@ public class NationalPortalRoutes extends RouteBuilder {
             request.set("progress", progress.get("data"));
         }
         recordSent(event, service, resync);
+        // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
+        sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant())));
         exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
         exchange.setProperty(WorkHeaders.AUDIT_DETAIL, service + " TrangThaiHoSo=" + event.dossier().status());
         exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, service)));
+    }
+
+    private static final String GUARDS = PARTNER + ".guards";
+    private static final String SENT_IN_BATCH = PARTNER + ".sent-in-batch";
+
+    /** A dossier's state at the portal: its last status and the time of the event that carried it. */
+    private record Held(int status, java.time.Instant eventAt) {}
+
+    /** A work item's event, whether the portal accepted it already, and what the portal held for its dossier. */
+    private record Guard(DossierEvent event, String sentService, Timestamp sentAt, Held held) {}
+
+    private static WorkBatch batchOf(Exchange exchange) {
+        WorkBatch batch = exchange.getProperty(WorkHeaders.BATCH, WorkBatch.class);
+        if (batch == null) {
+            batch = new WorkBatch(List.of(itemOf(exchange)));
+            exchange.setProperty(WorkHeaders.BATCH, batch);
+        }
+        return batch;
+    }
+
+    private static WorkItem itemOf(Exchange exchange) {
+        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        return WorkItem.first(PARTNER, workId == null ? "" : workId, null, null, exchange.getMessage().getBody(String.class));
+    }
+
+    /**
+     * This work's guard, read with those of the whole batch in one statement the first time one is asked for: a
+     * batch of n dossier events costs one read instead of n. A body that is not a dossier event is left out of the
+     * batch's read (the rest of the batch goes on) and fails its own work here.
+     */
+    private Guard guard(Exchange exchange) throws java.io.IOException {
+        WorkItem item = itemOf(exchange);
+        Guard g = batchOf(exchange).<Map<String, Guard>>shared(GUARDS, this::readGuards).get(item.workId());
+        if (g != null) return g;
+        json.readValue(item.body(), DossierEvent.class); // throws what is wrong with it
+        return readGuards(List.of(item)).get(item.workId());
+    }
+
+    private Map<String, Guard> readGuards(List<WorkItem> items) {
+        Map<String, DossierEvent> events = new LinkedHashMap<>();
+        for (WorkItem item : items) {
+            try {
+                events.put(item.workId(), json.readValue(item.body(), DossierEvent.class));
+            } catch (java.io.IOException notAnEvent) {
+                // its own call reports it
+            }
+        }
+        Map<String, Guard> guards = new HashMap<>();
+        if (events.isEmpty()) return guards;
+        String[] workIds = events.keySet().toArray(String[]::new);
+        String[] eventIds = events.values().stream().map(DossierEvent::eventId).toArray(String[]::new);
+        String[] dossiers = events.values().stream().map(DossierEvent::dossierCode).toArray(String[]::new);
+        jdbc.query(con -> {
+            var ps = con.prepareStatement("SELECT w.work_id, ps.service, ps.sent_at, sy.last_status, sy.last_event_at"
+                    + " FROM unnest(?::text[], ?::text[], ?::text[]) AS w(work_id, event_id, dossier_code)"
+                    + " LEFT JOIN portal_sent ps ON ps.event_id = w.event_id"
+                    + " LEFT JOIN portal_sync sy ON sy.dossier_code = w.dossier_code");
+            ps.setArray(1, con.createArrayOf("text", workIds));
+            ps.setArray(2, con.createArrayOf("text", eventIds));
+            ps.setArray(3, con.createArrayOf("text", dossiers));
+            return ps;
+        }, rs -> {
+            String workId = rs.getString(1);
+            Timestamp lastAt = rs.getTimestamp(5);
+            guards.put(workId, new Guard(events.get(workId), rs.getString(2), rs.getTimestamp(3),
+                    lastAt == null ? null : new Held(rs.getInt(4), lastAt.toInstant())));
+        });
+        return guards;
     }
 
     /**

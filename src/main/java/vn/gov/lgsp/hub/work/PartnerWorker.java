@@ -137,8 +137,9 @@ public class PartnerWorker {
                     (String) headers.get(WorkHeaders.DOSSIER_CODE), (String) headers.get(WorkHeaders.MESSAGE_TYPE),
                     ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1)));
         }
+        WorkBatch shared = new WorkBatch(work.stream().map(Work::item).toList());
         Call[] calls = new Call[work.size()];
-        if (parallelCalls != null) callInParallel(work, done, calls);
+        if (parallelCalls != null) callInParallel(work, shared, done, calls);
         for (int i = 0; i < work.size(); i++) {
             WorkItem item = work.get(i).item();
             if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
@@ -146,7 +147,7 @@ public class PartnerWorker {
                 if (batch.completed.contains(item.workId()) || done.containsKey(item.workId())) {
                     alreadyCompleted(item, done.getOrDefault(item.workId(), "[]"), batch);
                 } else {
-                    record(calls[i] != null ? calls[i] : call(work.get(i)), batch);
+                    record(calls[i] != null ? calls[i] : call(work.get(i), shared), batch);
                 }
             } finally {
                 MDC.remove("dossierCode");
@@ -200,7 +201,7 @@ public class PartnerWorker {
      * Calls the connector's {@code direct:<partner>-deliver}, with quick in-memory retries for blips, within the
      * partner's circuit breaker and rate limit. Sends nothing to the broker: that is {@link #record}'s part.
      */
-    private Call call(Work work) throws InterruptedException {
+    private Call call(Work work, WorkBatch shared) throws InterruptedException {
         Exception failure = null;
         Exchange call = null;
         long started = System.nanoTime();
@@ -209,6 +210,7 @@ public class PartnerWorker {
             call = new DefaultExchange(camel);
             call.getMessage().setHeaders(new LinkedHashMap<>(work.headers()));
             call.getMessage().setBody(work.item().body());
+            call.setProperty(WorkHeaders.BATCH, shared);
             started = System.nanoTime();
             try {
                 circuit.acquirePermission();
@@ -237,7 +239,7 @@ public class PartnerWorker {
      * in {@link WorkHeaders#FOLLOW_UP_WORK}; a call thread has no broker transaction, and sending from it fails
      * loudly ({@link PartnerWorkQueues#enqueueAll}).
      */
-    private void callInParallel(List<Work> work, Map<String, String> done, Call[] calls) throws Exception {
+    private void callInParallel(List<Work> work, WorkBatch shared, Map<String, String> done, Call[] calls) throws Exception {
         Map<String, List<Integer>> byDossier = new LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < work.size(); i++) {
@@ -253,7 +255,7 @@ public class PartnerWorker {
                 for (int i : dossier) {
                     MDC.put("dossierCode", String.valueOf(work.get(i).item().dossierCode()));
                     try {
-                        calls[i] = call(work.get(i));
+                        calls[i] = call(work.get(i), shared);
                     } finally {
                         MDC.remove("dossierCode");
                     }

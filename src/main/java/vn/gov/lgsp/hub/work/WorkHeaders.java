@@ -31,6 +31,8 @@ public final class WorkHeaders {
      * itself and its calls can run in parallel.
      */
     public static final String FOLLOW_UP_WORK = "hubFollowUpWork";
+    /** Exchange property: the {@link WorkBatch} the work was taken in (what a connector may read once per batch). */
+    public static final String BATCH = "hubBatch";
     /** Exchange property: true when the connector decided there was nothing to send (audited as SKIPPED). */
     public static final String SKIPPED = "hubSkipped";
 
