@@ -126,10 +126,13 @@ public class PartnerWorker {
     /**
      * Works a batch of messages taken from one shard, in order, inside the shard consumer's broker transaction
      * (the caller commits it after this returns, or rolls it back if this throws).
+     *
+     * @param connectedAt when the consumer's broker connection started (epoch millis): work sent before it may have
+     *                    been worked before a restart of the broker, which forgets how often it delivered a message
      */
-    public void processBatch(List<jakarta.jms.Message> messages) throws Exception {
+    public void processBatch(List<jakarta.jms.Message> messages, long connectedAt) throws Exception {
         Batch batch = new Batch();
-        Map<String, String> done = completedAmong(messages);
+        Map<String, String> done = completedAmong(messages, connectedAt);
         List<Work> work = new ArrayList<>(messages.size());
         for (jakarta.jms.Message m : messages) {
             Map<String, Object> headers = headersOf(m);
@@ -162,17 +165,38 @@ public class PartnerWorker {
         if (!batch.entries.isEmpty()) audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
     }
 
-    /** Work of this batch already completed earlier (a redelivery after a crash): workId -> its updates. */
-    private Map<String, String> completedAmong(List<jakarta.jms.Message> messages) throws jakarta.jms.JMSException {
+    /**
+     * Work of this batch already completed earlier (a redelivery after a crash): workId -> its updates. Only work that
+     * may have been worked before is looked up: the broker delivered it before (to this hub or another), it is a
+     * retry or an operator's replay, or it was sent before this consumer connected (give or take the hosts' clocks).
+     * Work delivered for the first time since the consumer connected cannot have completed, except when the inbound
+     * queued an event's work twice (its database commit lost after the broker's); for that rare case each connector
+     * keeps its own record of what its partner accepted (portal_sent, notify_message, the VNPost order, ...). At a
+     * steady pace this saves a database round trip per batch, most batches then holding one or two messages.
+     */
+    private Map<String, String> completedAmong(List<jakarta.jms.Message> messages, long connectedAt) throws jakarta.jms.JMSException {
         List<String> ids = new ArrayList<>();
-        for (jakarta.jms.Message m : messages) ids.add(m.getStringProperty(WorkHeaders.WORK_ID));
+        for (jakarta.jms.Message m : messages) {
+            if (mayHaveBeenWorked(m, connectedAt)) ids.add(m.getStringProperty(WorkHeaders.WORK_ID));
+        }
         Map<String, String> done = new java.util.HashMap<>();
+        if (ids.isEmpty()) return done;
         jdbc.query(con -> {
             var ps = con.prepareStatement("SELECT work_id, coalesce(updates, '[]') FROM work_completion WHERE work_id = ANY (?)");
             ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
             return ps;
         }, rs -> { done.put(rs.getString(1), rs.getString(2)); });
         return done;
+    }
+
+    /** How far apart the clocks of the hub instances that send and consume work may be. */
+    static final long CLOCK_SKEW_MILLIS = 60_000;
+
+    private static boolean mayHaveBeenWorked(jakarta.jms.Message m, long connectedAt) throws jakarta.jms.JMSException {
+        return m.getJMSRedelivered()
+                || (m.propertyExists(WorkHeaders.ATTEMPT) && m.getIntProperty(WorkHeaders.ATTEMPT) > 1)
+                || m.propertyExists(WorkHeaders.REPLAY_OF)
+                || m.getJMSTimestamp() < connectedAt + CLOCK_SKEW_MILLIS;
     }
 
     private static Map<String, Object> headersOf(jakarta.jms.Message m) throws jakarta.jms.JMSException {

@@ -56,6 +56,7 @@ final class ShardConsumer implements Runnable {
         while (running) {
             try (Connection connection = connectionFactory.createConnection()) {
                 connection.start();
+                long connectedAt = System.currentTimeMillis();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
                     while (running) {
@@ -65,7 +66,7 @@ final class ShardConsumer implements Runnable {
                         batch.add(first);
                         Message next;
                         while (batch.size() < maxBatch && (next = consumer.receiveNoWait()) != null) batch.add(next);
-                        work(connection, session, batch);
+                        work(connection, session, batch, connectedAt);
                     }
                 } finally {
                     session.close();
@@ -78,10 +79,10 @@ final class ShardConsumer implements Runnable {
         }
     }
 
-    private void work(Connection connection, Session session, List<Message> batch) throws Exception {
+    private void work(Connection connection, Session session, List<Message> batch, long connectedAt) throws Exception {
         TransactionSynchronizationManager.bindResource(connectionFactory, new JmsResourceHolder(connectionFactory, connection, session));
         try {
-            worker.processBatch(batch);
+            worker.processBatch(batch, connectedAt);
             session.commit();
         } catch (Exception e) {
             log.warn("batch of {} from {} rolled back, the broker will deliver it again: {}", batch.size(), queue, e.getMessage());
