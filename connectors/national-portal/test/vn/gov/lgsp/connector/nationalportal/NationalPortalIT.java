@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import vn.gov.lgsp.hub.infra.EventPublisher;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
+import vn.gov.lgsp.hub.work.WorkHeaders;
 import vn.gov.lgsp.hub.work.WorkItem;
 
 /** The portal's rules on real infrastructure: every dossier ends at its final status, never backwards. */
@@ -38,6 +41,7 @@ class NationalPortalIT {
     @Autowired JdbcTemplate jdbc;
     @Autowired TestRestTemplate http;
     @Autowired PartnerWorkQueues queues;
+    @Autowired ProducerTemplate camel;
 
     @BeforeAll
     static void connect() {
@@ -173,12 +177,38 @@ class NationalPortalIT {
         // together before either is sent; either way the older one must not reach the portal
         queues.enqueueAll(List.of(work(newest), work(older)));
         String olderWork = older.get("eventId").asText() + ":" + NationalPortalRoutes.PARTNER;
-        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForList("SELECT outcome FROM audit_record"
-                + " WHERE party = 'national-portal' AND correlation_id = ?", String.class, olderWork).contains("SKIPPED"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> outcomes(olderWork).contains("SKIPPED"));
         PortalSimulator.PortalDossier at = portal.dossier(code);
         assertThat(at.received).hasSize(2);
         assertThat(at.status).isEqualTo(newest.get("dossier").get("status").asInt());
         assertThat(jdbc.queryForObject("SELECT skipped_stale FROM portal_sync WHERE dossier_code = ?", Integer.class, code)).isEqualTo(1);
+    }
+
+    @Test
+    void workDeliveredAgainIsNotSentAgainWhetherTheHubsCompletionOrThePortalsOwnRecordRecognisesIt() {
+        ObjectNode received = dossiers(1).get(0).get(0);
+        String code = received.get("dossier").get("code").asText();
+        kafka.publish(received);
+        WorkItem first = work(received);
+        await().atMost(Duration.ofSeconds(30)).until(() -> outcomes(first.workId()).contains("DELIVERED"));
+        // a retry of completed work (as after a crash between the completion and the broker commit): the hub's
+        // completion record answers, the connector is not asked
+        queues.enqueueAll(List.of(new WorkItem(first.partner(), first.workId(), code, first.messageType(), first.body(), 2)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> outcomes(first.workId()).contains("ALREADY_DONE"));
+        // the same work handed to the connector as a first delivery is (as when the inbound queued it twice, which the
+        // hub does not look up): the portal's own record answers
+        Exchange again = camel.send(NationalPortalRoutes.DELIVER, e -> {
+            e.getMessage().setHeader(WorkHeaders.WORK_ID, first.workId());
+            e.getMessage().setBody(first.body());
+        });
+        assertThat(again.getException()).isNull();
+        assertThat(again.getProperty(WorkHeaders.AUDIT_DETAIL, String.class)).contains("already accepted by the portal");
+        assertThat(portal.dossier(code).received).hasSize(1);
+    }
+
+    private List<String> outcomes(String workId) {
+        return jdbc.queryForList("SELECT outcome FROM audit_record WHERE party = ? AND correlation_id = ?", String.class,
+                NationalPortalRoutes.PARTNER, workId);
     }
 
     private static WorkItem work(ObjectNode event) {
