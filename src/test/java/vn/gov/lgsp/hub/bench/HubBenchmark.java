@@ -85,7 +85,8 @@ public final class HubBenchmark {
 
         long t0 = System.nanoTime();
         EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0, DB_STATEMENTS);
-        ConfigurableApplicationContext hub = startHub(infra, Files.createTempDirectory(out, "artemis-"));
+        Path artemisDir = Files.createTempDirectory(out, "artemis-");
+        ConfigurableApplicationContext hub = startHub(infra, artemisDir);
         System.out.printf("infrastructure and hub up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         HubBenchmark bench = new HubBenchmark(infra, hub, out);
         int status = 0;
@@ -98,8 +99,17 @@ public final class HubBenchmark {
             System.out.printf("total run time %.1f s%n", (System.nanoTime() - t0) / 1e9);
             hub.close();
             infra.close();
+            deleteTree(artemisDir); // the broker's journal, ~50 MB a run
         }
         System.exit(status);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            System.out.println("could not delete " + dir + ": " + e.getMessage());
+        }
     }
 
     /** The hub as the tests start it (SharedInfrastructure + application-test.yml), plus the benchmark's overrides. */
