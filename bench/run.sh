@@ -6,7 +6,8 @@
 # Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=3000
 # -Dbench.phases=rate,slow,ceiling (the default) picks what runs after the hub's flat-out phase; e.g. -Dbench.phases=rate
 # for a quick look at the hub alone (no ceiling, no ratios; target/bench/report-hub.json).
-# (pass them in BENCH_OPTS). Output: target/bench/report.json, report.png (and jfr-summary.txt with --jfr).
+# (pass them in BENCH_OPTS; BENCH_HEAP and BENCH_GC replace the heap size and G1 settings below).
+# Output: target/bench/report.json, report.png (and jfr-summary.txt with --jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 opts=${BENCH_OPTS:-}
@@ -19,6 +20,9 @@ mkdir -p target/bench
 # -Xlog:gc: target/bench/gc.log, to tell a collection from other stalls in the worst seconds of a phase.
 # -Xmx512m: the heap holds the hub, the Kafka broker, Artemis, the simulators and the driver (BENCH_HEAP to change it).
 # java.io.tmpdir under target/: embedded PostgreSQL unpacks and keeps its data there.
-exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC -Xlog:gc:file=target/bench/gc.log:uptime -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=1024 -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
+# G1's marking starts at a fixed 70 % of the heap, and its remark pause unloads no classes: with the adaptive
+# threshold some runs marked every ~4 s at 200/s (a 17-25 ms remark each, and the marking's CPU), because the
+# threshold it learned in the flat-out phases sat just above the live set (bench/PROFILING.md, "A fourth look").
+exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC ${BENCH_GC:--XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70 -XX:-ClassUnloadingWithConcurrentMark} -Xlog:gc:file=target/bench/gc.log:uptime -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=1024 -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
     -Djava.awt.headless=true $opts \
     -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" vn.gov.lgsp.hub.bench.HubBenchmark
