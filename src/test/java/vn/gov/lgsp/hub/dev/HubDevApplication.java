@@ -30,6 +30,9 @@ public final class HubDevApplication {
         Map<String, String> props = new java.util.LinkedHashMap<>(infra.hubProperties(data.resolve("artemis")));
         props.put("hub.simulators.enabled", "true");
         props.put("hub.simulators.onestop.enabled", "true");
+        // Ctrl-C stops the embedded Kafka and PostgreSQL (their own shutdown hooks) while the hub is stopping: a batch
+        // retrying against them would otherwise hold Camel's shutdown for its default 45 s
+        props.put("camel.main.shutdown-timeout", "10");
         // system properties outrank config/application.yml; anything given with -D on the command line wins
         props.forEach((k, v) -> {
             if (System.getProperty(k) == null) System.setProperty(k, v);

@@ -76,6 +76,8 @@ public class OnestopTrafficSimulator implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        producer.close();
+        // events still unsent at shutdown are dropped: without a bound, close waits for each to be retried against
+        // a broker that may already be gone (delivery.timeout.ms, 2 minutes), and the demo took minutes to stop
+        producer.close(java.time.Duration.ofSeconds(2));
     }
 }
