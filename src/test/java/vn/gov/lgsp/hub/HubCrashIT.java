@@ -74,7 +74,7 @@ class HubCrashIT {
         props.put("spring.datasource.url", dbUrl);
         props.put("spring.datasource.username", "postgres");
         props.put("spring.datasource.password", "");
-        props.put("camel.component.kafka.brokers", infra.kafkaBootstrap());
+        props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
         props.put("spring.artemis.mode", "embedded");
         props.put("spring.artemis.embedded.persistent", "true");
         props.put("spring.artemis.embedded.data-directory", journal.toString());

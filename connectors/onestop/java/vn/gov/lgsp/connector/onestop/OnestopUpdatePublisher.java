@@ -33,7 +33,7 @@ public class OnestopUpdatePublisher implements UpdatePublisher, DisposableBean {
     private final long ackTimeoutMillis;
 
     public OnestopUpdatePublisher(OnestopProperties props, ObjectMapper json,
-                                  @Value("${camel.component.kafka.brokers}") String brokers) {
+                                  @Value("${hub.kafka.bootstrap-servers}") String brokers) {
         this.topic = props.getUpdatesTopic();
         this.json = json;
         this.ackTimeoutMillis = props.getPublishTimeout().toMillis();

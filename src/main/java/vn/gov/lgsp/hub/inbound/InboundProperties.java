@@ -18,16 +18,15 @@ public class InboundProperties {
     /** Records taken per poll; one batch is one database and one broker transaction. */
     @Min(1) private int maxPollRecords = 500;
     /**
-     * A batch is handed over once it is this old even if it is not full. Without it, steady traffic (polls never
-     * come back empty) makes a batch wait for maxPollRecords events: seconds of latency at a few hundred a second.
-     * A poll waits no longer than this either (at least 5 ms), so a lone event is handed over as soon.
+     * A batch that is not full is handed over once its first event has waited this long (and the batch before it
+     * is accepted). Longer: fewer, larger transactions; shorter: less waiting but more transactions per event
+     * (bench/PROFILING.md). Zero hands each batch over as soon as the one before it is accepted.
      */
     @NotNull private Duration batchInterval = Duration.ofMillis(10);
     /**
-     * Parallel Kafka consumers (bounded by the topic's partitions). On 2 cores one at 10 ms makes as many batches a
-     * second as two at 20 ms, with half the wait; flat out it takes events about as fast as the partners' shards
-     * work them (~1,000 events/s, as with two, which ran ahead and queued the backlog on the broker instead). With
-     * more cores, more consumers (bench/PROFILING.md).
+     * Parallel Kafka consumers (bounded by the topic's partitions), each polling on one thread and accepting on
+     * another. On 2 cores one takes events about as fast as the partners' shards work them (~1,000 events/s; two
+     * ran ahead and queued the backlog on the broker instead). With more cores, more consumers (bench/PROFILING.md).
      */
     @Min(1) private int consumers = 1;
 
@@ -38,7 +37,12 @@ public class InboundProperties {
     public int getMaxPollRecords() { return maxPollRecords; }
     public void setMaxPollRecords(int maxPollRecords) { this.maxPollRecords = maxPollRecords; }
     public Duration getBatchInterval() { return batchInterval; }
-    public void setBatchInterval(Duration batchInterval) { this.batchInterval = batchInterval; }
+    public void setBatchInterval(Duration batchInterval) {
+        if (batchInterval != null && batchInterval.isNegative()) {
+            throw new IllegalArgumentException("hub.inbound.batch-interval must not be negative: " + batchInterval);
+        }
+        this.batchInterval = batchInterval;
+    }
     public int getConsumers() { return consumers; }
     public void setConsumers(int consumers) { this.consumers = consumers; }
 }

@@ -18,7 +18,7 @@ public class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
     private final String brokers;
     private volatile Admin admin;
 
-    public KafkaHealthIndicator(@Value("${camel.component.kafka.brokers}") String brokers) {
+    public KafkaHealthIndicator(@Value("${hub.kafka.bootstrap-servers}") String brokers) {
         this.brokers = brokers;
     }
 

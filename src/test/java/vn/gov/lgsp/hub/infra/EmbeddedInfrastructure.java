@@ -76,7 +76,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     /** The Spring properties that point the hub at this infrastructure, with Artemis embedded in the hub. */
     public Map<String, String> hubProperties(Path artemisDir) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("camel.component.kafka.brokers", kafkaBootstrap());
+        p.put("hub.kafka.bootstrap-servers", kafkaBootstrap());
         p.put("spring.datasource.url", jdbcUrl());
         p.put("spring.datasource.username", "postgres");
         p.put("spring.datasource.password", "");

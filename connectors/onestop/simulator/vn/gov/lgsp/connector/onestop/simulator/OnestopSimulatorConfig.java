@@ -14,7 +14,7 @@ public class OnestopSimulatorConfig {
 
     @Bean(destroyMethod = "close")
     public OnestopTrafficSimulator onestopTrafficSimulator(
-            @Value("${camel.component.kafka.brokers}") String brokers,
+            @Value("${hub.kafka.bootstrap-servers}") String brokers,
             @Value("${hub.inbound.topic}") String topic,
             @Value("${hub.simulators.onestop.events-per-second:2}") double rate) {
         return new OnestopTrafficSimulator(brokers, topic, rate, System.currentTimeMillis());

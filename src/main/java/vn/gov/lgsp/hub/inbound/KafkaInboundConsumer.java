@@ -1,0 +1,274 @@
+package vn.gov.lgsp.hub.inbound;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes onestop.dossier.events in batches and commits the offsets only after {@link InboundService#accept} has
+ * made a batch durable. If accepting fails (database or broker down) the same batch is retried with a growing
+ * delay until it succeeds: the consumer never skips an event. Invalid events do not fail a batch; they are recorded
+ * as rejected.
+ *
+ * <p>Each of the {@code hub.inbound.consumers} consumers is two threads. The poll thread owns the Kafka consumer: it
+ * polls, collects what arrives into the next batch and commits the offsets of the batches accepted. The accept
+ * thread accepts one batch at a time. A batch is handed over once the accept thread is free and the batch is full
+ * ({@code max-poll-records}) or its first event has waited {@code batch-interval}; meanwhile the poll thread goes on
+ * collecting. So an event waits for at most the batch before it and its own interval (Camel's batching consumer,
+ * used before, polled nothing while a batch was accepted and kept the poll that closed an interval for the
+ * batch after: up to twice the interval and two batches; bench/PROFILING.md).
+ */
+@Component
+public class KafkaInboundConsumer {
+    private static final Logger log = LoggerFactory.getLogger(KafkaInboundConsumer.class);
+    /** How long an idle poll waits; the accept thread and {@link #stop()} wake it earlier. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final long RETRY_INITIAL_MS = 500, RETRY_MAX_MS = 30_000;
+
+    private final InboundService inbound;
+    private final InboundProperties props;
+    private final String brokers;
+    private final List<Loop> loops = new ArrayList<>();
+
+    public KafkaInboundConsumer(InboundService inbound, InboundProperties props,
+                                @Value("${hub.kafka.bootstrap-servers}") String brokers) {
+        this.inbound = inbound;
+        this.props = props;
+        this.brokers = brokers;
+    }
+
+    /** Starts once the whole hub runs: accepting plans work through Camel's business routes. */
+    @EventListener(ApplicationReadyEvent.class)
+    public synchronized void start() {
+        if (!loops.isEmpty()) return;
+        for (int i = 0; i < props.getConsumers(); i++) {
+            Loop loop = new Loop(i);
+            loops.add(loop);
+            loop.pollThread.start();
+        }
+    }
+
+    /** On shutdown the consumers stop first, while Camel, the broker session and the database pool still run. */
+    @EventListener(ContextClosedEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public synchronized void stop() throws InterruptedException {
+        loops.forEach(Loop::signalStop);
+        for (Loop loop : loops) loop.pollThread.join(40_000);
+        loops.clear();
+    }
+
+    /** One Kafka consumer of the group: its poll thread and its accept thread. */
+    private final class Loop implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, String> consumer;
+        private final Thread pollThread;
+        private final ExecutorService acceptThread;
+        private final CountDownLatch stopping = new CountDownLatch(1);
+        private volatile boolean running = true;
+
+        /** Collected, not yet handed over; {@code firstPolledAt} is when the oldest of them was polled. */
+        private final List<ConsumerRecord<String, String>> next = new ArrayList<>();
+        private long firstPolledAt;
+        /** The batch being accepted; its result is the offsets to commit (each partition's last record + 1). */
+        private Future<Map<TopicPartition, OffsetAndMetadata>> accepting;
+        private boolean paused;
+
+        Loop(int index) {
+            Map<String, Object> config = new HashMap<>();
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, props.getGroupId());
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getGroupId() + "-inbound-" + index);
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.getMaxPollRecords());
+            this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+            this.pollThread = new Thread(this::run, "inbound-kafka-" + index);
+            this.acceptThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "inbound-accept-" + index));
+        }
+
+        void signalStop() {
+            running = false;
+            stopping.countDown();
+            consumer.wakeup();
+        }
+
+        private void run() {
+            try {
+                consumer.subscribe(List.of(props.getTopic()), this);
+                while (running) {
+                    try {
+                        Map<TopicPartition, OffsetAndMetadata> accepted = takeAccepted(false);
+                        handOverIfDue();
+                        // committed while the next batch is being accepted, not before handing it over
+                        if (accepted != null) commit(accepted);
+                        collect(poll());
+                    } catch (RuntimeException e) {
+                        log.error("inbound Kafka consumer failed ({}); polling again in 1 s", e.getMessage(), e);
+                        stopping.await(1, TimeUnit.SECONDS);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                close();
+            }
+        }
+
+        private Duration poll() {
+            if (accepting != null || next.isEmpty()) return IDLE_POLL;
+            long dueIn = firstPolledAt + props.getBatchInterval().toMillis() - System.currentTimeMillis();
+            return Duration.ofMillis(Math.max(0, dueIn));
+        }
+
+        private void collect(Duration timeout) {
+            try {
+                var records = consumer.poll(timeout);
+                if (records.isEmpty()) return;
+                if (next.isEmpty()) firstPolledAt = System.currentTimeMillis();
+                records.forEach(next::add);
+                // a full batch waits for the accept thread: fetch no more, but keep polling to stay in the group
+                if (next.size() >= props.getMaxPollRecords() && !paused) {
+                    consumer.pause(consumer.assignment());
+                    paused = true;
+                }
+            } catch (WakeupException e) {
+                // the accept thread finished a batch, or the hub is stopping
+            }
+        }
+
+        private void handOverIfDue() {
+            if (accepting != null || next.isEmpty()) return;
+            boolean full = next.size() >= props.getMaxPollRecords();
+            if (!full && System.currentTimeMillis() - firstPolledAt < props.getBatchInterval().toMillis()) return;
+            int size = Math.min(next.size(), props.getMaxPollRecords());
+            List<ConsumerRecord<String, String>> batch = new ArrayList<>(next.subList(0, size));
+            // what is left was polled no earlier than firstPolledAt: it is due as soon as the accept thread is free
+            next.subList(0, size).clear();
+            if (paused && next.size() < props.getMaxPollRecords()) {
+                consumer.resume(consumer.paused());
+                paused = false;
+            }
+            accepting = acceptThread.submit(() -> accept(batch));
+        }
+
+        /** On the accept thread: until the batch is durable or the hub stops. */
+        private Map<TopicPartition, OffsetAndMetadata> accept(List<ConsumerRecord<String, String>> batch) throws Exception {
+            List<InboundService.Incoming> incoming = new ArrayList<>(batch.size());
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (ConsumerRecord<String, String> r : batch) {
+                incoming.add(new InboundService.Incoming("KAFKA", r.topic() + "/" + r.partition() + "@" + r.offset(), r.value()));
+                offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            }
+            try {
+                for (long delay = RETRY_INITIAL_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+                    try {
+                        inbound.accept(incoming);
+                        return offsets;
+                    } catch (RuntimeException e) {
+                        if (!running) throw e;
+                        log.warn("accepting a batch of {} events failed ({}); retrying in {} ms", batch.size(), e.getMessage(), delay);
+                        if (stopping.await(delay, TimeUnit.MILLISECONDS)) throw e;
+                    }
+                }
+            } finally {
+                consumer.wakeup();
+            }
+        }
+
+        /** The accepted batch's offsets, if it is done (or, with {@code wait}, once it is); null otherwise. */
+        private Map<TopicPartition, OffsetAndMetadata> takeAccepted(boolean wait) {
+            if (accepting == null || (!wait && !accepting.isDone())) return null;
+            try {
+                return accepting.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (Exception e) {
+                // only when stopping: the batch is not committed and is consumed again after the restart
+                log.warn("a batch was not accepted before the hub stopped; it will be consumed again: {}", e.getMessage());
+                return null;
+            } finally {
+                accepting = null;
+            }
+        }
+
+        private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            while (true) {
+                try {
+                    consumer.commitSync(offsets);
+                    return;
+                } catch (WakeupException e) {
+                    // meant for the poll; the commit is repeated (committing the same offsets twice is harmless)
+                } catch (Exception e) {
+                    // e.g. the group moved the partitions on: their new owner consumes from the last commit, and
+                    // what this batch accepted twice is recognised by the inbox
+                    log.warn("offsets {} not committed: {}", offsets, e.getMessage());
+                    return;
+                }
+            }
+        }
+
+        /** Before partitions move to another consumer: finish the batch being accepted and commit it. */
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> accepted = takeAccepted(true);
+            if (accepted != null) commit(accepted);
+            forget(partitions);
+        }
+
+        /** Partitions lost (this consumer was dropped from the group): nothing can be committed for them. */
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (paused) consumer.pause(partitions);
+        }
+
+        /** Drops what was collected from partitions this consumer no longer owns: their next owner consumes them. */
+        private void forget(Collection<TopicPartition> partitions) {
+            next.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            if (next.isEmpty() && paused) {
+                consumer.resume(consumer.paused());
+                paused = false;
+            }
+        }
+
+        private void close() {
+            Map<TopicPartition, OffsetAndMetadata> accepted = takeAccepted(true);
+            if (accepted != null) commit(accepted);
+            acceptThread.shutdownNow();
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (Exception e) {
+                log.warn("closing the inbound Kafka consumer: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package vn.gov.lgsp.hub.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+
+/**
+ * The inbound Kafka consumer against the real (embedded) Kafka broker, with an accepting step that the test
+ * controls: it fails, blocks or records, so what the consumer commits and hands over can be observed. The whole
+ * hub's inbound (validation, inbox, queues, audit) is covered by HubFoundationIT and HubCrashIT.
+ */
+class KafkaInboundConsumerIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final String bootstrap = SharedInfrastructure.get().kafkaBootstrap();
+    private final String topic = "inbound-it-" + UUID.randomUUID();
+    private final String group = "inbound-it-" + UUID.randomUUID();
+    private final List<KafkaInboundConsumer> started = new ArrayList<>();
+
+    /** The batches handed to the accepting step, as the events' texts; failed attempts included. */
+    private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopConsumers() throws InterruptedException {
+        for (KafkaInboundConsumer c : started) c.stop();
+    }
+
+    @Test
+    void aBatchThatCannotBeMadeDurableIsRetriedAndItsOffsetsAreCommittedOnlyAfterIt() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        List<Map<TopicPartition, OffsetAndMetadata>> committedWhileFailing = new CopyOnWriteArrayList<>();
+        start(500, Duration.ofMillis(10), batch -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                committedWhileFailing.add(committed());
+                throw new IllegalStateException("database unavailable");
+            }
+        });
+        publish("D1", "e1", "e2", "e3");
+
+        await().atMost(WAIT).until(() -> accepted().containsAll(List.of("e1", "e2", "e3")));
+        assertThat(committedWhileFailing).hasSize(2).allSatisfy(offsets -> assertThat(offsets).isEmpty());
+        // the failed batch was offered again as it was, and nothing after it was accepted in its place
+        assertThat(batches.get(0)).isEqualTo(batches.get(1)).isEqualTo(batches.get(2));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(3));
+    }
+
+    @Test
+    void aBatchNotAcceptedWhenTheHubStopsIsConsumedAgainAfterTheRestart() throws Exception {
+        KafkaInboundConsumer first = start(500, Duration.ofMillis(10), batch -> {
+            throw new IllegalStateException("broker unavailable");
+        });
+        publish("D2", "e1", "e2");
+        await().atMost(WAIT).until(() -> !batches.isEmpty());
+        first.stop();
+        assertThat(committed()).isEmpty();
+
+        batches.clear();
+        start(500, Duration.ofMillis(10), batch -> { });
+        await().atMost(WAIT).until(() -> accepted().containsAll(List.of("e1", "e2")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(2));
+    }
+
+    @Test
+    void eventsArrivingWhileABatchIsAcceptedAreCollectedInBatchesNoLargerThanMaxPollRecordsAndNoneIsLost() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        start(3, Duration.ZERO, batch -> {
+            if (calls.getAndIncrement() == 0) waitFor(release);
+        });
+        publish("D3", "e0");
+        await().atMost(WAIT).until(() -> calls.get() == 1);
+        List<String> more = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) more.add("e" + i);
+        publish("D3", more.toArray(String[]::new));
+        release.countDown();
+
+        List<String> all = new ArrayList<>(List.of("e0"));
+        all.addAll(more);
+        // one partition (one key): every event once, in the order published
+        await().atMost(WAIT).untilAsserted(() -> assertThat(accepted()).containsExactlyElementsOf(all));
+        assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(3));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(all.size()));
+    }
+
+    private KafkaInboundConsumer start(int maxPollRecords, Duration batchInterval, Consumer<List<String>> step) {
+        InboundProperties props = new InboundProperties();
+        props.setTopic(topic);
+        props.setGroupId(group);
+        props.setMaxPollRecords(maxPollRecords);
+        props.setBatchInterval(batchInterval);
+        InboundService accepting = new InboundService(null, null, null, null, null, null, null) {
+            @Override
+            public List<Result> accept(List<Incoming> batch) {
+                List<String> texts = batch.stream().map(Incoming::text).toList();
+                batches.add(texts);
+                step.accept(texts);
+                accepted.addAll(texts);
+                return List.of();
+            }
+        };
+        KafkaInboundConsumer consumer = new KafkaInboundConsumer(accepting, props, bootstrap);
+        consumer.start();
+        started.add(consumer);
+        return consumer;
+    }
+
+    private final List<String> accepted = new CopyOnWriteArrayList<>();
+
+    private List<String> accepted() {
+        return accepted;
+    }
+
+    private void publish(String key, String... values) {
+        try (EventPublisher publisher = new EventPublisher(bootstrap, topic)) {
+            for (String v : values) publisher.publish(key, v);
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committed() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the group's committed offsets", e);
+        }
+    }
+
+    /** All events are published with one key: the committed offset of their partition is how many were committed. */
+    private long committedCount() {
+        return committed().values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    private static void waitFor(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
