@@ -1,5 +1,9 @@
 package vn.gov.lgsp.hub.inbound;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,12 +58,21 @@ public class KafkaInboundConsumer {
     private final InboundProperties props;
     private final String brokers;
     private final List<Loop> loops = new ArrayList<>();
+    private final Timer acceptTime;
+    private final DistributionSummary batchSize;
+    private final Counter acceptFailures;
 
     public KafkaInboundConsumer(InboundService inbound, InboundProperties props,
-                                @Value("${hub.kafka.bootstrap-servers}") String brokers) {
+                                @Value("${hub.kafka.bootstrap-servers}") String brokers, MeterRegistry metrics) {
         this.inbound = inbound;
         this.props = props;
         this.brokers = brokers;
+        this.acceptTime = Timer.builder("hub.inbound.accept")
+                .description("Time to make one batch of Kafka events durable (successful attempts)").register(metrics);
+        this.batchSize = DistributionSummary.builder("hub.inbound.batch.events")
+                .description("Events per batch accepted from Kafka").register(metrics);
+        this.acceptFailures = Counter.builder("hub.inbound.accept.failures")
+                .description("Attempts to accept a batch from Kafka that failed and were retried").register(metrics);
     }
 
     /** Starts once the whole hub runs: accepting plans work through Camel's business routes. */
@@ -186,9 +199,13 @@ public class KafkaInboundConsumer {
             try {
                 for (long delay = RETRY_INITIAL_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
                     try {
+                        long start = System.nanoTime();
                         inbound.accept(incoming);
+                        acceptTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                        batchSize.record(batch.size());
                         return offsets;
                     } catch (RuntimeException e) {
+                        acceptFailures.increment();
                         if (!running) throw e;
                         log.warn("accepting a batch of {} events failed ({}); retrying in {} ms", batch.size(), e.getMessage(), delay);
                         if (stopping.await(delay, TimeUnit.MILLISECONDS)) throw e;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import vn.gov.lgsp.hub.ops.QueueMetrics;
 import jdk.jfr.Configuration;
@@ -421,6 +422,7 @@ public final class HubBenchmark {
         long rowsBefore = dbRowsWritten();
         long commitsBefore = dbCommits();
         long callsBefore = partnerCalls();
+        double[] inboundBefore = isHub ? inboundBatches() : null;
         if (DB_STATEMENTS) resetStatements();
         System.gc(); // start each phase from the same heap
         Backlog backlog = isHub ? new Backlog(infra.kafkaBootstrap(), topic, "lgsp-hub", hub.getBean(QueueMetrics.class)) : null;
@@ -497,6 +499,14 @@ public final class HubBenchmark {
             m.put("audit_records_per_event", round((double) audit / events.size()));
             m.put("audit_records_per_s", round(audit / seconds));
         }
+        if (isHub) {
+            // the inbound's batches (hub_inbound_* metrics): their size and how long each took to make durable
+            double[] inbound = inboundBatches();
+            double batches = inbound[0] - inboundBefore[0];
+            m.put("inbound_batches", (long) batches);
+            m.put("inbound_events_per_batch", round((inbound[2] - inboundBefore[2]) / Math.max(1, batches)));
+            m.put("inbound_accept_ms_mean", round((inbound[1] - inboundBefore[1]) / Math.max(1, batches)));
+        }
         if (!backlogSamples.isEmpty()) m.put("backlog_each_second", backlogSamples);
         m.put("by_thread_group", byThread);
         if (DB_STATEMENTS) m.put("db_statements", topStatements(finished));
@@ -515,6 +525,14 @@ public final class HubBenchmark {
     }
 
     /** Rows inserted or updated in every table (PostgreSQL's own statistics). */
+    /** The inbound's accepted batches so far: count, milliseconds spent accepting them, events in them. */
+    private double[] inboundBatches() {
+        var registry = hub.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        var timer = registry.get("hub.inbound.accept").timer();
+        return new double[] {timer.count(), timer.totalTime(TimeUnit.MILLISECONDS),
+                registry.get("hub.inbound.batch.events").summary().totalAmount()};
+    }
+
     private long dbRowsWritten() throws Exception {
         return count("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables");
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,6 +35,7 @@ class KafkaInboundConsumerIT {
     private final String topic = "inbound-it-" + UUID.randomUUID();
     private final String group = "inbound-it-" + UUID.randomUUID();
     private final List<KafkaInboundConsumer> started = new ArrayList<>();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     /** The batches handed to the accepting step, as the events' texts; failed attempts included. */
     private final List<List<String>> batches = new CopyOnWriteArrayList<>();
@@ -60,6 +62,8 @@ class KafkaInboundConsumerIT {
         // the failed batch was offered again as it was, and nothing after it was accepted in its place
         assertThat(batches.get(0)).isEqualTo(batches.get(1)).isEqualTo(batches.get(2));
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(3));
+        assertThat(metrics.get("hub.inbound.accept.failures").counter().count()).isEqualTo(2);
+        assertThat(metrics.get("hub.inbound.batch.events").summary().totalAmount()).isEqualTo(3);
     }
 
     @Test
@@ -116,7 +120,7 @@ class KafkaInboundConsumerIT {
                 return List.of();
             }
         };
-        KafkaInboundConsumer consumer = new KafkaInboundConsumer(accepting, props, bootstrap);
+        KafkaInboundConsumer consumer = new KafkaInboundConsumer(accepting, props, bootstrap, metrics);
         consumer.start();
         started.add(consumer);
         return consumer;
