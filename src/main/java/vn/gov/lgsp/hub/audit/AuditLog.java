@@ -3,6 +3,7 @@ package vn.gov.lgsp.hub.audit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,9 +110,8 @@ public class AuditLog {
 
     private void writeBatch(List<Pending> batch) {
         tx.executeWithoutResult(status -> {
-            List<AuditEntry> all = new ArrayList<>();
-            batch.forEach(p -> all.addAll(p.entries()));
-            appendInCurrentTransaction(all);
+            // the companions first: the chain lock, taken by the append, is then held only for the chain and the
+            // commit (the inbound's batches wait for it), and never while waiting for a companion's row locks
             // in order, consecutive statements of the same kind in one JDBC batch
             List<Object[]> run = new ArrayList<>();
             String runSql = null;
@@ -126,6 +126,9 @@ public class AuditLog {
                 }
             }
             if (runSql != null) jdbc.batchUpdate(runSql, run);
+            List<AuditEntry> all = new ArrayList<>();
+            batch.forEach(p -> all.addAll(p.entries()));
+            appendInCurrentTransaction(all);
         });
     }
 
@@ -146,20 +149,47 @@ public class AuditLog {
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, CHAIN_LOCK);
         List<String> last = jdbc.queryForList("SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1", String.class);
         String prev = last.isEmpty() ? AuditChain.GENESIS : last.get(0);
-        List<Object[]> rows = new ArrayList<>(entries.size());
+        int n = entries.size();
+        String[] direction = new String[n], party = new String[n], dossier = new String[n], type = new String[n],
+                outcome = new String[n], correlation = new String[n], digest = new String[n], masked = new String[n],
+                detail = new String[n], prevHash = new String[n], hash = new String[n];
+        Long[] latency = new Long[n];
         Instant now = AuditChain.dbPrecision(Instant.now());
-        for (int i = 0; i < entries.size(); i++) {
+        for (int i = 0; i < n; i++) {
             AuditEntry e = entries.get(i);
-            String digest = stored.get(i).digest(), masked = stored.get(i).maskedPayload(), detail = stored.get(i).maskedDetail();
-            String hash = AuditChain.recordHash(prev, now, e.direction().name(), e.party(), e.dossierCode(),
-                    e.messageType(), e.outcome(), e.latencyMs(), e.correlationId(), digest, masked, detail);
-            rows.add(new Object[] {Timestamp.from(now), e.direction().name(), e.party(), e.dossierCode(),
-                    e.messageType(), e.outcome(), e.latencyMs(), e.correlationId(), digest, masked, detail, prev, hash});
-            prev = hash;
+            direction[i] = e.direction().name();
+            party[i] = e.party();
+            dossier[i] = e.dossierCode();
+            type[i] = e.messageType();
+            outcome[i] = e.outcome();
+            latency[i] = e.latencyMs();
+            correlation[i] = e.correlationId();
+            digest[i] = stored.get(i).digest();
+            masked[i] = stored.get(i).maskedPayload();
+            detail[i] = stored.get(i).maskedDetail();
+            prevHash[i] = prev;
+            hash[i] = AuditChain.recordHash(prev, now, direction[i], party[i], dossier[i], type[i], outcome[i], latency[i],
+                    correlation[i], digest[i], masked[i], detail[i]);
+            prev = hash[i];
         }
-        jdbc.batchUpdate("INSERT INTO audit_record (recorded_at, direction, party, dossier_code, message_type, outcome,"
-                + " latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash, record_hash)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+        // one statement for the whole batch (a JDBC batch executes one INSERT per row, each a round of PostgreSQL's
+        // executor); ORDER BY the array position: ids follow the chain's order
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("INSERT INTO audit_record (recorded_at, direction, party,"
+                    + " dossier_code, message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail,"
+                    + " prev_hash, record_hash) SELECT ?, r.direction, r.party, r.dossier_code, r.message_type, r.outcome,"
+                    + " r.latency_ms, r.correlation_id, r.payload_digest, r.masked_payload, r.detail, r.prev_hash, r.record_hash"
+                    + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[],"
+                    + " ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(direction, party, dossier_code,"
+                    + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
+                    + " record_hash, position) ORDER BY r.position");
+            ps.setTimestamp(1, Timestamp.from(now));
+            Object[][] columns = {direction, party, dossier, type, outcome, latency, correlation, digest, masked, detail, prevHash, hash};
+            for (int c = 0; c < columns.length; c++) {
+                ps.setArray(c + 2, con.createArrayOf(columns[c] == latency ? "bigint" : "text", columns[c]));
+            }
+            return ps;
+        });
     }
 
     /** What is stored of an entry's payload and detail: the payload's digest and the masked texts. */

@@ -1,10 +1,14 @@
 package vn.gov.lgsp.hub.inbound;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -118,39 +122,86 @@ public class InboundService {
 
     private record Valid(int index, Incoming in, DossierEvent event) {}
 
-    /** Inserts the events into the inbox; returns those that were not there yet. */
+    /**
+     * Inserts the events into the inbox; returns those that were not there yet (of the same eventId twice in one
+     * batch, the first). One statement for the batch: a JDBC batch executes one INSERT per row.
+     */
     private List<Valid> recordInbox(List<Valid> valid) {
         if (valid.isEmpty()) return List.of();
-        List<Object[]> rows = valid.stream().map(v -> new Object[] {v.event().eventId(), v.event().dossierCode(),
-                v.event().eventType().name(), Timestamp.from(v.event().occurredAt().toInstant()), v.in().source(),
-                v.in().text()}).toList();
-        int[] counts = jdbc.batchUpdate("INSERT INTO inbound_event (event_id, dossier_code, event_type, occurred_at, source, payload)"
-                + " VALUES (?,?,?,?,?,?) ON CONFLICT (event_id) DO NOTHING", rows);
+        int n = valid.size();
+        String[] id = new String[n], dossier = new String[n], type = new String[n], source = new String[n], payload = new String[n];
+        Timestamp[] occurredAt = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            DossierEvent e = valid.get(i).event();
+            id[i] = e.eventId();
+            dossier[i] = e.dossierCode();
+            type[i] = e.eventType().name();
+            occurredAt[i] = Timestamp.from(e.occurredAt().toInstant());
+            source[i] = valid.get(i).in().source();
+            payload[i] = valid.get(i).in().text();
+        }
+        Set<String> inserted = new HashSet<>(jdbc.query(con -> {
+            PreparedStatement ps = con.prepareStatement("INSERT INTO inbound_event (event_id, dossier_code, event_type,"
+                    + " occurred_at, source, payload) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[],"
+                    + " ?::text[], ?::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id");
+            ps.setArray(1, con.createArrayOf("text", id));
+            ps.setArray(2, con.createArrayOf("text", dossier));
+            ps.setArray(3, con.createArrayOf("text", type));
+            ps.setArray(4, con.createArrayOf("timestamptz", occurredAt));
+            ps.setArray(5, con.createArrayOf("text", source));
+            ps.setArray(6, con.createArrayOf("text", payload));
+            return ps;
+        }, (rs, row) -> rs.getString(1)));
         List<Valid> fresh = new ArrayList<>();
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0) fresh.add(valid.get(i));
+        for (Valid v : valid) {
+            if (inserted.remove(v.event().eventId())) fresh.add(v);
         }
         return fresh;
     }
 
-    /** Keeps the hub's view of each dossier: the latest event (by occurredAt) wins. */
+    /**
+     * Keeps the hub's view of each dossier: the latest event (by occurredAt) wins; of two at the same instant, the
+     * later in the batch. One row per dossier in one statement (an upsert cannot touch a row twice).
+     */
     private void updateDossiers(List<Valid> fresh) {
         if (fresh.isEmpty()) return;
-        List<Object[]> rows = new ArrayList<>();
+        Map<String, DossierEvent> latest = new LinkedHashMap<>();
         for (Valid v : fresh) {
-            DossierEvent e = v.event();
-            String phone = e.dossier().applicant() == null ? null : Identifiers.localPhone(e.dossier().applicant().phone());
-            rows.add(new Object[] {e.dossierCode(), e.dossier().status(), e.dossier().procedureCode(), e.dossier().agencyCode(),
-                    phone, e.dossier().dueAt() == null ? null : Timestamp.from(e.dossier().dueAt().toInstant()),
-                    e.eventId(), e.eventType().name(), Timestamp.from(e.occurredAt().toInstant()), toJson(e.dossier())});
+            latest.merge(v.event().dossierCode(), v.event(), (had, e) -> e.occurredAt().isBefore(had.occurredAt()) ? had : e);
         }
-        jdbc.batchUpdate("INSERT INTO dossier (code, status, procedure_code, agency_code, applicant_phone, due_at,"
-                + " last_event_id, last_event_type, last_event_at, snapshot) VALUES (?,?,?,?,?,?,?,?,?,?)"
-                + " ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, procedure_code = EXCLUDED.procedure_code,"
-                + " agency_code = EXCLUDED.agency_code, applicant_phone = EXCLUDED.applicant_phone, due_at = EXCLUDED.due_at,"
-                + " last_event_id = EXCLUDED.last_event_id, last_event_type = EXCLUDED.last_event_type,"
-                + " last_event_at = EXCLUDED.last_event_at, snapshot = EXCLUDED.snapshot, updated_at = now()"
-                + " WHERE dossier.last_event_at <= EXCLUDED.last_event_at", rows);
+        int n = latest.size(), i = 0;
+        String[] code = new String[n], procedure = new String[n], agency = new String[n], phone = new String[n],
+                eventId = new String[n], eventType = new String[n], snapshot = new String[n];
+        Integer[] status = new Integer[n];
+        Timestamp[] dueAt = new Timestamp[n], eventAt = new Timestamp[n];
+        for (DossierEvent e : latest.values()) {
+            code[i] = e.dossierCode();
+            status[i] = e.dossier().status();
+            procedure[i] = e.dossier().procedureCode();
+            agency[i] = e.dossier().agencyCode();
+            phone[i] = e.dossier().applicant() == null ? null : Identifiers.localPhone(e.dossier().applicant().phone());
+            dueAt[i] = e.dossier().dueAt() == null ? null : Timestamp.from(e.dossier().dueAt().toInstant());
+            eventId[i] = e.eventId();
+            eventType[i] = e.eventType().name();
+            eventAt[i] = Timestamp.from(e.occurredAt().toInstant());
+            snapshot[i] = toJson(e.dossier());
+            i++;
+        }
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("INSERT INTO dossier (code, status, procedure_code, agency_code,"
+                    + " applicant_phone, due_at, last_event_id, last_event_type, last_event_at, snapshot)"
+                    + " SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[],"
+                    + " ?::text[], ?::timestamptz[], ?::text[])"
+                    + " ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, procedure_code = EXCLUDED.procedure_code,"
+                    + " agency_code = EXCLUDED.agency_code, applicant_phone = EXCLUDED.applicant_phone, due_at = EXCLUDED.due_at,"
+                    + " last_event_id = EXCLUDED.last_event_id, last_event_type = EXCLUDED.last_event_type,"
+                    + " last_event_at = EXCLUDED.last_event_at, snapshot = EXCLUDED.snapshot, updated_at = now()"
+                    + " WHERE dossier.last_event_at <= EXCLUDED.last_event_at");
+            Object[][] columns = {code, status, procedure, agency, phone, dueAt, eventId, eventType, eventAt, snapshot};
+            String[] types = {"text", "int4", "text", "text", "text", "timestamptz", "text", "text", "timestamptz", "text"};
+            for (int c = 0; c < columns.length; c++) ps.setArray(c + 1, con.createArrayOf(types[c], columns[c]));
+            return ps;
+        });
     }
 
     /** Runs the event through its business route (routes/*.yaml) and returns the partners it asked for. */
