@@ -120,7 +120,12 @@ public class KafkaInboundConsumer {
             config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.getMaxPollRecords());
             this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
             this.pollThread = new Thread(this::run, "inbound-kafka-" + index);
-            this.acceptThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "inbound-accept-" + index));
+            this.pollThread.setDaemon(true); // stopped by stop(); never what keeps a JVM from exiting
+            this.acceptThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "inbound-accept-" + index);
+                t.setDaemon(true);
+                return t;
+            });
         }
 
         void signalStop() {
