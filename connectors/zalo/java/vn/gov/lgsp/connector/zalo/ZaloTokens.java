@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.audit.AuditChain;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
 
@@ -80,9 +81,12 @@ public class ZaloTokens {
     private synchronized String refreshUnlessDone(String rejected) {
         Token mine = cached.get();
         if (fresh(mine) && !mine.access().equals(rejected)) return mine.access();
-        Token t = tx.execute(status -> {
-            jdbc.update("INSERT INTO zalo_token (id, refresh_token) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
-                    props.getInitialRefreshToken());
+        // a refusal is committed (the seeded token's record with it) before it is thrown
+        Object outcome = tx.execute(status -> {
+            if (jdbc.update("INSERT INTO zalo_token (id, refresh_token) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
+                    props.getInitialRefreshToken()) > 0) {
+                markSeeded(props.getInitialRefreshToken());
+            }
             Map<String, Object> row = jdbc.queryForMap(
                     "SELECT access_token, access_expires_at, refresh_token FROM zalo_token WHERE id = 1 FOR UPDATE");
             String access = (String) row.get("access_token");
@@ -91,25 +95,48 @@ public class ZaloTokens {
             if (fresh(stored) && !stored.access().equals(rejected)) {
                 return stored; // another instance refreshed while we waited for the lock
             }
-            long started = System.nanoTime();
-            JsonNode answer = api.refresh((String) row.get("refresh_token"));
-            long ms = (System.nanoTime() - started) / 1_000_000;
-            if (!answer.hasNonNull("access_token") || !answer.hasNonNull("refresh_token")) {
-                String error = answer.path("error").asText() + " " + answer.path("error_name").asText();
-                audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "FAILED", ms, null, null, error));
-                throw new ZaloApi.ZaloUnavailableException("Zalo token refresh refused: " + error.strip(), null);
+            Object refreshed = refresh((String) row.get("refresh_token"));
+            if (refreshed instanceof String && markSeeded(props.getInitialRefreshToken())) {
+                // the stored token is dead; the operator has configured one never used before: recover with it
+                log.warn("zalo refused the stored refresh token ({}); trying the newly configured one", refreshed);
+                refreshed = refresh(props.getInitialRefreshToken());
             }
-            Instant expiresAt = clock.instant().plusSeconds(answer.path("expires_in").asLong(90_000));
-            jdbc.update("UPDATE zalo_token SET access_token = ?, access_expires_at = ?, refresh_token = ?, refreshed_at = now(),"
-                    + " refresh_count = refresh_count + 1 WHERE id = 1",
-                    answer.get("access_token").asText(), Timestamp.from(expiresAt), answer.get("refresh_token").asText());
-            audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "REFRESHED", ms, null, null,
-                    "access token valid until " + expiresAt));
-            log.info("zalo access token refreshed, valid until {}", expiresAt);
-            return new Token(answer.get("access_token").asText(), expiresAt);
+            return refreshed;
         });
+        if (outcome instanceof String error) {
+            throw new ZaloApi.ZaloUnavailableException("Zalo token refresh refused: " + error
+                    + " (configure a new refresh token from the Zalo console: HUB_ZALO_REFRESH_TOKEN, then restart)", null);
+        }
+        Token t = (Token) outcome;
         cached.set(t);
         return t.access();
+    }
+
+    /** One refresh call: the new token, stored with the rotated refresh token, or Zalo's error as text. */
+    private Object refresh(String refreshToken) {
+        long started = System.nanoTime();
+        JsonNode answer = api.refresh(refreshToken);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (!answer.hasNonNull("access_token") || !answer.hasNonNull("refresh_token")) {
+            String error = (answer.path("error").asText() + " " + answer.path("error_name").asText()).strip();
+            audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "FAILED", ms, null, null, error));
+            return error;
+        }
+        Instant expiresAt = clock.instant().plusSeconds(answer.path("expires_in").asLong(90_000));
+        jdbc.update("UPDATE zalo_token SET access_token = ?, access_expires_at = ?, refresh_token = ?, refreshed_at = now(),"
+                + " refresh_count = refresh_count + 1 WHERE id = 1",
+                answer.get("access_token").asText(), Timestamp.from(expiresAt), answer.get("refresh_token").asText());
+        audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "REFRESHED", ms, null, null,
+                "access token valid until " + expiresAt));
+        log.info("zalo access token refreshed, valid until {}", expiresAt);
+        return new Token(answer.get("access_token").asText(), expiresAt);
+    }
+
+    /** Records a configured refresh token as used; false if it was already (or none is configured). */
+    private boolean markSeeded(String token) {
+        if (token == null || token.isBlank()) return false;
+        return jdbc.update("INSERT INTO zalo_seeded_refresh_token (token_sha256) VALUES (?) ON CONFLICT DO NOTHING",
+                AuditChain.sha256(token)) > 0;
     }
 
     /** Forgets the in-memory token (tests, and an operator rotating tokens by hand in the database). */

@@ -1,6 +1,7 @@
 package vn.gov.lgsp.connector.zalo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,6 +45,8 @@ class NotificationIT {
     @Autowired TestRestTemplate http;
     @Autowired JdbcTemplate jdbc;
     @Autowired ZaloSimulator zalo;
+    @Autowired ZaloTokens tokens;
+    @Autowired ZaloProperties zaloProps;
     @Autowired SmsGatewaySimulator sms;
     @Autowired PartnerWorkQueues queues;
 
@@ -228,7 +231,7 @@ class NotificationIT {
         String warm = phone("555");
         post("DOSSIER_RECEIVED", dossier(warm, "Hoàng Văn Nam"), null);
         await().atMost(WAIT).until(() -> znsTo(warm).size() == 1);
-        int refreshesBefore = zalo.refreshes();
+        int refreshesBefore = zalo.refreshes(), refusedBefore = zalo.refusedRefreshes();
         zalo.expireAccessTokens();
 
         List<String> phones = new ArrayList<>();
@@ -249,8 +252,42 @@ class NotificationIT {
         await().atMost(WAIT).until(() -> phones.stream().allMatch(p -> jdbc.queryForObject(
                 "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1));
         assertThat(zalo.refreshes() - refreshesBefore).isEqualTo(1);
-        assertThat(zalo.refusedRefreshes()).isZero();
+        assertThat(zalo.refusedRefreshes()).isEqualTo(refusedBefore);
         assertThat(jdbc.queryForObject("SELECT refresh_token FROM zalo_token WHERE id = 1", String.class)).startsWith("rt-");
+    }
+
+    @Test
+    void aRefreshTokenZaloRefusesIsReplacedOnceByANewlyConfiguredOneAndNeverByOneUsedBefore() {
+        // the stored refresh token is dead (e.g. the OA was re-authorised in the Zalo console)
+        jdbc.update("UPDATE zalo_token SET refresh_token = 'rt-revoked', access_token = NULL, access_expires_at = NULL WHERE id = 1");
+        tokens.forget();
+        String configuredBefore = zaloProps.getInitialRefreshToken();
+        try {
+            // the operator pastes a new one into HUB_ZALO_REFRESH_TOKEN and restarts
+            String pasted = zalo.issueRefreshToken();
+            zaloProps.setInitialRefreshToken(pasted);
+            int refused = zalo.refusedRefreshes(), refreshes = zalo.refreshes();
+            assertThat(tokens.accessToken()).isNotBlank();
+            assertThat(zalo.refusedRefreshes() - refused).isEqualTo(1);   // the dead one
+            assertThat(zalo.refreshes() - refreshes).isEqualTo(1);        // then the pasted one
+            String rotated = jdbc.queryForObject("SELECT refresh_token FROM zalo_token WHERE id = 1", String.class);
+            assertThat(rotated).startsWith("rt-").isNotEqualTo(pasted);
+
+            // dead again, and the configured token is the one already used: it is not sent again
+            jdbc.update("UPDATE zalo_token SET refresh_token = 'rt-revoked-again', access_token = NULL WHERE id = 1");
+            tokens.forget();
+            refused = zalo.refusedRefreshes();
+            refreshes = zalo.refreshes();
+            assertThatThrownBy(tokens::accessToken).hasMessageContaining("-14020").hasMessageContaining("HUB_ZALO_REFRESH_TOKEN");
+            assertThat(zalo.refusedRefreshes() - refused).isEqualTo(1);   // the dead one only
+            assertThat(zalo.refreshes() - refreshes).isZero();
+        } finally {
+            // leave the shared context with a working token for the other tests
+            zaloProps.setInitialRefreshToken(zalo.issueRefreshToken());
+            tokens.forget();
+            tokens.accessToken();
+            zaloProps.setInitialRefreshToken(configuredBefore);
+        }
     }
 
     @Test
