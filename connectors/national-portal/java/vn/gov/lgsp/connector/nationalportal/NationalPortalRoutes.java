@@ -1,5 +1,7 @@
 package vn.gov.lgsp.connector.nationalportal;
 
+import static vn.gov.lgsp.hub.db.ColumnArrays.column;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Timestamp;
@@ -12,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.EventType;
 import vn.gov.lgsp.hub.work.DossierUpdates;
@@ -147,16 +150,11 @@ public class NationalPortalRoutes extends RouteBuilder {
         String[] workIds = events.keySet().toArray(String[]::new);
         String[] eventIds = events.values().stream().map(DossierEvent::eventId).toArray(String[]::new);
         String[] dossiers = events.values().stream().map(DossierEvent::dossierCode).toArray(String[]::new);
-        jdbc.query(con -> {
-            var ps = con.prepareStatement("SELECT w.work_id, ps.service, ps.sent_at, sy.last_status, sy.last_event_at"
-                    + " FROM unnest(?::text[], ?::text[], ?::text[]) AS w(work_id, event_id, dossier_code)"
-                    + " LEFT JOIN portal_sent ps ON ps.event_id = w.event_id"
-                    + " LEFT JOIN portal_sync sy ON sy.dossier_code = w.dossier_code");
-            ps.setArray(1, con.createArrayOf("text", workIds));
-            ps.setArray(2, con.createArrayOf("text", eventIds));
-            ps.setArray(3, con.createArrayOf("text", dossiers));
-            return ps;
-        }, rs -> {
+        jdbc.query(ColumnArrays.statement("SELECT w.work_id, ps.service, ps.sent_at, sy.last_status, sy.last_event_at"
+                + " FROM unnest(?::text[], ?::text[], ?::text[]) AS w(work_id, event_id, dossier_code)"
+                + " LEFT JOIN portal_sent ps ON ps.event_id = w.event_id"
+                + " LEFT JOIN portal_sync sy ON sy.dossier_code = w.dossier_code", List.of(),
+                column("text", workIds), column("text", eventIds), column("text", dossiers)), rs -> {
             String workId = rs.getString(1);
             Timestamp lastAt = rs.getTimestamp(5);
             guards.put(workId, new Guard(events.get(workId), rs.getString(2), rs.getTimestamp(3),

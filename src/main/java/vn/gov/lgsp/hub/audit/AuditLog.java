@@ -1,9 +1,10 @@
 package vn.gov.lgsp.hub.audit;
 
+import static vn.gov.lgsp.hub.db.ColumnArrays.column;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
-import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.PersonalData;
 
 /**
@@ -172,24 +174,18 @@ public class AuditLog {
                     correlation[i], digest[i], masked[i], detail[i]);
             prev = hash[i];
         }
-        // one statement for the whole batch (a JDBC batch executes one INSERT per row, each a round of PostgreSQL's
-        // executor); ORDER BY the array position: ids follow the chain's order
-        jdbc.update(con -> {
-            PreparedStatement ps = con.prepareStatement("INSERT INTO audit_record (recorded_at, direction, party,"
-                    + " dossier_code, message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail,"
-                    + " prev_hash, record_hash) SELECT ?, r.direction, r.party, r.dossier_code, r.message_type, r.outcome,"
-                    + " r.latency_ms, r.correlation_id, r.payload_digest, r.masked_payload, r.detail, r.prev_hash, r.record_hash"
-                    + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[],"
-                    + " ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(direction, party, dossier_code,"
-                    + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
-                    + " record_hash, position) ORDER BY r.position");
-            ps.setTimestamp(1, Timestamp.from(now));
-            Object[][] columns = {direction, party, dossier, type, outcome, latency, correlation, digest, masked, detail, prevHash, hash};
-            for (int c = 0; c < columns.length; c++) {
-                ps.setArray(c + 2, con.createArrayOf(columns[c] == latency ? "bigint" : "text", columns[c]));
-            }
-            return ps;
-        });
+        // ORDER BY the array position: ids follow the chain's order
+        jdbc.update(ColumnArrays.statement("INSERT INTO audit_record (recorded_at, direction, party, dossier_code,"
+                + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
+                + " record_hash) SELECT ?, r.direction, r.party, r.dossier_code, r.message_type, r.outcome, r.latency_ms,"
+                + " r.correlation_id, r.payload_digest, r.masked_payload, r.detail, r.prev_hash, r.record_hash"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[],"
+                + " ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(direction, party, dossier_code,"
+                + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
+                + " record_hash, position) ORDER BY r.position", List.of(Timestamp.from(now)),
+                column("text", direction), column("text", party), column("text", dossier), column("text", type),
+                column("text", outcome), column("int8", latency), column("text", correlation), column("text", digest),
+                column("text", masked), column("text", detail), column("text", prevHash), column("text", hash)));
     }
 
     /** What is stored of an entry's payload and detail: the payload's digest and the masked texts. */

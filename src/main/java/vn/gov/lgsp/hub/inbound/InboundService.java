@@ -1,7 +1,8 @@
 package vn.gov.lgsp.hub.inbound;
 
+import static vn.gov.lgsp.hub.db.ColumnArrays.column;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
@@ -140,18 +142,11 @@ public class InboundService {
             source[i] = valid.get(i).in().source();
             payload[i] = valid.get(i).in().text();
         }
-        Set<String> inserted = new HashSet<>(jdbc.query(con -> {
-            PreparedStatement ps = con.prepareStatement("INSERT INTO inbound_event (event_id, dossier_code, event_type,"
-                    + " occurred_at, source, payload) SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[],"
-                    + " ?::text[], ?::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id");
-            ps.setArray(1, con.createArrayOf("text", id));
-            ps.setArray(2, con.createArrayOf("text", dossier));
-            ps.setArray(3, con.createArrayOf("text", type));
-            ps.setArray(4, con.createArrayOf("timestamptz", occurredAt));
-            ps.setArray(5, con.createArrayOf("text", source));
-            ps.setArray(6, con.createArrayOf("text", payload));
-            return ps;
-        }, (rs, row) -> rs.getString(1)));
+        Set<String> inserted = new HashSet<>(jdbc.query(ColumnArrays.statement("INSERT INTO inbound_event (event_id,"
+                + " dossier_code, event_type, occurred_at, source, payload) SELECT * FROM unnest(?::text[], ?::text[], ?::text[],"
+                + " ?::timestamptz[], ?::text[], ?::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id", List.of(),
+                column("text", id), column("text", dossier), column("text", type), column("timestamptz", occurredAt),
+                column("text", source), column("text", payload)), (rs, row) -> rs.getString(1)));
         List<Valid> fresh = new ArrayList<>();
         for (Valid v : valid) {
             if (inserted.remove(v.event().eventId())) fresh.add(v);
@@ -187,21 +182,17 @@ public class InboundService {
             snapshot[i] = toJson(e.dossier());
             i++;
         }
-        jdbc.update(con -> {
-            PreparedStatement ps = con.prepareStatement("INSERT INTO dossier (code, status, procedure_code, agency_code,"
-                    + " applicant_phone, due_at, last_event_id, last_event_type, last_event_at, snapshot)"
-                    + " SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[],"
-                    + " ?::text[], ?::timestamptz[], ?::text[])"
-                    + " ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, procedure_code = EXCLUDED.procedure_code,"
-                    + " agency_code = EXCLUDED.agency_code, applicant_phone = EXCLUDED.applicant_phone, due_at = EXCLUDED.due_at,"
-                    + " last_event_id = EXCLUDED.last_event_id, last_event_type = EXCLUDED.last_event_type,"
-                    + " last_event_at = EXCLUDED.last_event_at, snapshot = EXCLUDED.snapshot, updated_at = now()"
-                    + " WHERE dossier.last_event_at <= EXCLUDED.last_event_at");
-            Object[][] columns = {code, status, procedure, agency, phone, dueAt, eventId, eventType, eventAt, snapshot};
-            String[] types = {"text", "int4", "text", "text", "text", "timestamptz", "text", "text", "timestamptz", "text"};
-            for (int c = 0; c < columns.length; c++) ps.setArray(c + 1, con.createArrayOf(types[c], columns[c]));
-            return ps;
-        });
+        jdbc.update(ColumnArrays.statement("INSERT INTO dossier (code, status, procedure_code, agency_code, applicant_phone,"
+                + " due_at, last_event_id, last_event_type, last_event_at, snapshot) SELECT * FROM unnest(?::text[], ?::int[],"
+                + " ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])"
+                + " ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, procedure_code = EXCLUDED.procedure_code,"
+                + " agency_code = EXCLUDED.agency_code, applicant_phone = EXCLUDED.applicant_phone, due_at = EXCLUDED.due_at,"
+                + " last_event_id = EXCLUDED.last_event_id, last_event_type = EXCLUDED.last_event_type,"
+                + " last_event_at = EXCLUDED.last_event_at, snapshot = EXCLUDED.snapshot, updated_at = now()"
+                + " WHERE dossier.last_event_at <= EXCLUDED.last_event_at", List.of(),
+                column("text", code), column("int4", status), column("text", procedure), column("text", agency),
+                column("text", phone), column("timestamptz", dueAt), column("text", eventId), column("text", eventType),
+                column("timestamptz", eventAt), column("text", snapshot)));
     }
 
     /** Runs the event through its business route (routes/*.yaml) and returns the partners it asked for. */
