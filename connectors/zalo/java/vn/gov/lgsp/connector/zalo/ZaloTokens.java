@@ -31,6 +31,9 @@ public class ZaloTokens {
 
     private record Token(String access, Instant expiresAt) {}
 
+    /** What asking Zalo for a token gave: the token, or Zalo's refusal (its error code and name). */
+    private record Refresh(Token token, String refusal) {}
+
     private final ZaloProperties props;
     private final ZaloApi api;
     private final JdbcTemplate jdbc;
@@ -82,7 +85,7 @@ public class ZaloTokens {
         Token mine = cached.get();
         if (fresh(mine) && !mine.access().equals(rejected)) return mine.access();
         // a refusal is committed (the seeded token's record with it) before it is thrown
-        Object outcome = tx.execute(status -> {
+        Refresh outcome = tx.execute(status -> {
             if (jdbc.update("INSERT INTO zalo_token (id, refresh_token) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
                     props.getInitialRefreshToken()) > 0) {
                 markSeeded(props.getInitialRefreshToken());
@@ -93,34 +96,33 @@ public class ZaloTokens {
             Timestamp expires = (Timestamp) row.get("access_expires_at");
             Token stored = access == null ? null : new Token(access, expires.toInstant());
             if (fresh(stored) && !stored.access().equals(rejected)) {
-                return stored; // another instance refreshed while we waited for the lock
+                return new Refresh(stored, null); // another instance refreshed while we waited for the lock
             }
-            Object refreshed = refresh((String) row.get("refresh_token"));
-            if (refreshed instanceof String && markSeeded(props.getInitialRefreshToken())) {
+            Refresh refreshed = refresh((String) row.get("refresh_token"));
+            if (refreshed.refusal() != null && markSeeded(props.getInitialRefreshToken())) {
                 // the stored token is dead; the operator has configured one never used before: recover with it
-                log.warn("zalo refused the stored refresh token ({}); trying the newly configured one", refreshed);
+                log.warn("zalo refused the stored refresh token ({}); trying the newly configured one", refreshed.refusal());
                 refreshed = refresh(props.getInitialRefreshToken());
             }
             return refreshed;
         });
-        if (outcome instanceof String error) {
-            throw new ZaloApi.ZaloUnavailableException("Zalo token refresh refused: " + error
+        if (outcome.refusal() != null) {
+            throw new ZaloApi.ZaloUnavailableException("Zalo token refresh refused: " + outcome.refusal()
                     + " (configure a new refresh token from the Zalo console: HUB_ZALO_REFRESH_TOKEN, then restart)", null);
         }
-        Token t = (Token) outcome;
-        cached.set(t);
-        return t.access();
+        cached.set(outcome.token());
+        return outcome.token().access();
     }
 
-    /** One refresh call: the new token, stored with the rotated refresh token, or Zalo's error as text. */
-    private Object refresh(String refreshToken) {
+    /** One refresh call: the new token, stored with the rotated refresh token, or Zalo's refusal. */
+    private Refresh refresh(String refreshToken) {
         long started = System.nanoTime();
         JsonNode answer = api.refresh(refreshToken);
         long ms = (System.nanoTime() - started) / 1_000_000;
         if (!answer.hasNonNull("access_token") || !answer.hasNonNull("refresh_token")) {
             String error = (answer.path("error").asText() + " " + answer.path("error_name").asText()).strip();
             audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "FAILED", ms, null, null, error));
-            return error;
+            return new Refresh(null, error);
         }
         Instant expiresAt = clock.instant().plusSeconds(answer.path("expires_in").asLong(90_000));
         jdbc.update("UPDATE zalo_token SET access_token = ?, access_expires_at = ?, refresh_token = ?, refreshed_at = now(),"
@@ -129,7 +131,7 @@ public class ZaloTokens {
         audit.record(AuditEntry.out("zalo", null, "TOKEN_REFRESH", "REFRESHED", ms, null, null,
                 "access token valid until " + expiresAt));
         log.info("zalo access token refreshed, valid until {}", expiresAt);
-        return new Token(answer.get("access_token").asText(), expiresAt);
+        return new Refresh(new Token(answer.get("access_token").asText(), expiresAt), null);
     }
 
     /** Records a configured refresh token as used; false if it was already (or none is configured). */

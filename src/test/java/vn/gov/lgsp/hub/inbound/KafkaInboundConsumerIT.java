@@ -39,6 +39,8 @@ class KafkaInboundConsumerIT {
 
     /** The batches handed to the accepting step, as the events' texts; failed attempts included. */
     private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    /** The events of the batches accepted, in the order accepted. */
+    private final List<String> accepted = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopConsumers() throws InterruptedException {
@@ -57,7 +59,7 @@ class KafkaInboundConsumerIT {
         });
         publish("D1", "e1", "e2", "e3");
 
-        await().atMost(WAIT).until(() -> accepted().containsAll(List.of("e1", "e2", "e3")));
+        await().atMost(WAIT).until(() -> accepted.containsAll(List.of("e1", "e2", "e3")));
         assertThat(committedWhileFailing).hasSize(2).allSatisfy(offsets -> assertThat(offsets).isEmpty());
         // the failed batch was offered again as it was, and nothing after it was accepted in its place
         assertThat(batches.get(0)).isEqualTo(batches.get(1)).isEqualTo(batches.get(2));
@@ -78,7 +80,7 @@ class KafkaInboundConsumerIT {
 
         batches.clear();
         start(500, Duration.ofMillis(10), batch -> { });
-        await().atMost(WAIT).until(() -> accepted().containsAll(List.of("e1", "e2")));
+        await().atMost(WAIT).until(() -> accepted.containsAll(List.of("e1", "e2")));
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(2));
     }
 
@@ -99,7 +101,7 @@ class KafkaInboundConsumerIT {
         List<String> all = new ArrayList<>(List.of("e0"));
         all.addAll(more);
         // one partition (one key): every event once, in the order published
-        await().atMost(WAIT).untilAsserted(() -> assertThat(accepted()).containsExactlyElementsOf(all));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(accepted).containsExactlyElementsOf(all));
         assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(3));
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(all.size()));
     }
@@ -124,12 +126,6 @@ class KafkaInboundConsumerIT {
         consumer.start();
         started.add(consumer);
         return consumer;
-    }
-
-    private final List<String> accepted = new CopyOnWriteArrayList<>();
-
-    private List<String> accepted() {
-        return accepted;
     }
 
     private void publish(String key, String... values) {
