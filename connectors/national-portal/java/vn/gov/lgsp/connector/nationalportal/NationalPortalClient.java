@@ -57,6 +57,12 @@ public class NationalPortalClient {
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(Timeout.ofMilliseconds(props.getResponseTimeout().toMillis())).build())
                 .disableAutomaticRetries() // the hub's retry policy decides, not the HTTP client
+                // the session travels in the body: no cookies; no compression of a few hundred bytes; no redirects (a
+                // POST redirected would be repeated as a GET without its body: a 3xx is reported below instead)
+                .disableCookieManagement()
+                .disableContentCompression()
+                .disableRedirectHandling()
+                .disableAuthCaching()
                 .build();
     }
 
@@ -68,9 +74,9 @@ public class NationalPortalClient {
     /** Calls one service; renews the session once if the portal says it expired. Returns the portal's answer. */
     public JsonNode call(String service, ObjectNode request) throws IOException {
         String used = currentSession();
-        JsonNode answer = post(props.getIntegrationPath(), withSession(request, service, used), false);
+        JsonNode answer = send(request, service, used);
         if (answer.path("error_code").asInt(-1) == SESSION_INVALID) {
-            answer = post(props.getIntegrationPath(), withSession(request, service, renewSession(used)), false);
+            answer = send(request, service, renewSession(used));
         }
         int code = answer.path("error_code").asInt(-1);
         if (code == OK) return answer;
@@ -79,13 +85,22 @@ public class NationalPortalClient {
         throw new IOException("portal " + service + " answered error_code " + code + ": " + message);
     }
 
-    private ObjectNode withSession(ObjectNode request, String service, String s) {
-        ObjectNode body = request.deepCopy();
-        body.put("session", s);
-        body.put("madonvi", props.getMadonvi());
-        body.put("service", service);
-        return body;
+    /**
+     * The request as sent: the session, unit and service added to it for the time of the call and taken off again
+     * (the caller keeps the request for its audit record, which must never hold the session), not a copy of it.
+     */
+    private JsonNode send(ObjectNode request, String service, String s) throws IOException {
+        request.put("session", s);
+        request.put("madonvi", props.getMadonvi());
+        request.put("service", service);
+        try {
+            return post(props.getIntegrationPath(), request, false);
+        } finally {
+            request.remove(SESSION_FIELDS);
+        }
     }
+
+    private static final java.util.List<String> SESSION_FIELDS = java.util.List.of("session", "madonvi", "service");
 
     private String currentSession() throws IOException {
         String s = session;
@@ -115,6 +130,11 @@ public class NationalPortalClient {
         return http.execute(post, response -> {
             String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), java.nio.charset.StandardCharsets.UTF_8);
             if (response.getCode() >= 500) throw new IOException("portal HTTP " + response.getCode());
+            if (response.getCode() >= 300 && response.getCode() < 400) {
+                throw new IOException("portal HTTP " + response.getCode() + " redirecting to "
+                        + (response.getFirstHeader("Location") == null ? "?" : response.getFirstHeader("Location").getValue())
+                        + ": check hub.partners.national-portal.base-url");
+            }
             if (response.getCode() >= 400) {
                 throw new PartnerRejectedException("HTTP " + response.getCode(), "portal refused the request: " + text);
             }

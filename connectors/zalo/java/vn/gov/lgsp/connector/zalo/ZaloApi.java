@@ -55,7 +55,12 @@ public class ZaloApi extends RouteBuilder {
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(response).build())
                 .disableAutomaticRetries() // the hub's retry policy decides, not the HTTP client
+                // an API client: no cookies, no compression of a few hundred bytes, and no redirects (a POST
+                // redirected would be repeated as a GET without its body; a 3xx is reported as the failure it is)
                 .disableCookieManagement()
+                .disableContentCompression()
+                .disableRedirectHandling()
+                .disableAuthCaching()
                 .build();
     }
 

@@ -87,7 +87,7 @@ public final class HubBenchmark {
         long t0 = System.nanoTime();
         EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0, DB_STATEMENTS);
         Path artemisDir = Files.createTempDirectory(out, "artemis-");
-        ConfigurableApplicationContext hub = startHub(infra, artemisDir);
+        ConfigurableApplicationContext hub = infra.closeFirst(startHub(infra, artemisDir));
         System.out.printf("infrastructure and hub up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         HubBenchmark bench = new HubBenchmark(infra, hub, out);
         int status = 0;

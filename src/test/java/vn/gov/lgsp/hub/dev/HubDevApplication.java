@@ -25,19 +25,19 @@ public final class HubDevApplication {
         Files.createDirectories(data.resolve("postgres"));
         EmbeddedInfrastructure infra = new EmbeddedInfrastructure(
                 Integer.getInteger("hub.dev.kafka-port", 19092), data.resolve("postgres"), Integer.getInteger("hub.dev.postgres-port", 15432));
-        Runtime.getRuntime().addShutdownHook(new Thread(infra::close));
 
         Map<String, String> props = new java.util.LinkedHashMap<>(infra.hubProperties(data.resolve("artemis")));
         props.put("hub.simulators.enabled", "true");
         props.put("hub.simulators.onestop.enabled", "true");
-        // Ctrl-C stops the embedded Kafka and PostgreSQL (their own shutdown hooks) while the hub is stopping: a batch
-        // retrying against them would otherwise hold Camel's shutdown for its default 45 s
+        // the embedded Kafka deletes its log directories in its own shutdown hook while the hub is stopping: work
+        // still retrying against it would otherwise hold Camel's shutdown for its default 45 s
         props.put("camel.main.shutdown-timeout", "10");
         // system properties outrank config/application.yml; anything given with -D on the command line wins
         props.forEach((k, v) -> {
             if (System.getProperty(k) == null) System.setProperty(k, v);
         });
-        SpringApplication.run(HubApplication.class, args);
+        // stopped before the embedded infrastructure when the JVM exits (SIGTERM, Ctrl-C)
+        infra.closeFirst(SpringApplication.run(HubApplication.class, args));
         System.out.printf("%nLGSP hub ready in %.1f s: http://localhost:%s/actuator/health  (Kafka %s, PostgreSQL %s)%n",
                 Duration.between(started, Instant.now()).toMillis() / 1000.0, System.getProperty("server.port", "8080"),
                 infra.kafkaBootstrap(), infra.jdbcUrl());

@@ -19,6 +19,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker kafka;
     private final EmbeddedPostgres postgres;
+    /** What runs on this infrastructure (the hub's Spring contexts): stopped before it, newest first. */
+    private final java.util.Deque<AutoCloseable> users = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param kafkaPort    0 for a random port
@@ -43,7 +46,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                     // zonky starts with synchronous_commit=off: durability claims need it on
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "300")
-                    .setServerConfig("shared_buffers", "256MB");
+                    .setServerConfig("shared_buffers", "256MB")
+                    // stopped by close(), after the hubs using it: zonky's own hook would stop it while a hub is still
+                    // stopping, and the hub's connection pool would then wait out its timeout for each statement
+                    .setRegisterShutdownHook(false);
             if (statementStatistics) pg.setServerConfig("shared_preload_libraries", "pg_stat_statements");
             if (postgresDir != null) pg.setDataDirectory(postgresDir).setCleanDataDirectory(false);
             if (postgresPort > 0) pg.setPort(postgresPort);
@@ -52,6 +58,16 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
             kafka.destroy();
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-infrastructure-stop"));
+    }
+
+    /**
+     * Stops {@code user} (a hub's Spring context) before this infrastructure when the JVM exits or {@link #close()}
+     * is called: a hub stopping while its database and brokers are already gone waits out every timeout it has.
+     */
+    public <T extends AutoCloseable> T closeFirst(T user) {
+        users.push(user);
+        return user;
     }
 
     /** The broker logs at INFO before Spring's logging configuration exists; only its warnings matter here. */
@@ -87,8 +103,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         return p;
     }
 
+    /** Stops the hubs using it, then PostgreSQL and Kafka; once, whoever calls first (a test, the JVM's exit). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        for (AutoCloseable user; (user = users.poll()) != null; ) {
+            try {
+                user.close();
+            } catch (Exception e) {
+                System.err.println("stopping a hub before the embedded infrastructure: " + e);
+            }
+        }
         try {
             postgres.close();
         } catch (IOException ignored) {

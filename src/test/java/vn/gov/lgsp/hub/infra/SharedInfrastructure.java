@@ -16,8 +16,7 @@ public class SharedInfrastructure implements ApplicationContextInitializer<Confi
 
     public static synchronized EmbeddedInfrastructure get() {
         if (infra == null) {
-            infra = new EmbeddedInfrastructure(0, null, 0);
-            Runtime.getRuntime().addShutdownHook(new Thread(infra::close));
+            infra = new EmbeddedInfrastructure(0, null, 0); // stops itself, after the test contexts, at the JVM's exit
         }
         return infra;
     }
@@ -27,6 +26,7 @@ public class SharedInfrastructure implements ApplicationContextInitializer<Confi
         try {
             Path artemis = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "artemis-");
             Map<String, Object> props = new LinkedHashMap<>(get().hubProperties(artemis));
+            get().closeFirst(context);
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("embedded-infrastructure", props));
             // the test profile outranks everything, including the connectors' config/partners/*.yml imports
             // (an imported file would otherwise win over application-test.yml)
