@@ -1,0 +1,90 @@
+package vn.gov.lgsp.connector.nationalportal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The portal client's wire behaviour on loopback HTTP: what the request carries, and a redirect refused. */
+class NationalPortalClientTest {
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private NationalPortalClient client;
+    private volatile String integrationLocation; // non-null: the integration path answers 302 to it
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + body);
+            String path = exchange.getRequestURI().getPath();
+            byte[] answer = (path.equals("/adapter/login") ? "{\"error_code\":0,\"session\":\"S-1\"}" : "{\"error_code\":0}")
+                    .getBytes(StandardCharsets.UTF_8);
+            if (path.equals("/adapter/integration") && integrationLocation != null) {
+                exchange.getResponseHeaders().add("Location", integrationLocation);
+                exchange.sendResponseHeaders(302, -1);
+            } else {
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+            }
+            exchange.close();
+        });
+        server.start();
+        NationalPortalProperties props = new NationalPortalProperties();
+        props.setBaseUrl("http://127.0.0.1:" + server.getAddress().getPort());
+        props.setUsername("hub");
+        props.setPassword("secret");
+        client = new NationalPortalClient(props, json);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        client.close();
+        server.stop(0);
+    }
+
+    @Test
+    void theSessionTravelsOnTheWireButNeverStaysInTheRequestTheCallerAudits() throws Exception {
+        ObjectNode request = json.createObjectNode().put("isUpdating", false);
+        request.putArray("data").addObject().put("MaHoSo", "000.00.01.H45-261129-0001");
+
+        client.call("DongBoHoSoMC", request);
+
+        JsonNode sent = json.readTree(seen.get(seen.size() - 1).substring("POST /adapter/integration ".length()));
+        assertThat(sent.path("session").asText()).isEqualTo("S-1");
+        assertThat(sent.path("service").asText()).isEqualTo("DongBoHoSoMC");
+        assertThat(sent.path("madonvi").asText()).isNotBlank();
+        assertThat(sent.path("data").get(0).path("MaHoSo").asText()).isEqualTo("000.00.01.H45-261129-0001");
+        assertThat(request.has("session")).as("the caller's request goes to the audit log").isFalse();
+        assertThat(request.has("service")).isFalse();
+        assertThat(request.has("madonvi")).isFalse();
+    }
+
+    @Test
+    void aRedirectIsReportedAsAFailureAndNotFollowedWithoutItsBody() {
+        integrationLocation = "https://elsewhere.example/adapter/integration";
+        ObjectNode request = json.createObjectNode().put("isUpdating", true);
+
+        assertThatThrownBy(() -> client.call("DongBoHoSoMC", request))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("HTTP 302")
+                .hasMessageContaining("https://elsewhere.example/adapter/integration")
+                .hasMessageContaining("base-url");
+        assertThat(seen).filteredOn(s -> s.contains("/adapter/integration")).hasSize(1);
+        assertThat(seen).noneMatch(s -> s.startsWith("GET"));
+        assertThat(request.has("session")).isFalse();
+    }
+}
