@@ -40,9 +40,12 @@ final class Backlog implements AutoCloseable {
         while (running) {
             try {
                 long lag = lag();
-                queues.refresh();
-                String depths = queues.depths().entrySet().stream().filter(e -> e.getValue().get() > 0)
-                        .map(e -> e.getKey() + "=" + e.getValue().get()).collect(Collectors.joining(" "));
+                String depths;
+                synchronized (queues) {
+                    queues.refresh();
+                    depths = queues.depths().entrySet().stream().filter(e -> e.getValue().get() > 0)
+                            .map(e -> e.getKey() + "=" + e.getValue().get()).collect(Collectors.joining(" "));
+                }
                 synchronized (samples) {
                     samples.add(String.format("%4.0fs kafka-lag=%d %s", (System.nanoTime() - start) / 1e9, lag, depths));
                 }
@@ -69,6 +72,15 @@ final class Backlog implements AutoCloseable {
             lag += e.getValue().offset() - (c == null ? 0 : c.offset());
         }
         return lag;
+    }
+
+    /** Nothing left: every event taken from Kafka (offsets committed) and every partner queue empty. */
+    boolean drained() throws Exception {
+        if (lag() > 0) return false;
+        synchronized (queues) {
+            queues.refresh();
+            return queues.depths().values().stream().allMatch(d -> d.get() == 0);
+        }
     }
 
     List<String> samples() {

@@ -35,6 +35,8 @@ final class Chart {
         tput.put("flat out", new double[] {v(phases, "hub_flat_out", "events_per_s"), v(phases, "ceiling_flat_out", "events_per_s"),
                 v(phases, "ceiling_artemis_flat_out", "events_per_s")});
         tput.put("portal 50 ms", new double[] {v(phases, "hub_portal_50ms", "events_per_s"), v(phases, "ceiling_portal_50ms", "events_per_s"), Double.NaN});
+        // whole lifecycles (every partner): the hub's alone, the ceilings do the two-call workload only
+        tput.put("lifecycles", new double[] {v(phases, "hub_lifecycles_flat_out", "events_per_s"), Double.NaN, Double.NaN});
         bars(g, 40, 70, 520, 420, "Throughput (events/s, end to end)", tput, false);
 
         Map<String, double[]> lat = new LinkedHashMap<>();

@@ -35,6 +35,8 @@ import org.springframework.core.io.ClassPathResource;
 import vn.gov.lgsp.connector.nationalportal.NationalPortalProperties;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
 import vn.gov.lgsp.connector.zalo.ZaloProperties;
+import vn.gov.lgsp.connector.sms.simulator.SmsGatewaySimulator;
+import vn.gov.lgsp.connector.vnpost.simulator.VnpostSimulator;
 import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.HubApplication;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
@@ -54,6 +56,8 @@ public final class HubBenchmark {
     private final ResourceMeter meter = new ResourceMeter();
     private final PortalSimulator portal;
     private final ZaloSimulator zalo;
+    private final VnpostSimulator vnpost;
+    private final SmsGatewaySimulator sms;
     private final Path out;
 
     private HubBenchmark(EmbeddedInfrastructure infra, ConfigurableApplicationContext hub, Path out) {
@@ -62,6 +66,8 @@ public final class HubBenchmark {
         this.out = out;
         this.portal = hub.getBean(PortalSimulator.class);
         this.zalo = hub.getBean(ZaloSimulator.class);
+        this.vnpost = hub.getBean(VnpostSimulator.class);
+        this.sms = hub.getBean(SmsGatewaySimulator.class);
         // the simulators keep every request and dossier for the tests' assertions; here that would be heap the hub
         // does not use, collected over and over by G1 on the same 2 cores (and growth the soak would take for a leak)
         portal.setRetainRequests(false);
@@ -80,6 +86,7 @@ public final class HubBenchmark {
         int rateSeconds = Integer.getInteger("bench.rate-seconds", 30);
         int slowEvents = Integer.getInteger("bench.slow-events", 3_000);
         int warmup = Integer.getInteger("bench.warmup", 3_000);
+        int lifecycleEvents = Integer.getInteger("bench.lifecycle-events", 5_000);
         boolean jfr = Boolean.getBoolean("bench.jfr");
         Path out = Path.of(System.getProperty("bench.out", "target/bench")).toAbsolutePath();
         Files.createDirectories(out);
@@ -92,7 +99,7 @@ public final class HubBenchmark {
         HubBenchmark bench = new HubBenchmark(infra, hub, out);
         int status = 0;
         try {
-            bench.run(events, rate, rateSeconds, slowEvents, warmup, jfr);
+            bench.run(events, rate, rateSeconds, slowEvents, warmup, lifecycleEvents, jfr);
         } catch (Throwable e) {
             e.printStackTrace();
             status = 1;
@@ -136,6 +143,9 @@ public final class HubBenchmark {
                 bench.put("hub.partners.vietinbank.outbox-interval", "2s");
                 bench.put("hub.partners.zalo.webhook-drain-interval", "2s");
                 bench.put("hub.partners.sms.release-interval", "30s");
+                // no SMS quiet hours (21:00-07:00): the lifecycle phase's SMS go out whatever the time of the run
+                bench.put("hub.partners.sms.quiet-start", "00:00");
+                bench.put("hub.partners.sms.quiet-end", "00:00");
                 // INFO logs one line per partner call; kept out of the console (not out of the cost: WARN still evaluates)
                 bench.put("logging.level.vn.gov.lgsp", System.getProperty("bench.hub-log-level", "WARN"));
                 bench.put("logging.level.org.apache", "WARN");
@@ -151,14 +161,15 @@ public final class HubBenchmark {
 
     // ------------------------------------------------------------------------------------------------- phases
 
-    private void run(int events, int rate, int rateSeconds, int slowEvents, int warmup, boolean jfr) throws Exception {
+    private void run(int events, int rate, int rateSeconds, int slowEvents, int warmup, int lifecycleEvents, boolean jfr)
+            throws Exception {
         // the hub's flat-out phase always runs; the others can be left out while working on the hub
-        List<String> only = List.of(System.getProperty("bench.phases", "rate,slow,ceiling").split(","));
+        List<String> only = List.of(System.getProperty("bench.phases", "rate,slow,lifecycles,ceiling").split(","));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", OffsetDateTime.now().toString());
         report.put("machine", machine());
         report.put("parameters", Map.of("events", events, "rate", rate, "rateSeconds", rateSeconds, "slowEvents", slowEvents,
-                "warmup", warmup, "pacedWarmupMaxSeconds", PACED_WARMUP_MAX_SECONDS, "jfr", jfr));
+                "warmup", warmup, "lifecycleEvents", lifecycleEvents, "pacedWarmupMaxSeconds", PACED_WARMUP_MAX_SECONDS, "jfr", jfr));
         Map<String, Object> phases = new LinkedHashMap<>();
         report.put("phases", phases);
         Workload workload = new Workload(20251101L);
@@ -194,6 +205,13 @@ public final class HubBenchmark {
                 } finally {
                     portal.setLatencyMillis(0);
                 }
+            }
+            if (only.contains("lifecycles")) {
+                // the paths of VNPost, VietinBank and SMS have not run yet: compiled first, as the others were
+                phase("hub warm-up, whole lifecycles (not reported)", hubDone, topic, workload.lifecycles(warmup), 0, true);
+                awaitQuietCompiler();
+                phases.put("hub_lifecycles_flat_out", phase("hub, whole dossier lifecycles (every partner)", hubDone, topic,
+                        workload.lifecycles(lifecycleEvents), 0, true));
             }
         }
         int soakSeconds = Integer.getInteger("bench.soak-seconds", 0);
@@ -272,6 +290,7 @@ public final class HubBenchmark {
         headline(phases, "ceiling_rate_" + rate);
         headline(phases, "hub_portal_50ms");
         headline(phases, "ceiling_portal_50ms");
+        if (phases.containsKey("hub_lifecycles_flat_out")) headline(phases, "hub_lifecycles_flat_out");
         System.out.println("ratios: " + ratios);
         System.out.println("report: " + out.resolve("report.json") + ", " + out.resolve("report.png"));
     }
@@ -429,6 +448,8 @@ public final class HubBenchmark {
         meter.begin();
         ThreadBreakdown.Snapshot threadsBefore = ThreadBreakdown.take();
         long start = System.nanoTime();
+        // events followed one by one (their updates), or a phase that ends when the hub has drained (lifecycles)
+        boolean followed = events.get(0).expectedUpdates() > 0;
         long interval = rate > 0 ? 1_000_000_000L / rate : 0;
         for (int i = 0; i < events.size(); i++) {
             Workload.Event e = events.get(i);
@@ -437,12 +458,13 @@ public final class HubBenchmark {
                 long wait = due - System.nanoTime();
                 if (wait > 0) LockSupport.parkNanos(wait);
             }
-            done.published(e.eventId(), e.type(), e.expectedUpdates());
+            if (followed) done.published(e.eventId(), e.type(), e.expectedUpdates());
             producer.send(new ProducerRecord<>(topic, e.dossierCode(), e.json()));
         }
         producer.flush();
         long publishedIn = System.nanoTime() - start;
-        int finished = done.awaitDone(events.size(), Duration.ofMinutes(4));
+        long drainedAt = followed ? 0 : awaitDrained(backlog, Duration.ofMinutes(4));
+        int finished = followed ? done.awaitDone(events.size(), Duration.ofMinutes(4)) : drainedAt > 0 ? events.size() : 0;
         ResourceMeter.Usage usage = meter.end();
         Map<String, Object> byThread = ThreadBreakdown.between(threadsBefore, ThreadBreakdown.take(), Math.max(1, finished));
         List<String> backlogSamples = List.of();
@@ -465,7 +487,7 @@ public final class HubBenchmark {
         long commits = dbCommits() - commitsBefore;
         long calls = partnerCalls() - callsBefore;
 
-        double seconds = (r.lastDoneNanos() - r.firstPublishNanos()) / 1e9;
+        double seconds = (followed ? r.lastDoneNanos() - r.firstPublishNanos() : drainedAt - start) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("events", events.size());
         m.put("completed", finished);
@@ -475,11 +497,16 @@ public final class HubBenchmark {
         m.put("events_per_s", round(finished / seconds));
         m.put("partner_calls", calls);
         m.put("partner_calls_per_s", round(calls / seconds));
-        m.put("latency_p50_ms", round(r.percentile(50)));
-        m.put("latency_p95_ms", round(r.percentile(95)));
-        m.put("latency_p99_ms", round(r.percentile(99)));
-        m.put("latency_max_ms", round(r.percentile(100)));
-        m.put("latency_by_update_ms", done.latencyByUpdateType());
+        if (followed) {
+            m.put("latency_p50_ms", round(r.percentile(50)));
+            m.put("latency_p95_ms", round(r.percentile(95)));
+            m.put("latency_p99_ms", round(r.percentile(99)));
+            m.put("latency_max_ms", round(r.percentile(100)));
+            m.put("latency_by_update_ms", done.latencyByUpdateType());
+        } else {
+            m.put("events_by_type", countBy(events));
+            m.put("outcomes_by_party", outcomesByParty(auditIdBefore));
+        }
         if (rate > 0) m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
         if (splitStages) m.put("stages_ms", stages(done.publishedAndDone(), auditIdBefore));
         m.put("cpu_s_per_1000_events", round(usage.jvmCpuSeconds() * 1000 / finished));
@@ -519,9 +546,51 @@ public final class HubBenchmark {
         return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : -1;
     }
 
-    /** HTTP calls the simulators answered: portal syncs + progress reports, ZNS messages. */
+    /** Calls the simulators answered: portal syncs + progress reports, ZNS messages, VNPost orders, SMS. */
     private long partnerCalls() {
-        return zalo.znsCount() + portal.recordsAccepted();
+        return zalo.znsCount() + portal.recordsAccepted() + vnpost.calls("createOrder") + sms.received().size();
+    }
+
+    /**
+     * Waits until the hub has drained: its consumer group has taken every event from Kafka and every partner queue
+     * is empty (a message leaves its queue when its batch commits, after the follow-up work it led to was queued),
+     * seen twice 100 ms apart. Returns when that was first seen (System.nanoTime), or 0 after the timeout.
+     */
+    private static long awaitDrained(Backlog backlog, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long since = 0;
+        while (System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            if (!backlog.drained()) {
+                since = 0;
+            } else if (since == 0) {
+                since = now;
+            } else {
+                return since;
+            }
+            Thread.sleep(100);
+        }
+        return 0;
+    }
+
+    private static Map<String, Long> countBy(List<Workload.Event> events) {
+        Map<String, Long> n = new java.util.TreeMap<>();
+        for (Workload.Event e : events) n.merge(e.type(), 1L, Long::sum);
+        return n;
+    }
+
+    /** The hub's audit records of the phase by party and outcome: what the events became (orders, messages, ...). */
+    private Map<String, Long> outcomesByParty(long auditIdBefore) throws Exception {
+        Map<String, Long> n = new java.util.TreeMap<>();
+        try (var c = DriverManager.getConnection(infra.jdbcUrl());
+             var s = c.prepareStatement("SELECT party || ' ' || direction || ' ' || outcome, count(*) FROM audit_record"
+                     + " WHERE id > ? GROUP BY 1")) {
+            s.setLong(1, auditIdBefore);
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) n.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return n;
     }
 
     /** Rows inserted or updated in every table (PostgreSQL's own statistics). */

@@ -12,7 +12,10 @@ import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
  * (portal sync + progress): every event costs exactly two partner HTTP calls and yields one or two updates.
  */
 final class Workload {
-    /** One event as published: Kafka key, JSON text, and how many dossier updates signal that it is done. */
+    /**
+     * One event as published: Kafka key, JSON text, and how many dossier updates signal that it is done (0: not
+     * followed one by one; its phase ends when the hub has drained, see {@link #lifecycles}).
+     */
     record Event(String eventId, String dossierCode, String type, String json, ObjectNode tree, int expectedUpdates) {}
 
     private final DossierEventFactory factory;
@@ -45,6 +48,29 @@ final class Workload {
                 return n;
             }
         };
+    }
+
+    /**
+     * {@code n} events of whole dossier lifecycles, each dossier's in order: receipt, home pickup (online dossiers),
+     * processing steps, supplement requests, fees, delays, result ready (by post for a third of them), result
+     * returned. Every connector gets its share: the portal, Zalo (SMS for the phones the simulator has no Zalo
+     * account for), VNPost orders, VietinBank payment requests and the citizen messages that follow them. An event's
+     * work fans out into partner work and follow-up updates whose number depends on the dossier, so these events
+     * are not followed one by one: the phase ends when the hub has drained (nothing left on Kafka or its queues).
+     */
+    List<Event> lifecycles(int n) {
+        List<Event> events = new ArrayList<>(n);
+        OffsetDateTime now = OffsetDateTime.now(DossierEventFactory.VN).minusDays(1);
+        while (events.size() < n) {
+            ObjectNode dossier = factory.newDossier(now);
+            if (!usedCodes.add(dossier.get("code").asText())) continue;
+            for (ObjectNode e : factory.lifecycle(dossier)) {
+                if (events.size() == n) break;
+                events.add(new Event(e.get("eventId").asText(), e.path("dossier").path("code").asText(), e.get("eventType").asText(),
+                        e.toString(), e, 0));
+            }
+        }
+        return events;
     }
 
     List<Event> make(int n) {
