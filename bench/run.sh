@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark: builds the test classpath, then runs vn.gov.lgsp.hub.bench.HubBenchmark in one JVM.
-#   bench/run.sh            all phases (hub flat out, hub at 200/s, hub with the portal at 50 ms, then the ceilings)
+#   bench/run.sh            all phases (hub flat out, at 200/s, with the portal at 50 ms, on whole lifecycles, then the ceilings)
 #   bench/run.sh --jfr      the same, with a JFR recording of the hub's flat-out phase (target/bench/hub-flat-out.jfr)
 #                           (-Dbench.jfr-phase=rate: of the paced phase instead, target/bench/hub-rate.jfr)
 # Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=3000
-# -Dbench.phases=rate,slow,ceiling (the default) picks what runs after the hub's flat-out phase; e.g. -Dbench.phases=rate
+# -Dbench.lifecycle-events=5000
+# -Dbench.phases=rate,slow,lifecycles,ceiling (the default) picks what runs after the hub's flat-out phase; e.g. -Dbench.phases=rate
 # for a quick look at the hub alone (no ceiling, no ratios; target/bench/report-hub.json).
 # (pass them in BENCH_OPTS; BENCH_HEAP and BENCH_GC replace the heap size and G1 settings below).
 # Output: target/bench/report.json, report.png (and jfr-summary.txt with --jfr).
