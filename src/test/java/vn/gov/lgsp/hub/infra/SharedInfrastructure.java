@@ -21,6 +21,13 @@ public class SharedInfrastructure implements ApplicationContextInitializer<Confi
         return infra;
     }
 
+    /** Stops the test hubs, then the infrastructure (after the last test); a later {@link #get()} starts a new one. */
+    public static synchronized void stop() {
+        if (infra == null) return;
+        infra.close();
+        infra = null;
+    }
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         try {
