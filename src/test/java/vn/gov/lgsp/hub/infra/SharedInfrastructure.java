@@ -21,7 +21,7 @@ public class SharedInfrastructure implements ApplicationContextInitializer<Confi
         return infra;
     }
 
-    /** Stops the test hubs, then the infrastructure (after the last test); a later {@link #get()} starts a new one. */
+    /** After the last test: stops the test hubs (Spring's cached contexts), then the infrastructure. */
     public static synchronized void stop() {
         if (infra == null) return;
         infra.close();
