@@ -132,12 +132,12 @@ public class ZaloWebhookProcessor {
         if (!received.isEmpty()) executor.execute(this::drain);
     }
 
-    private record Stored(long id, String name, JsonNode event) {}
+    private record Stored(long id, String name, JsonNode event, int attempts) {}
 
     /** Marks the events the query selects as being processed by this instance and returns them. */
     private List<Map<String, Object>> claim(String select, List<Long> ids) {
         String sql = "UPDATE zalo_webhook_event SET status = 'PROCESSING', claimed_at = now(), attempts = attempts + 1"
-                + " WHERE id IN (" + select + ") RETURNING id, event_name, payload";
+                + " WHERE id IN (" + select + ") RETURNING id, event_name, payload, attempts";
         return tx.execute(s -> ids == null ? jdbc.queryForList(sql) : jdbc.query(con -> {
             var ps = con.prepareStatement(sql);
             ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
@@ -157,7 +157,8 @@ public class ZaloWebhookProcessor {
         for (Map<String, Object> row : rows) {
             long id = ((Number) row.get("id")).longValue();
             try {
-                Stored event = new Stored(id, (String) row.get("event_name"), json.readTree((String) row.get("payload")));
+                Stored event = new Stored(id, (String) row.get("event_name"), json.readTree((String) row.get("payload")),
+                        ((Number) row.get("attempts")).intValue());
                 if ("user_received_message".equals(event.name())) {
                     receipts.add(event);
                 } else {
@@ -169,8 +170,11 @@ public class ZaloWebhookProcessor {
             }
         }
         try {
-            deliveryReceipts(receipts);
-            receipts.forEach(r -> done.add(r.id()));
+            List<Long> early = deliveryReceipts(receipts);
+            receipts.forEach(r -> {
+                if (!early.contains(r.id())) done.add(r.id());
+            });
+            retryLater(early, "ZNS msg_id not recorded yet (the receipt came before the send's answer was stored)");
         } catch (Exception e) {
             failed(receipts.stream().map(Stored::id).toList(), e);
         }
@@ -186,20 +190,27 @@ public class ZaloWebhookProcessor {
 
     private void failed(List<Long> ids, Exception e) {
         if (ids.isEmpty()) return;
+        retryLater(ids, String.valueOf(e.getMessage()));
+        log.warn("zalo webhook events {} failed: {}", ids, e.getMessage());
+    }
+
+    /** Back to NEW for the sweep to try again, or FAILED once MAX_ATTEMPTS claims have been made. */
+    private void retryLater(List<Long> ids, String reason) {
+        if (ids.isEmpty()) return;
         jdbc.update(con -> {
             var ps = con.prepareStatement("UPDATE zalo_webhook_event SET status = CASE WHEN attempts >= ? THEN 'FAILED' ELSE 'NEW' END,"
                     + " last_error = ? WHERE id = ANY (?)");
             ps.setInt(1, MAX_ATTEMPTS);
-            ps.setString(2, truncate(String.valueOf(e.getMessage()), 1000));
+            ps.setString(2, truncate(reason, 1000));
             ps.setArray(3, con.createArrayOf("bigint", ids.toArray()));
             return ps;
         });
-        log.warn("zalo webhook events {} failed: {}", ids, e.getMessage());
     }
 
     void handle(String name, JsonNode e) {
         switch (name) {
-            case "user_received_message" -> deliveryReceipts(List.of(new Stored(0, name, e)));
+            // not stored, so nothing to try again later: an unknown msg_id is recorded as such at once
+            case "user_received_message" -> deliveryReceipts(List.of(new Stored(0, name, e, MAX_ATTEMPTS)));
             case "user_send_text" -> lookup(e);
             case "user_submit_info" -> {
                 String phone = e.path("info").path("phone").asText("");
@@ -217,9 +228,12 @@ public class ZaloWebhookProcessor {
     /**
      * ZNS messages reached the citizens' phones: on the dossiers' timelines, and the Zalo users are now known by
      * phone. Works a batch of receipts with one look-up, one update, one follower upsert and one audit commit.
+     * A receipt whose msg_id the hub has not stored yet is returned, to be tried again by the sweep: Zalo may send it
+     * before the hub has written down the send's answer (the simulator does so at once); only at its last attempt
+     * is it recorded as UNKNOWN_MESSAGE.
      */
-    private void deliveryReceipts(List<Stored> receipts) {
-        if (receipts.isEmpty()) return;
+    private List<Long> deliveryReceipts(List<Stored> receipts) {
+        if (receipts.isEmpty()) return List.of();
         List<String> msgIds = receipts.stream().map(r -> r.event().path("message").path("msg_id").asText("")).toList();
         Map<String, Map<String, Object>> sent = new java.util.HashMap<>();
         jdbc.query(con -> {
@@ -232,11 +246,16 @@ public class ZaloWebhookProcessor {
                     "recipient", rs.getString(4), "event_type", rs.getString(5)));
         });
         List<AuditEntry> entries = new java.util.ArrayList<>();
+        List<Long> early = new java.util.ArrayList<>();
         List<Object[]> delivered = new java.util.ArrayList<>();
         Map<String, Object[]> followers = new java.util.LinkedHashMap<>();
         for (int i = 0; i < receipts.size(); i++) {
             JsonNode e = receipts.get(i).event();
             Map<String, Object> m = sent.get(msgIds.get(i));
+            if (m == null && receipts.get(i).attempts() < MAX_ATTEMPTS) {
+                early.add(receipts.get(i).id());
+                continue;
+            }
             if (m == null) {
                 entries.add(AuditEntry.in(ZaloNotifier.PARTY, null, "ZNS_DELIVERED", "UNKNOWN_MESSAGE", msgIds.get(i), null));
                 continue;
@@ -254,7 +273,8 @@ public class ZaloWebhookProcessor {
                 "UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now() WHERE message_id = ?", args)));
         followers.values().forEach(args -> companions.add(new AuditLog.Companion(FOLLOWER_UPSERT, args)));
         // the receipts' rows and their audit records commit together
-        audit.recordWith(companions, entries.toArray(AuditEntry[]::new));
+        if (!entries.isEmpty()) audit.recordWith(companions, entries.toArray(AuditEntry[]::new));
+        return early;
     }
 
     /** A citizen wrote to the OA: if the text holds a receipt code of one of their dossiers, answer its status. */

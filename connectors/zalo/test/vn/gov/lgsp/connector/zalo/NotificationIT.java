@@ -350,6 +350,49 @@ class NotificationIT {
                 + " AND status = 'DONE'", Integer.class, "it-sweep-new-" + user, "it-sweep-stale-" + user) == 2);
     }
 
+    @Test
+    void aDeliveryReceiptThatComesBeforeTheSendIsRecordedIsMatchedOnALaterTryAndAReceiptNeverMatchedEndsAsUnknown() {
+        // Zalo may post the receipt before the hub has stored the send's msg_id (the simulator posts it at once)
+        String phone = phone("555");
+        String code = dossier(phone, "Lý Thị Hoa").get("code").asText();
+        String messageId = java.util.UUID.randomUUID().toString();
+        String msgId = "early" + messageId.replace("-", "");
+        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status)"
+                + " VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'PENDING')", messageId, code, phone, "it:" + messageId);
+        assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
+        // worked once without a match, and left for the sweep instead of being written off
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE dedupe_key = ?"
+                + " AND status = 'NEW' AND attempts >= 1 AND last_error LIKE 'ZNS msg_id not recorded yet%'", Integer.class,
+                "user_received_message:" + msgId) == 1);
+        jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ? WHERE message_id = ?", msgId, messageId);
+        await().atMost(WAIT).until(() -> "ZALO_DELIVERED".equals(jdbc.queryForObject(
+                "SELECT status FROM notify_message WHERE message_id = ?", String.class, messageId)));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND message_type = 'ZNS_DELIVERED'"
+                + " AND outcome = 'DELIVERED'", Integer.class, code)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'UNKNOWN_MESSAGE'",
+                Integer.class, msgId)).isZero();
+
+        String neverSent = "never" + java.util.UUID.randomUUID().toString().replace("-", "");
+        assertThat(zalo.sendWebhook(receipt(phone, neverSent), true)).isEqualTo(200);
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE dedupe_key = ?"
+                + " AND status = 'DONE'", Integer.class, "user_received_message:" + neverSent) == 1);
+        assertThat(jdbc.queryForObject("SELECT attempts FROM zalo_webhook_event WHERE dedupe_key = ?", Integer.class,
+                "user_received_message:" + neverSent)).isEqualTo(5);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'UNKNOWN_MESSAGE'",
+                Integer.class, neverSent)).isEqualTo(1);
+    }
+
+    /** A ZNS delivery receipt as Zalo posts it (user_received_message). */
+    private String receipt(String phone, String msgId) {
+        long now = System.currentTimeMillis();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("app_id", zaloProps.getAppId()).put("event_name", "user_received_message").put("timestamp", Long.toString(now));
+        r.putObject("sender").put("id", "oa-sim");
+        r.putObject("recipient").put("id", zalo.userIdOf("84" + phone.substring(1)));
+        r.putObject("message").put("msg_id", msgId).put("delivery_time", Long.toString(now));
+        return r.toString();
+    }
+
     private List<String> repliesTo(String user) {
         return zalo.oaMessages().stream().filter(m -> m.path("recipient").path("user_id").asText().equals(user))
                 .map(m -> m.path("message").path("text").asText()).toList();

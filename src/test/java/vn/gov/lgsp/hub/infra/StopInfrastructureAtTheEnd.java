@@ -9,7 +9,7 @@ import org.junit.platform.launcher.TestPlan;
  * still stopping, and their Kafka clients then retry until Surefire kills the JVM 30 s later.
  * Registered in META-INF/services/org.junit.platform.launcher.TestExecutionListener.
  */
-public class StopInfrastructureAfterTests implements TestExecutionListener {
+public class StopInfrastructureAtTheEnd implements TestExecutionListener {
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
         SharedInfrastructure.stop();
