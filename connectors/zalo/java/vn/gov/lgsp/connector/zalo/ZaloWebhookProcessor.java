@@ -170,11 +170,11 @@ public class ZaloWebhookProcessor {
             }
         }
         try {
-            List<Long> early = deliveryReceipts(receipts);
+            java.util.Set<Long> early = new java.util.HashSet<>(deliveryReceipts(receipts));
             receipts.forEach(r -> {
                 if (!early.contains(r.id())) done.add(r.id());
             });
-            retryLater(early, "ZNS msg_id not recorded yet (the receipt came before the send's answer was stored)");
+            retryLater(List.copyOf(early), "ZNS msg_id not recorded yet (the receipt came before the send's answer was stored)");
         } catch (Exception e) {
             failed(receipts.stream().map(Stored::id).toList(), e);
         }
