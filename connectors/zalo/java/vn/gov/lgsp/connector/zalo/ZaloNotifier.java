@@ -88,6 +88,15 @@ public class ZaloNotifier {
         Claim claim = claim(req, eventKey, phone, workId);
         switch (claim.status()) {
             case "ZALO_SENT", "ZALO_DELIVERED" -> {
+                if (workId != null && workId.equals(claim.workId())) {
+                    // this very work sent it, and its completion was lost (the batch rolled back: database, broker or
+                    // Kafka down): hand back the same update, as if nothing had failed
+                    exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
+                            .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId()))));
+                    exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ZNS already sent by this work (message " + claim.messageId()
+                            + "); not sent again");
+                    return;
+                }
                 skip(exchange, "citizen already notified of " + eventKey + " (message " + claim.messageId() + ")");
                 return;
             }
@@ -175,7 +184,7 @@ public class ZaloNotifier {
     }
 
     /** A notification slot: its message id, status, and whether the phone is remembered as having no Zalo (null: not asked). */
-    record Claim(String messageId, String status, Boolean noZalo) {}
+    record Claim(String messageId, String status, Boolean noZalo, String workId) {}
 
     /**
      * Claims the (dossier, event key, recipient) slot, or finds the message that already holds it. A new claim
@@ -187,12 +196,13 @@ public class ZaloNotifier {
                 + " work_id, status) VALUES (?,?,?,?,?,?, 'PENDING') ON CONFLICT ON CONSTRAINT notify_message_once DO NOTHING"
                 + " RETURNING message_id, status,"
                 + " EXISTS (SELECT 1 FROM zalo_no_account WHERE phone = ? AND no_zalo_until > ?)",
-                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
+                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), rs.getBoolean(3), null),
                 id, req.dossierCode(), truncate(eventKey, 120), phone, req.type(), workId == null ? id : workId,
                 phone, Timestamp.from(clock.instant()));
         if (!claimed.isEmpty()) return claimed.get(0);
-        return jdbc.queryForObject("SELECT message_id, status FROM notify_message WHERE dossier_code = ? AND event_key = ? AND recipient = ?",
-                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), null), req.dossierCode(), truncate(eventKey, 120), phone);
+        return jdbc.queryForObject("SELECT message_id, status, work_id FROM notify_message WHERE dossier_code = ? AND event_key = ?"
+                + " AND recipient = ?", (rs, i) -> new Claim(rs.getString(1), rs.getString(2), null, rs.getString(3)),
+                req.dossierCode(), truncate(eventKey, 120), phone);
     }
 
     /** A one-stop event carries its dossier; a dossier update is completed with the hub's snapshot of the dossier. */
