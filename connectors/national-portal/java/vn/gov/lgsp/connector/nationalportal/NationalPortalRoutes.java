@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.EventType;
@@ -97,7 +98,8 @@ public class NationalPortalRoutes extends RouteBuilder {
             service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
             request.set("progress", progress.get("data"));
         }
-        recordSent(event, seq, service, resync);
+        String sent = service;
+        AfterPartnerCall.record("portal sync of " + event.eventId(), () -> recordSent(event, seq, sent, resync));
         // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
         sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
         exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));

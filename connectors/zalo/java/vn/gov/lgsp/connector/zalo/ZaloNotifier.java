@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 import vn.gov.lgsp.hub.work.WorkHeaders;
@@ -132,8 +133,9 @@ public class ZaloNotifier {
         }
         if (error == 0) {
             String msgId = answer.path("data").path("msg_id").asText();
-            jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ?, updated_at = now()"
-                    + " WHERE message_id = ?", msgId, claim.messageId());
+            // the citizen has it: a record that cannot be written now would send it again
+            AfterPartnerCall.record("ZNS " + claim.messageId(), () -> jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT',"
+                    + " channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?", msgId, claim.messageId()));
             exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ZNS msg_id " + msgId + ", tracking_id " + claim.messageId());
             exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
                     .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId()))));
