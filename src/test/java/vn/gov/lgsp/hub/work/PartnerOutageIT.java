@@ -71,7 +71,8 @@ class PartnerOutageIT {
         long recoveredAt;
         try {
             // interleaved: the first event of every dossier, then the second of every dossier, ...
-            for (int step = 0; step < 8; step++) {
+            int steps = lifecycles.stream().mapToInt(List::size).max().orElseThrow();
+            for (int step = 0; step < steps; step++) {
                 for (List<ObjectNode> events : lifecycles) if (step < events.size()) kafka.publish(events.get(step));
             }
             String first = codes.get(0);
