@@ -40,6 +40,8 @@ class PartnerOutageIT {
     @Autowired JdbcTemplate jdbc;
     @Autowired PortalSimulator portal;
     @Autowired QueueProperties queues;
+    @Autowired vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator zalo;
+    @Autowired vn.gov.lgsp.connector.zalo.ZaloProperties zaloProperties;
 
     @BeforeAll
     static void connect() {
@@ -116,6 +118,64 @@ class PartnerOutageIT {
         assertThat(count("SELECT count(*) FROM work_hold WHERE dossier_code = ANY (?)", codes.toArray(String[]::new)))
                 .as("no work left waiting").isZero();
         assertThat(portal.backwardRejections.get()).isZero();
+    }
+
+    @Test
+    void aZaloOutageDelaysTheCitizensMessagesWithoutReorderingThem() {
+        List<List<ObjectNode>> lifecycles = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            List<ObjectNode> events = factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2)));
+            String sameSecond = events.get(0).get("occurredAt").asText();
+            events.forEach(e -> e.put("occurredAt", sameSecond));
+            lifecycles.add(events);
+        }
+        java.util.Set<String> phones = new java.util.HashSet<>();
+        lifecycles.forEach(l -> phones.add(zaloPhone(l.get(0))));
+        zalo.setDown(true);
+        try {
+            int steps = lifecycles.stream().mapToInt(List::size).max().orElseThrow();
+            for (int step = 0; step < steps; step++) {
+                for (List<ObjectNode> events : lifecycles) if (step < events.size()) kafka.publish(events.get(step));
+            }
+            List<String> codes = lifecycles.stream().map(l -> l.get(0).get("dossier").get("code").asText()).toList();
+            await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM audit_record WHERE party = 'zalo'"
+                    + " AND outcome = 'WAITING_FOR_PARTNER' AND dossier_code = ANY (?)", (Object) codes.toArray(String[]::new)) > 0);
+            await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> true); // past the attempts' backoff
+        } finally {
+            zalo.setDown(false);
+        }
+        java.util.Set<String> notifying = java.util.Set.of("DOSSIER_RECEIVED", "SUPPLEMENT_REQUESTED", "RESULT_READY", "DOSSIER_OVERDUE");
+        for (List<ObjectNode> events : lifecycles) {
+            String phone = zaloPhone(events.get(0));
+            if (!phone.matches("84\\d{9}") || phone.matches(".*(118|114|144|108)$")) continue; // SMS or nobody: not Zalo's order
+            // the templates of the citizen's events that routes/*.yaml send to Zalo, in the order the hub accepted them
+            List<String> expected = events.stream().map(e -> e.get("eventType").asText()).filter(notifying::contains)
+                    .map(type -> zaloProperties.getTemplates().get(type)).filter(t -> t != null)
+                    .map(ZaloPropertiesAccess::templateId).distinct().toList();
+            if (expected.isEmpty()) continue;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(templatesSentTo(phone, expected).stream().distinct().toList())
+                    .as("ZNS for %s in the hub's order", phone).isEqualTo(expected));
+        }
+        List<String> codes = lifecycles.stream().map(l -> l.get(0).get("dossier").get("code").asText()).toList();
+        assertThat(count("SELECT count(*) FROM dead_letter WHERE partner = 'zalo' AND dossier_code = ANY (?)",
+                (Object) codes.toArray(String[]::new))).isZero();
+    }
+
+    /** The ZNS templates Zalo accepted for a phone, of those expected, in the order they arrived (repeats kept). */
+    private List<String> templatesSentTo(String phone84, List<String> expected) {
+        return zalo.znsReceived().stream().filter(z -> phone84.equals(z.path("phone").asText()))
+                .map(z -> z.path("template_id").asText()).filter(expected::contains).toList();
+    }
+
+    private static String zaloPhone(ObjectNode event) {
+        return "84" + event.get("dossier").get("applicant").get("phone").asText().replaceFirst("^(\\+84|84|0)", "");
+    }
+
+    /** Reads a template's id (kept apart so the stream above stays readable). */
+    private static final class ZaloPropertiesAccess {
+        static String templateId(vn.gov.lgsp.connector.zalo.ZaloProperties.Template t) {
+            return t.getTemplateId();
+        }
     }
 
     private int hubStatus(String code) {
