@@ -79,12 +79,12 @@ class PartnerOutageIT {
             }
             String first = codes.get(0);
             await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM audit_record WHERE party = ?"
-                    + " AND outcome = 'WAITING_FOR_PARTNER' AND dossier_code = ANY (?)", PORTAL, codes.toArray(String[]::new)) > 0);
+                    + " AND outcome = 'WAITING_FOR_PARTNER' AND dossier_code = ANY (?)", PORTAL, (Object) codes.toArray(String[]::new)) > 0);
             JsonNode lagging = http.getForObject("/api/v1/portal/sync-status?dossier=" + first, JsonNode.class);
             assertThat(lagging.path("state").asText()).isEqualTo("OUT_OF_SYNC");
             await().pollDelay(outage).atMost(outage.plusSeconds(5)).until(() -> true); // the outage lasts its time
             assertThat(count("SELECT count(*) FROM dead_letter WHERE partner = ? AND dossier_code = ANY (?)", PORTAL,
-                    codes.toArray(String[]::new))).as("nothing dead-lettered during the outage").isZero();
+                    (Object) codes.toArray(String[]::new))).as("nothing dead-lettered during the outage").isZero();
         } finally {
             portal.setDown(false);
             recoveredAt = System.nanoTime();
@@ -114,8 +114,8 @@ class PartnerOutageIT {
             assertThat(synced.path("state").asText()).isEqualTo("SYNCED");
         }
         assertThat(count("SELECT count(*) FROM dead_letter WHERE partner = ? AND dossier_code = ANY (?)", PORTAL,
-                codes.toArray(String[]::new))).isZero();
-        assertThat(count("SELECT count(*) FROM work_hold WHERE dossier_code = ANY (?)", codes.toArray(String[]::new)))
+                (Object) codes.toArray(String[]::new))).isZero();
+        assertThat(count("SELECT count(*) FROM work_hold WHERE dossier_code = ANY (?)", (Object) codes.toArray(String[]::new)))
                 .as("no work left waiting").isZero();
         assertThat(portal.backwardRejections.get()).isZero();
     }
