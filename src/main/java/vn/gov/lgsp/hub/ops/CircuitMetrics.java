@@ -37,7 +37,7 @@ public class CircuitMetrics {
             Gauge.builder("hub.circuit.failure.rate", () -> {
                         CircuitBreaker c = circuit(routes, partner);
                         return c == null ? Double.NaN : c.getMetrics().getFailureRate();
-                    }).tag("partner", partner).baseUnit("percent")
+                    }).tag("partner", partner)
                     .description("Failed calls in the circuit's window, % (-1 below its minimum number of calls)").register(registry);
         });
     }

@@ -45,7 +45,7 @@ public class InboundLagMetrics implements DisposableBean {
         this.brokers = brokers;
         this.topic = topic;
         this.groupId = groupId;
-        Gauge.builder("hub.inbound.lag", lag, AtomicLong::get).tag("topic", topic).baseUnit("events")
+        Gauge.builder("hub.inbound.lag", lag, AtomicLong::get).tag("topic", topic)
                 .description("Events on the inbound topic not yet committed by the hub's consumer group (-1: Kafka not reachable)")
                 .register(registry);
     }
