@@ -1,6 +1,8 @@
 package vn.gov.lgsp.connector.nationalportal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
@@ -24,6 +26,7 @@ import vn.gov.lgsp.hub.work.WorkItem;
 
 /** Reconciliation view of the portal sync, and an operator's re-sync of one dossier. */
 @RestController
+@Tag(name = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_OPERATIONS)
 public class PortalSyncController {
     private static final String PORTAL = NationalPortalRoutes.PARTNER;
     private final JdbcTemplate jdbc;
@@ -44,6 +47,8 @@ public class PortalSyncController {
      * waiting, retrying, or lost), failed (open dead letters). Compared by the hub's sequence of events (the order it
      * accepted them), never by event times, which tie.
      */
+    @Operation(summary = "National portal sync status", description = "Without dossier: counts synced, pending and failed;"
+            + " with dossier: what the hub and the portal have of it (404 unknown dossier).")
     @GetMapping("/api/v1/portal/sync-status")
     public ResponseEntity<?> status(@RequestParam(required = false) String dossier) {
         if (dossier == null) {
@@ -87,6 +92,8 @@ public class PortalSyncController {
     }
 
     /** Queues the dossier's current full state (the hub's latest event) for the portal, as an update. */
+    @Operation(summary = "Re-sync a dossier with the national portal", description = "Queues the dossier's current state"
+            + " for the portal; audited with the X-Operator header.")
     @PostMapping("/api/v1/portal/resync/{dossier}")
     public ResponseEntity<?> resync(@PathVariable String dossier,
                                     @RequestHeader(name = "X-Operator", defaultValue = "unknown-operator") String operator) throws Exception {
