@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -14,22 +16,36 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import vn.gov.lgsp.hub.web.Problems;
 
 /** REST entry for one-stop systems without Kafka, and the operators' view of rejected input. */
 @RestController
 public class DossierEventController {
     private final InboundService inbound;
     private final JdbcTemplate jdbc;
+    private final ApplicationAvailability availability;
 
-    public DossierEventController(InboundService inbound, JdbcTemplate jdbc) {
+    public DossierEventController(InboundService inbound, JdbcTemplate jdbc, ApplicationAvailability availability) {
         this.inbound = inbound;
         this.jdbc = jdbc;
+        this.availability = availability;
     }
 
-    /** 202 once the event is durable in the hub (or was already); 400 problem+json listing every violation. */
-    @PostMapping(path = "/api/v1/dossier-events", consumes = MediaType.ALL_VALUE)
+    /**
+     * 202 once the event is durable in the hub (or was already); 400 problem+json listing every violation; 415 for
+     * anything but JSON; 503 with Retry-After while the hub is starting or stopping (the web server runs before
+     * and after routing and queues do) or cannot make the event durable (database or broker down): the client
+     * sends the same event again and gets 202, or DUPLICATE if it had in fact been stored.
+     */
+    @PostMapping(path = "/api/v1/dossier-events", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
     public ResponseEntity<?> accept(@RequestBody(required = false) String body) {
-        InboundService.Result r = inbound.accept(List.of(new InboundService.Incoming("REST", "POST /api/v1/dossier-events", body))).get(0);
+        if (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+            return Problems.unavailable("not-ready", "The hub is starting or stopping and accepts no event now;"
+                    + " send the same event again later.");
+        }
+        // an empty body is rejected like any other non-object, and recorded as such (never a null in the database)
+        String text = body == null ? "" : body;
+        InboundService.Result r = inbound.accept(List.of(new InboundService.Incoming("REST", "POST /api/v1/dossier-events", text))).get(0);
         if (r.outcome() == InboundService.Outcome.REJECTED) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     r.violations().size() + " violation(s) of the dossier event contract");
@@ -46,8 +62,8 @@ public class DossierEventController {
 
     /** Input that broke the contract, newest first, with its reasons (payloads masked). */
     @GetMapping("/api/v1/rejected-messages")
-    public List<Map<String, Object>> rejected(@RequestParam(required = false) String dossier,
-                                              @RequestParam(defaultValue = "100") int limit) {
+    public Object rejected(@RequestParam(required = false) String dossier, @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1) return Problems.answer(HttpStatus.BAD_REQUEST, "invalid-parameter", "limit must be at least 1");
         String sql = "SELECT id, received_at, source, origin, event_id, dossier_code, reasons, raw_masked FROM rejected_message"
                 + (dossier == null ? "" : " WHERE dossier_code = ?") + " ORDER BY id DESC LIMIT ?";
         Object[] args = dossier == null ? new Object[] {Math.min(limit, 1000)} : new Object[] {dossier, Math.min(limit, 1000)};
