@@ -7,7 +7,17 @@ import org.springframework.validation.annotation.Validated;
 
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.national-portal")
-public class NationalPortalProperties {
+public class NationalPortalProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
+    @Override
+    public String partner() {
+        return "national-portal";
+    }
+
+    @Override
+    public java.util.Map<String, String> addresses() {
+        return java.util.Map.of("base-url", String.valueOf(getBaseUrl()));
+    }
+
     @NotBlank private String baseUrl = "https://dichvucong.gov.vn";
     private String loginPath = "/adapter/login";
     private String integrationPath = "/adapter/integration";

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.web.Problems;
 
 /**
  * Delivery reports: the gateway GETs /api/v1/partners/sms/dlr?SMSID=..&SendStatus=..&SendSuccess=..&telcoid=..
@@ -33,15 +35,19 @@ public class SmsDlrController {
     @Operation(tags = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_PARTNER_CALLBACKS, operationId = "smsDeliveryReport", summary = "SMS delivery report",
             description = "Called by the SMS gateway; each (SMSID, SendStatus) is recorded once. 401 on a wrong key.")
     @GetMapping("/api/v1/partners/sms/dlr")
-    public ResponseEntity<Map<String, Object>> report(@RequestParam("SMSID") String smsId,
+    public ResponseEntity<?> report(@RequestParam("SMSID") String smsId,
                                                       @RequestParam("SendStatus") int sendStatus,
                                                       @RequestParam(name = "SendSuccess", required = false) Integer success,
                                                       @RequestParam(name = "telcoid", required = false) Integer telco,
                                                       @RequestParam(name = "key", required = false) String key) {
+        // sms_delivery_report.sms_id is VARCHAR(64): a longer SMSID is no report of ours (and would fail the insert)
+        if (smsId.isBlank() || smsId.length() > 64) {
+            return Problems.answer(HttpStatus.BAD_REQUEST, "invalid-parameter", "SMSID must be 1 to 64 characters");
+        }
         if (props.getDlrKey() != null && !props.getDlrKey().isBlank()
                 && (key == null || !MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), props.getDlrKey().getBytes(StandardCharsets.UTF_8)))) {
             audit.record(new AuditEntry(AuditEntry.Direction.IN, SmsSender.PARTY, null, "SMS_DLR", "REJECTED", null, smsId, null, "wrong DLR key"));
-            return ResponseEntity.status(401).body(Map.of("error", "invalid key"));
+            return Problems.answer(HttpStatus.UNAUTHORIZED, "sms-dlr-unauthorized", "missing or wrong key");
         }
         int fresh = jdbc.update("INSERT INTO sms_delivery_report (sms_id, send_status, send_success, telco_id) VALUES (?,?,?,?)"
                 + " ON CONFLICT ON CONSTRAINT sms_delivery_report_once DO NOTHING", smsId, sendStatus, success, telco);

@@ -12,7 +12,17 @@ import org.springframework.validation.annotation.Validated;
 /** SMS brandname gateway settings (config/partners/sms.yml). Credentials come from environment variables. */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.sms")
-public class SmsProperties {
+public class SmsProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
+    @Override
+    public String partner() {
+        return "sms";
+    }
+
+    @Override
+    public java.util.Map<String, String> addresses() {
+        return java.util.Map.of("gateway-url", String.valueOf(getGatewayUrl()));
+    }
+
     private String gatewayUrl = "";
     private String username = "";
     private String password = "";

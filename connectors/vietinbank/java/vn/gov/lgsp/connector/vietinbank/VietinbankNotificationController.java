@@ -3,7 +3,6 @@ package vn.gov.lgsp.connector.vietinbank;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -20,10 +19,14 @@ public class VietinbankNotificationController {
         this.notifications = notifications;
     }
 
+    /**
+     * Any content type, any charset label: the body is read as the UTF-8 the bank sends, so whatever arrives gets
+     * the bank's protocol reply (a Spring 415 would be no answer the bank understands).
+     */
     @Operation(tags = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_PARTNER_CALLBACKS, summary = "VietinBank payment notification (IPN)",
             description = "RSA-SHA256 signed by the bank; always 200 with a signed protocol reply (errorCode).")
     @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
-    public VietinbankReply notify(@RequestBody(required = false) String body) {
-        return notifications.handle(body == null ? "" : body);
+    public VietinbankReply notify(jakarta.servlet.http.HttpServletRequest request) throws java.io.IOException {
+        return notifications.handle(new String(request.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     }
 }

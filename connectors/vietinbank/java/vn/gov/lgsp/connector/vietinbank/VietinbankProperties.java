@@ -20,7 +20,17 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.vietinbank")
-public class VietinbankProperties {
+public class VietinbankProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
+    @Override
+    public String partner() {
+        return "vietinbank";
+    }
+
+    @Override
+    public java.util.Map<String, String> addresses() {
+        return java.util.Map.of("statement-url", String.valueOf(getStatementUrl()));
+    }
+
     /** NAPAS BIN of VietinBank, used in the VietQR. */
     @NotBlank @Pattern(regexp = "\\d{6}") private String bankBin = "970415";
     /** Collection account the payments go to (MUST in production). */

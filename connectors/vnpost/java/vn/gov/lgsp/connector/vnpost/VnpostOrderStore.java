@@ -98,6 +98,13 @@ public class VnpostOrderStore {
                 String.class, interval.toMillis() / 1000.0 * 0.9, limit);
     }
 
+    /** Orders claimed by a round that stopped before asking about them: polled first next round. */
+    public void handBack(List<String> itemCodes) {
+        if (itemCodes.isEmpty()) return;
+        jdbc.update(vn.gov.lgsp.hub.db.ColumnArrays.statement("UPDATE vnpost_order SET polled_at = NULL WHERE item_code = ANY(?::text[])",
+                List.of(), vn.gov.lgsp.hub.db.ColumnArrays.column("text", itemCodes.toArray(new String[0]))));
+    }
+
     private OrderRow row(ResultSet rs, int i) throws SQLException {
         Timestamp at = rs.getTimestamp("last_status_at");
         Integer last = rs.getObject("last_status", Integer.class);

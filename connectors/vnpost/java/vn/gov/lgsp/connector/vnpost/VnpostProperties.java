@@ -18,7 +18,17 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.vnpost")
-public class VnpostProperties {
+public class VnpostProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
+    @Override
+    public String partner() {
+        return "vnpost";
+    }
+
+    @Override
+    public java.util.Map<String, String> addresses() {
+        return java.util.Map.of("base-url", String.valueOf(getBaseUrl()));
+    }
+
     /** MUST: MyVNPost API root, e.g. https://connect-my.vnpost.vn/customer-partner (no trailing slash needed). */
     @NotBlank private String baseUrl = "https://my-uat.vnpost.vn/MYVNP_API";
     /** MUST: API account (HUB_VNPOST_USERNAME / HUB_VNPOST_PASSWORD). */

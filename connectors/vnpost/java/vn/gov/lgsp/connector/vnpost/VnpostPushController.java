@@ -16,6 +16,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 import vn.gov.lgsp.connector.vnpost.dto.TrackingRecord;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.web.Problems;
 
 /**
  * POST /api/v1/partners/vnpost/status: VNPost (or a relay of its tracking) pushes status records in the
@@ -55,14 +57,14 @@ public class VnpostPushController {
             description = "Status records in the GetStatusHistoryOrder shape, HMAC-SHA256 signed (X-Vnpost-Timestamp,"
                     + " X-Vnpost-Signature); 401 when the signature or timestamp is wrong.")
     @PostMapping(path = PATH, consumes = "application/json", produces = "application/json")
-    public ResponseEntity<Map<String, Object>> push(@RequestHeader(name = TIMESTAMP, required = false) String timestamp,
+    public ResponseEntity<?> push(@RequestHeader(name = TIMESTAMP, required = false) String timestamp,
                                                     @RequestHeader(name = SIGNATURE, required = false) String signature,
                                                     @RequestBody byte[] body) {
         String refusal = verify(timestamp, signature, body);
         if (refusal != null) {
             audit.record(AuditEntry.in(VnpostTracking.PARTY, null, "STATUS_PUSH", "REJECTED", null, null));
             log.warn("VNPost status push refused: {}", refusal);
-            return ResponseEntity.status(401).body(Map.of("error", "unauthorized", "message", refusal));
+            return Problems.answer(HttpStatus.UNAUTHORIZED, "vnpost-push-unauthorized", refusal);
         }
         List<TrackingRecord> records;
         try {
@@ -71,7 +73,8 @@ public class VnpostPushController {
         } catch (Exception e) {
             audit.record(AuditEntry.in(VnpostTracking.PARTY, null, "STATUS_PUSH", "INVALID", null,
                     new String(body, StandardCharsets.UTF_8)));
-            return ResponseEntity.badRequest().body(Map.of("error", "bad_request", "message", "not a status history: " + e.getMessage()));
+            // the parser's message names only what it expected, never the body
+            return Problems.answer(HttpStatus.BAD_REQUEST, "vnpost-push-invalid", "not a status history: " + firstLine(e.getMessage()));
         }
         int fresh = 0;
         List<String> unknown = new ArrayList<>();
@@ -93,6 +96,13 @@ public class VnpostPushController {
         answer.put("accepted", fresh);
         answer.put("unknownOrders", unknown);
         return ResponseEntity.ok(answer);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "unreadable";
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 
     /** Null when the push is authentic and fresh, else why not. */

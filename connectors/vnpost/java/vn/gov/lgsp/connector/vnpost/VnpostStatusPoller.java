@@ -1,16 +1,23 @@
 package vn.gov.lgsp.connector.vnpost;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 
 /**
  * Asks GetStatusHistoryOrder for open orders, a batch per round, spaced to stay within the configured request
  * rate. Orders are claimed with SKIP LOCKED, so several hub instances split the work. A VNPost outage ends the
- * round early: the orders are polled again next round.
+ * round early: the orders are polled again next round. So does the hub stopping: the orders not asked about yet are
+ * handed back (polled first next round, by whichever instance runs), so a stop does not wait for a whole round
+ * (up to batch-size / requests-per-second: 40 s with the defaults).
  */
 @Component
 public class VnpostStatusPoller {
@@ -20,12 +27,20 @@ public class VnpostStatusPoller {
     private final VnpostOrderStore orders;
     private final VnpostClient client;
     private final VnpostTracking tracking;
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     public VnpostStatusPoller(VnpostProperties props, VnpostOrderStore orders, VnpostClient client, VnpostTracking tracking) {
         this.props = props;
         this.orders = orders;
         this.client = client;
         this.tracking = tracking;
+    }
+
+    /** Before Camel stops (closed-event listeners run first): a round in progress ends after its current call. */
+    @EventListener(ContextClosedEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    public void stop() {
+        stopping.countDown();
     }
 
     /** One poll round; returns the number of orders asked about. */
@@ -37,7 +52,11 @@ public class VnpostStatusPoller {
         int asked = 0;
         for (String itemCode : due) {
             long wait = next - System.nanoTime();
-            if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);
+            if (stopping.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
+                orders.handBack(due.subList(asked, due.size()));
+                log.info("VNPost poll round stopped with the hub; {} order(s) handed back to the next round", due.size() - asked);
+                break;
+            }
             next = Math.max(next, System.nanoTime()) + spacingNanos;
             try {
                 asked++;

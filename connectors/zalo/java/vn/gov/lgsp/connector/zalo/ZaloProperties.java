@@ -11,7 +11,17 @@ import org.springframework.validation.annotation.Validated;
 /** Zalo ZNS / OA settings (config/partners/zalo.yml). Secrets come from environment variables. */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.zalo")
-public class ZaloProperties {
+public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
+    @Override
+    public String partner() {
+        return "zalo";
+    }
+
+    @Override
+    public java.util.Map<String, String> addresses() {
+        return java.util.Map.of("base-url", String.valueOf(getBaseUrl()), "oauth-url", String.valueOf(getOauthUrl()), "oa-api-url", String.valueOf(getOaApiUrl()));
+    }
+
     private String baseUrl = "https://business.openapi.zalo.me";
     private String oauthUrl = "https://oauth.zaloapp.com";
     private String oaApiUrl = "https://openapi.zalo.me";

@@ -52,6 +52,17 @@ public class ZaloWebhookServlet extends HttpServlet {
         }
     }
 
+    /** Only POST: any other method is a 405 problem (HttpServlet would answer PATCH and unknown methods 501). */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws jakarta.servlet.ServletException, IOException {
+        if (!"POST".equals(request.getMethod())) {
+            response.setHeader("Allow", "POST");
+            response.sendError(405);
+            return;
+        }
+        super.service(request, response);
+    }
+
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String body = new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -16,19 +18,27 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import vn.gov.lgsp.hub.ops.OpenApiConfig;
+import vn.gov.lgsp.hub.web.Problems;
 
 /** REST entry for one-stop systems without Kafka, and the operators' view of rejected input. */
 @RestController
 public class DossierEventController {
     private final InboundService inbound;
     private final JdbcTemplate jdbc;
+    private final ApplicationAvailability availability;
 
-    public DossierEventController(InboundService inbound, JdbcTemplate jdbc) {
+    public DossierEventController(InboundService inbound, JdbcTemplate jdbc, ApplicationAvailability availability) {
         this.inbound = inbound;
         this.jdbc = jdbc;
+        this.availability = availability;
     }
 
-    /** 202 once the event is durable in the hub (or was already); 400 problem+json listing every violation. */
+    /**
+     * 202 once the event is durable in the hub (or was already); 400 problem+json listing every violation; 415 for
+     * anything but JSON; 503 with Retry-After while the hub is starting or stopping (the web server runs before
+     * and after routing and queues do) or cannot make the event durable (database or broker down): the client
+     * sends the same event again and gets 202, or DUPLICATE if it had in fact been stored.
+     */
     @Operation(tags = OpenApiConfig.TAG_INBOUND, summary = "Accept a dossier event",
             description = "The body is a dossier event as on Kafka topic onestop.dossier.events (JSON Schema"
                     + " connectors/onestop/contract/dossier-event.schema.json). 202 once it is durable in the hub, or was"
@@ -37,9 +47,15 @@ public class DossierEventController {
             mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object",
             externalDocs = @io.swagger.v3.oas.annotations.ExternalDocumentation(description = "dossier-event.schema.json",
                     url = "https://lgsp.gov.vn/contracts/onestop/dossier-event.schema.json"))))
-    @PostMapping(path = "/api/v1/dossier-events", consumes = MediaType.ALL_VALUE)
+    @PostMapping(path = "/api/v1/dossier-events", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
     public ResponseEntity<?> accept(@RequestBody(required = false) String body) {
-        InboundService.Result r = inbound.accept(List.of(new InboundService.Incoming("REST", "POST /api/v1/dossier-events", body))).get(0);
+        if (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+            return Problems.unavailable("not-ready", "The hub is starting or stopping and accepts no event now;"
+                    + " send the same event again later.");
+        }
+        // an empty body is rejected like any other non-object, and recorded as such (never a null in the database)
+        String text = body == null ? "" : body;
+        InboundService.Result r = inbound.accept(List.of(new InboundService.Incoming("REST", "POST /api/v1/dossier-events", text))).get(0);
         if (r.outcome() == InboundService.Outcome.REJECTED) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     r.violations().size() + " violation(s) of the dossier event contract");
@@ -58,8 +74,8 @@ public class DossierEventController {
     @Operation(tags = OpenApiConfig.TAG_OPERATIONS, summary = "Rejected input",
             description = "Input that broke the contract, newest first (at most 1000), with every reason; payloads masked.")
     @GetMapping("/api/v1/rejected-messages")
-    public List<Map<String, Object>> rejected(@RequestParam(required = false) String dossier,
-                                              @RequestParam(defaultValue = "100") int limit) {
+    public Object rejected(@RequestParam(required = false) String dossier, @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1) return Problems.answer(HttpStatus.BAD_REQUEST, "invalid-parameter", "limit must be at least 1");
         String sql = "SELECT id, received_at, source, origin, event_id, dossier_code, reasons, raw_masked FROM rejected_message"
                 + (dossier == null ? "" : " WHERE dossier_code = ?") + " ORDER BY id DESC LIMIT ?";
         Object[] args = dossier == null ? new Object[] {Math.min(limit, 1000)} : new Object[] {dossier, Math.min(limit, 1000)};

@@ -71,12 +71,31 @@ public class EventValidator {
         checkTime(violations, "/dossier/receivedAt", dossier.path("receivedAt"));
         checkTime(violations, "/dossier/dueAt", dossier.path("dueAt"));
         violations = dedupe(violations);
-        if (!violations.isEmpty()) return new Result(null, tree, violations);
+        if (!violations.isEmpty()) return new Result(null, forTheRecord(tree), violations);
         try {
             return new Result(json.treeToValue(tree, DossierEvent.class), tree, List.of());
         } catch (IOException e) {
             return new Result(null, tree, List.of(new Violation("", "does not map to a dossier event: " + firstLine(e.getMessage()))));
         }
+    }
+
+    /** Column sizes of the identifiers a rejection is recorded under (rejected_message, audit_record). */
+    static final int EVENT_ID_COLUMN = 64, DOSSIER_CODE_COLUMN = 64;
+
+    /**
+     * The tree of an invalid event, as its rejection is recorded: an eventId or dossier code longer than its column
+     * (the contract's maxLength, reported as a violation) is cut to it, so recording the rejection cannot fail and
+     * turn a 400 into a 500, or stop the Kafka inbound on a batch it can never store. The input itself is kept whole.
+     */
+    private static JsonNode forTheRecord(JsonNode tree) {
+        JsonNode eventId = tree.path("eventId"), code = tree.path("dossier").path("code");
+        boolean longId = eventId.isTextual() && eventId.asText().length() > EVENT_ID_COLUMN;
+        boolean longCode = code.isTextual() && code.asText().length() > DOSSIER_CODE_COLUMN;
+        if (!longId && !longCode) return tree;
+        com.fasterxml.jackson.databind.node.ObjectNode copy = (com.fasterxml.jackson.databind.node.ObjectNode) tree.deepCopy();
+        if (longId) copy.put("eventId", eventId.asText().substring(0, EVENT_ID_COLUMN));
+        if (longCode) ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("dossier")).put("code", code.asText().substring(0, DOSSIER_CODE_COLUMN));
+        return copy;
     }
 
     private static void check(List<Violation> out, String field, JsonNode value,

@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
@@ -75,8 +76,16 @@ public class KafkaInboundConsumer {
                 .description("Attempts to accept a batch from Kafka that failed and were retried").register(metrics);
     }
 
-    /** Starts once the whole hub runs: accepting plans work through Camel's business routes. */
-    @EventListener(ApplicationReadyEvent.class)
+    /**
+     * Starts once the hub accepts traffic: published after every ApplicationReadyEvent listener ran, so Camel runs
+     * with its business routes and the shard consumers work the queues. (A batch accepted earlier would only be
+     * retried: planning refuses it while the routes are not running.)
+     */
+    @EventListener
+    public void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
+        if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) start();
+    }
+
     public synchronized void start() {
         if (!loops.isEmpty()) return;
         for (int i = 0; i < props.getConsumers(); i++) {
@@ -91,7 +100,9 @@ public class KafkaInboundConsumer {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     public synchronized void stop() throws InterruptedException {
         loops.forEach(Loop::signalStop);
-        for (Loop loop : loops) loop.pollThread.join(40_000);
+        // bounded: the accept thread gives up its retries at once when stopping, and an unaccepted batch is
+        // consumed again after the restart (its offsets were not committed)
+        for (Loop loop : loops) loop.pollThread.join(10_000);
         loops.clear();
     }
 

@@ -37,6 +37,9 @@ public final class PersonalData {
 
     /** Masks every identity or phone number found in free text: 022190001234 -> 022******234. */
     public static String maskText(String text) {
+        // a NUL character cannot be stored in a PostgreSQL text column: the masked copy (what is stored and logged
+        // of input that is not JSON) shows it as U+FFFD, so recording such input cannot fail
+        if (text != null && text.indexOf('\u0000') >= 0) text = text.replace('\u0000', '\uFFFD');
         if (text == null || !hasNineDigitRun(text)) return text;
         String out = PHONE.matcher(text).replaceAll("0$1*****$2");
         out = ID12.matcher(out).replaceAll("$1******$2");

@@ -13,6 +13,10 @@ import org.springframework.stereotype.Component;
  * Asks the business routes (routes/*.yaml) which partners get work for a fact: a dossier event
  * ({@code direct:on-<event-type>}) or a dossier update from a partner ({@code direct:on-update-<update-type>}).
  * A route plans work by calling {@code direct:work-<partner>}; a fact without a route plans none.
+ *
+ * <p>"No route" is only an answer once Camel runs with the business routes loaded: before that (the web server
+ * and the Kafka inbound may see traffic while the context is still starting) and while it stops, planning throws
+ * {@link HubNotReadyException}, so the fact is refused or retried instead of being stored as accepted with no work.
  */
 @Component
 public class BusinessRoutes {
@@ -43,6 +47,7 @@ public class BusinessRoutes {
     @SuppressWarnings("unchecked")
     public List<String> plan(String entryUri, Object body, Map<String, Object> headers) {
         CamelContext camel = context();
+        requireRunning(camel);
         // convention: a business route's id is its entry name (direct:on-result-ready -> on-result-ready)
         if (camel.getRoute(entryUri.substring("direct:".length())) == null) return List.of();
         Exchange ex = new DefaultExchange(camel);
@@ -56,6 +61,22 @@ public class BusinessRoutes {
         List<String> planned = ex.getProperty(PartnerWorkRoutes.PLANNED, List.class);
         return planned == null ? List.of() : planned;
     }
+
+    /**
+     * Camel is started (routes/*.yaml are loaded while it starts, before its status becomes Started) and has at
+     * least one business route: else every fact would plan nothing and be accepted without its partner work.
+     */
+    private void requireRunning(CamelContext camel) {
+        if (!camel.getStatus().isStarted()) {
+            throw new HubNotReadyException("the business routes are not running (Camel is " + camel.getStatus() + ")");
+        }
+        if (!businessRoutesLoaded) {
+            businessRoutesLoaded = camel.getRoutes().stream().anyMatch(r -> r.getRouteId().startsWith("on-"));
+            if (!businessRoutesLoaded) throw new HubNotReadyException("no business route (routes/*.yaml) is loaded");
+        }
+    }
+
+    private volatile boolean businessRoutesLoaded;
 
     private CamelContext context() {
         CamelContext camel = this.camel;

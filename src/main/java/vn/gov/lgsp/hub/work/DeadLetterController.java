@@ -22,10 +22,11 @@ public class DeadLetterController {
     }
 
     @GetMapping("/api/v1/dead-letters")
-    public List<Map<String, Object>> list(@RequestParam(required = false) String partner,
-                                          @RequestParam(required = false) String dossier,
-                                          @RequestParam(required = false, defaultValue = "OPEN") String status,
-                                          @RequestParam(defaultValue = "100") int limit) {
+    public Object list(@RequestParam(required = false) String partner,
+                       @RequestParam(required = false) String dossier,
+                       @RequestParam(required = false, defaultValue = "OPEN") String status,
+                       @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1) return problem(HttpStatus.BAD_REQUEST, "limit must be at least 1");
         return deadLetters.list(partner, dossier, "ALL".equalsIgnoreCase(status) ? null : status.toUpperCase(), Math.min(limit, 1000));
     }
 
@@ -33,6 +34,8 @@ public class DeadLetterController {
     @PostMapping("/api/v1/dead-letters/{id}/replay")
     public ResponseEntity<?> replay(@PathVariable long id,
                                     @RequestHeader(name = "X-Operator", defaultValue = "unknown-operator") String operator) {
+        // replayed_by is VARCHAR(100)
+        if (operator.length() > 100) return problem(HttpStatus.BAD_REQUEST, "X-Operator is longer than 100 characters");
         return switch (deadLetters.replay(id, operator)) {
             case REPLAYED -> ResponseEntity.accepted().body(Map.of("id", id, "status", "REPLAYED"));
             case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "No dead letter " + id);
@@ -41,6 +44,6 @@ public class DeadLetterController {
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {
-        return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
+        return vn.gov.lgsp.hub.web.Problems.answer(status, "dead-letter", detail);
     }
 }

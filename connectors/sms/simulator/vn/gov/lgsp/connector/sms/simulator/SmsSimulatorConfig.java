@@ -1,22 +1,28 @@
 package vn.gov.lgsp.connector.sms.simulator;
 
 import java.io.IOException;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.core.env.Environment;
+import vn.gov.lgsp.hub.infra.SimulatorSwitch;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import vn.gov.lgsp.connector.sms.SmsProperties;
 
-/** Starts the SOAP SMS gateway simulator on a random loopback port and points the connector at it. */
+/**
+ * Starts the SOAP SMS gateway simulator on a random loopback port and points the connector at it, unless the gateway
+ * URL is configured explicitly (HUB_SMS_GATEWAY_URL, -Dhub.partners.sms.gateway-url=...).
+ */
 @Configuration
-@ConditionalOnProperty(name = "hub.simulators.enabled", havingValue = "true")
+@ConditionalOnExpression("${hub.simulators.sms.enabled:${hub.simulators.enabled:false}}")
 public class SmsSimulatorConfig {
     static final String DLR_KEY = "sim-dlr-key";
 
     @Bean(destroyMethod = "close")
-    public SmsGatewaySimulator smsGatewaySimulator(SmsProperties props) throws IOException {
+    public SmsGatewaySimulator smsGatewaySimulator(SmsProperties props, Environment env) throws IOException {
         SmsGatewaySimulator sim = new SmsGatewaySimulator();
+        if (!SimulatorSwitch.mayRepoint(env, "sms", "hub.partners.sms.gateway-url", "HUB_SMS_GATEWAY_URL")) return sim;
         props.setGatewayUrl(sim.address());
         props.setDlrKey(DLR_KEY);
         return sim;
@@ -24,7 +30,8 @@ public class SmsSimulatorConfig {
 
     /** Delivery reports come back to the hub's own port, known once the web server runs. */
     @Bean
-    public ApplicationListener<WebServerInitializedEvent> smsSimulatorCallbackTarget(SmsProperties props) {
+    public ApplicationListener<WebServerInitializedEvent> smsSimulatorCallbackTarget(SmsProperties props, Environment env) {
+        if (!SimulatorSwitch.mayRepoint(env, "sms", "hub.partners.sms.gateway-url", "HUB_SMS_GATEWAY_URL")) return e -> { };
         return e -> props.setCallbackUrl("http://127.0.0.1:" + e.getWebServer().getPort() + "/api/v1/partners/sms/dlr?key=" + DLR_KEY);
     }
 

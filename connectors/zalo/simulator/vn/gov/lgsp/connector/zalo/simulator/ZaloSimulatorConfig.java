@@ -1,20 +1,27 @@
 package vn.gov.lgsp.connector.zalo.simulator;
 
 import java.io.IOException;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.core.env.Environment;
+import vn.gov.lgsp.hub.infra.SimulatorSwitch;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import vn.gov.lgsp.connector.zalo.ZaloProperties;
 
-/** Starts the Zalo simulator on a random loopback port and points the connector at it (tests, demo run). */
+/**
+ * Starts the Zalo simulator on a random loopback port and points the connector at it (tests, demo run), unless the
+ * ZNS base-url is configured explicitly (HUB_ZALO_BASE_URL, -Dhub.partners.zalo.base-url=...): then the connector
+ * keeps its addresses and credentials and the simulator runs unused.
+ */
 @Configuration
-@ConditionalOnProperty(name = "hub.simulators.enabled", havingValue = "true")
+@ConditionalOnExpression("${hub.simulators.zalo.enabled:${hub.simulators.enabled:false}}")
 public class ZaloSimulatorConfig {
     @Bean(destroyMethod = "close")
-    public ZaloSimulator zaloSimulator(ZaloProperties props) throws IOException {
+    public ZaloSimulator zaloSimulator(ZaloProperties props, Environment env) throws IOException {
         ZaloSimulator sim = new ZaloSimulator();
+        if (!SimulatorSwitch.mayRepoint(env, "zalo", "hub.partners.zalo.base-url", "HUB_ZALO_BASE_URL")) return sim;
         props.setBaseUrl(sim.baseUrl());
         props.setOauthUrl(sim.baseUrl());
         props.setOaApiUrl(sim.baseUrl());
