@@ -97,7 +97,9 @@ class InfrastructureOutageIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM inbound_event WHERE event_id = ANY (?)",
                 (Object) events.stream().map(e -> e.get("eventId").asText()).toArray(String[]::new)) >= 30);
         Duration outage = Duration.ofSeconds(15);
-        try (Connection admin = DriverManager.getConnection(SharedInfrastructure.get().jdbcUrl(), "postgres", "");
+        // from another database: PostgreSQL does not let a session disallow connections to its own
+        String otherDatabase = SharedInfrastructure.get().jdbcUrl().replace("/postgres?", "/template1?").replaceFirst("/postgres$", "/template1");
+        try (Connection admin = DriverManager.getConnection(otherDatabase, "postgres", "");
              Statement st = admin.createStatement()) {
             st.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS false");
             try {
