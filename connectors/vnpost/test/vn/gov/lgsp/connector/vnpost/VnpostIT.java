@@ -166,7 +166,7 @@ class VnpostIT {
     void hubKilledAfterVnpostAcceptedTheOrderStillHasOneOrderAfterRestart() throws Exception {
         String code = VnpostTestEvents.newDossierCode();
         ObjectNode event = VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code));
-        CreateOrderRequest request = mapper.delivery(json.treeToValue(event, DossierEvent.class));
+        CreateOrderRequest request = mapper.delivery(json.treeToValue(event, DossierEvent.class), java.util.Map.of());
         jdbc.update("INSERT INTO vnpost_order (dossier_code, purpose, sale_order_code, work_id, state, create_attempts, cod_amount)"
                 + " VALUES (?, 'DELIVERY', ?, ?, 'CREATING', 1, 75000)", code, code + "-KQ", "crashed:vnpost");
         VnpostOrder before = client.createOrder(request); // the call the killed hub made
