@@ -62,7 +62,10 @@ class PaymentFlowIT {
     }
 
     private ObjectNode post(String type, ObjectNode dossier, int status, ObjectNode detail) {
-        ObjectNode e = factory.event(type, OffsetDateTime.now(DossierEventFactory.VN), dossier, status, detail);
+        return postEvent(factory.event(type, OffsetDateTime.now(DossierEventFactory.VN), dossier, status, detail));
+    }
+
+    private ObjectNode postEvent(ObjectNode e) {
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
         var r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(e.toString(), h), String.class);
@@ -116,7 +119,7 @@ class PaymentFlowIT {
         // the same assessment again (the one-stop system resent it under a new eventId): no second message
         ObjectNode repeat = first.deepCopy();
         repeat.put("eventId", java.util.UUID.randomUUID().toString());
-        post("FEE_ASSESSED", (ObjectNode) repeat.get("dossier"), 6, (ObjectNode) repeat.get("detail"));
+        postEvent(repeat);
         await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM work_completion WHERE work_id = ?",
                 Integer.class, repeat.get("eventId").asText() + ":vietinbank") == 1);
 
