@@ -59,6 +59,9 @@ class UpdateContractIT {
                 .put("qrCodeUrl", "https://pay.example/qr");
         probe(workId, dossier, "PAYMENT_REQUESTED", wrong, false);
 
+        // the batch publishes its updates (here the INTEGRATION_FAILED), then commits the dead letter
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE work_id = ? AND status = 'OPEN'",
+                Integer.class, workId) == 1);
         await().atMost(WAIT).until(() -> !published(dossier, "INTEGRATION_FAILED").isEmpty());
         String reason = jdbc.queryForObject("SELECT reason FROM dead_letter WHERE work_id = ? AND status = 'OPEN'", String.class, workId);
         assertThat(reason).contains("rejected by contract-probe (HUB-CONTRACT)").contains("PAYMENT_REQUESTED")
