@@ -145,6 +145,17 @@ class HubCrashIT {
             assertThat(single(st, "SELECT count(*) FROM dead_letter")).isZero();
             assertThat(single(st, "SELECT count(*) FROM audit_record WHERE party = 'onestop' AND direction = 'IN' AND outcome = 'ACCEPTED'"))
                     .isEqualTo(events.size());
+            // every call the portal received comes from an event the hub recorded as accepted, inbox and audit alike
+            // (work whose intake lost its database commit in the kill is recorded by the worker before the call)
+            for (var d : portal.dossiers().entrySet()) {
+                for (JsonNode r : List.copyOf(d.getValue().received)) {
+                    assertThat(single(st, "SELECT count(*) FROM inbound_event i JOIN audit_record a ON a.correlation_id = i.event_id"
+                            + " AND a.party = 'onestop' AND a.direction = 'IN' AND a.outcome = 'ACCEPTED' WHERE i.dossier_code = '"
+                            + d.getKey() + "' AND (i.payload::jsonb -> 'dossier' ->> 'status')::int = " + r.get("TrangThaiHoSo").asInt()))
+                            .as("inbox and audit record of the event behind %s status %s", d.getKey(), r.get("TrangThaiHoSo"))
+                            .isPositive();
+                }
+            }
         }
         assertThat(portal.backwardRejections.get()).as(portal.report()).isZero();
         assertThat(portal.fieldRejections.get()).as(portal.report()).isZero();

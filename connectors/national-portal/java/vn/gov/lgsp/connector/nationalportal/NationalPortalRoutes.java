@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.EventType;
@@ -23,9 +24,11 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
 import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
- * Synchronises each dossier event with the national portal, never backwards: the hub remembers the last event
- * time it sent per dossier, and an older event (one that lost its place during a retry) is skipped and audited
- * as SKIPPED instead of being sent. Per-dossier order on the queue comes from its shard (one consumer per shard).
+ * Synchronises each dossier event with the national portal, never backwards: the hub remembers the last event the
+ * portal accepted per dossier, and an older event (one sent late by the one-stop system, or an operator's replay of
+ * a dead letter) is skipped and audited as SKIPPED instead of being sent. Events are compared in the hub's order: by
+ * when they happened and, when their times tie (one-stop systems stamp them to the second), by the order the hub
+ * accepted them ({@link WorkHeaders#SEQ}). Per-dossier order on the queue comes from its shard (one consumer per shard).
  */
 @Component
 public class NationalPortalRoutes extends RouteBuilder {
@@ -59,6 +62,8 @@ public class NationalPortalRoutes extends RouteBuilder {
     private void sync(Exchange exchange) throws Exception {
         Guard known = guard(exchange);
         DossierEvent event = known.event();
+        Long seqHeader = exchange.getMessage().getHeader(WorkHeaders.SEQ, Long.class);
+        long seq = seqHeader == null ? 0L : seqHeader;
         boolean resync = RESYNC.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class));
         if (known.sentService() != null) {
             // the portal has it: sent before the hub restarted, the work's own commit was lost with the crash
@@ -73,7 +78,8 @@ public class NationalPortalRoutes extends RouteBuilder {
         if (held != null) {
             // compared as PostgreSQL stores times (rounded to microseconds); a redelivered event that the portal
             // already accepted never gets here: portal_sent answered above
-            boolean older = asStored(event.occurredAt().toInstant()).isBefore(held.eventAt());
+            java.time.Instant at = asStored(event.occurredAt().toInstant());
+            boolean older = at.isBefore(held.eventAt()) || (at.equals(held.eventAt()) && seq < held.seq());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
                 exchange.setProperty(WorkHeaders.SKIPPED, true);
@@ -92,9 +98,10 @@ public class NationalPortalRoutes extends RouteBuilder {
             service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
             request.set("progress", progress.get("data"));
         }
-        recordSent(event, service, resync);
+        String sent = service;
+        AfterPartnerCall.record("portal sync of " + event.eventId(), () -> recordSent(event, seq, sent, resync));
         // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
-        sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant())));
+        sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
         exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
         exchange.setProperty(WorkHeaders.AUDIT_DETAIL, service + " TrangThaiHoSo=" + event.dossier().status());
         exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, service)));
@@ -104,7 +111,7 @@ public class NationalPortalRoutes extends RouteBuilder {
     private static final String SENT_IN_BATCH = PARTNER + ".sent-in-batch";
 
     /** A dossier's state at the portal: its last status and the time of the event that carried it. */
-    private record Held(int status, java.time.Instant eventAt) {}
+    private record Held(int status, java.time.Instant eventAt, long seq) {}
 
     /** A work item's event, whether the portal accepted it already, and what the portal held for its dossier. */
     private record Guard(DossierEvent event, String sentService, Timestamp sentAt, Held held) {}
@@ -150,7 +157,7 @@ public class NationalPortalRoutes extends RouteBuilder {
         String[] workIds = events.keySet().toArray(String[]::new);
         String[] eventIds = events.values().stream().map(DossierEvent::eventId).toArray(String[]::new);
         String[] dossiers = events.values().stream().map(DossierEvent::dossierCode).toArray(String[]::new);
-        jdbc.query(ColumnArrays.statement("SELECT w.work_id, ps.service, ps.sent_at, sy.last_status, sy.last_event_at"
+        jdbc.query(ColumnArrays.statement("SELECT w.work_id, ps.service, ps.sent_at, sy.last_status, sy.last_event_at, sy.last_seq"
                 + " FROM unnest(?::text[], ?::text[], ?::text[]) AS w(work_id, event_id, dossier_code)"
                 + " LEFT JOIN portal_sent ps ON ps.event_id = w.event_id"
                 + " LEFT JOIN portal_sync sy ON sy.dossier_code = w.dossier_code", List.of(),
@@ -158,7 +165,7 @@ public class NationalPortalRoutes extends RouteBuilder {
             String workId = rs.getString(1);
             Timestamp lastAt = rs.getTimestamp(5);
             guards.put(workId, new Guard(events.get(workId), rs.getString(2), rs.getTimestamp(3),
-                    lastAt == null ? null : new Held(rs.getInt(4), lastAt.toInstant())));
+                    lastAt == null ? null : new Held(rs.getInt(4), lastAt.toInstant(), rs.getLong(6))));
         });
         return guards;
     }
@@ -167,17 +174,17 @@ public class NationalPortalRoutes extends RouteBuilder {
      * What the portal now holds, committed at once (one statement, so one round trip and one commit): the guard
      * against going backwards and against sending twice.
      */
-    private void recordSent(DossierEvent event, String service, boolean resync) {
+    private void recordSent(DossierEvent event, long seq, String service, boolean resync) {
         jdbc.update("WITH sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?)"
                         + " ON CONFLICT (event_id) DO NOTHING)"
-                        + " INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service)"
-                        + " VALUES (?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
+                        + " INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service, last_seq)"
+                        + " VALUES (?,?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
                         + " last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,"
-                        + " last_service = EXCLUDED.last_service, synced_at = now()"
-                        + " WHERE portal_sync.last_event_at <= EXCLUDED.last_event_at OR ?",
+                        + " last_service = EXCLUDED.last_service, last_seq = EXCLUDED.last_seq, synced_at = now()"
+                        + " WHERE (portal_sync.last_event_at, portal_sync.last_seq) <= (EXCLUDED.last_event_at, EXCLUDED.last_seq) OR ?",
                 event.eventId(), event.dossierCode(), service,
                 event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
-                event.eventId(), service, resync);
+                event.eventId(), service, seq, resync);
     }
 
     private vn.gov.lgsp.hub.model.DossierUpdate synced(DossierEvent event, String service) {

@@ -1,5 +1,6 @@
 package vn.gov.lgsp.connector.sms;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,6 +30,8 @@ public class SmsDlrController {
         this.audit = audit;
     }
 
+    @Operation(tags = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_PARTNER_CALLBACKS, operationId = "smsDeliveryReport", summary = "SMS delivery report",
+            description = "Called by the SMS gateway; each (SMSID, SendStatus) is recorded once. 401 on a wrong key.")
     @GetMapping("/api/v1/partners/sms/dlr")
     public ResponseEntity<Map<String, Object>> report(@RequestParam("SMSID") String smsId,
                                                       @RequestParam("SendStatus") int sendStatus,

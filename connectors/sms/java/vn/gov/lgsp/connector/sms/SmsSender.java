@@ -82,11 +82,19 @@ public class SmsSender {
                     SmsText.segments(content, props.isUnicode()), body.path("urgent").asBoolean(false));
         }
         List<Map<String, Object>> rows = jdbc.queryForList(
-                "SELECT dossier_code, event_type, phone, content, urgent, status FROM sms_message WHERE message_id = ?", messageId);
+                "SELECT dossier_code, event_type, phone, content, urgent, status, code_result FROM sms_message WHERE message_id = ?", messageId);
         if (rows.isEmpty()) throw new PartnerRejectedException(null, "released SMS " + messageId + " is unknown");
         Map<String, Object> row = rows.get(0);
         String status = (String) row.get("status");
         if ("SENT".equals(status) || "NOT_REACHABLE".equals(status)) {
+            // sent (or refused) before; this work's completion may have been lost (its batch rolled back while the
+            // database, broker or Kafka was down): hand back the same update, as if nothing had failed
+            boolean sent = "SENT".equals(status);
+            ObjectNode detail = json.createObjectNode().put("channel", "SMS").put("notification", (String) row.get("event_type"));
+            if (sent) detail.put("messageId", messageId);
+            else detail.put("code", row.get("code_result") == null ? 0 : ((Number) row.get("code_result")).intValue());
+            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(messageId, (String) row.get("dossier_code"),
+                    sent ? "CITIZEN_NOTIFIED" : "CITIZEN_NOT_REACHABLE", detail)));
             skip(exchange, "SMS " + messageId + " already " + status);
             return;
         }

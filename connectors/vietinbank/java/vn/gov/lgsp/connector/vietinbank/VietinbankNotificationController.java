@@ -1,5 +1,6 @@
 package vn.gov.lgsp.connector.vietinbank;
 
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -19,6 +20,8 @@ public class VietinbankNotificationController {
         this.notifications = notifications;
     }
 
+    @Operation(tags = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_PARTNER_CALLBACKS, summary = "VietinBank payment notification (IPN)",
+            description = "RSA-SHA256 signed by the bank; always 200 with a signed protocol reply (errorCode).")
     @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
     public VietinbankReply notify(@RequestBody(required = false) String body) {
         return notifications.handle(body == null ? "" : body);

@@ -1,6 +1,7 @@
 package vn.gov.lgsp.connector.vnpost;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,6 +51,9 @@ public class VnpostPushController {
         this.json = json;
     }
 
+    @Operation(tags = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_PARTNER_CALLBACKS, summary = "VNPost status push",
+            description = "Status records in the GetStatusHistoryOrder shape, HMAC-SHA256 signed (X-Vnpost-Timestamp,"
+                    + " X-Vnpost-Signature); 401 when the signature or timestamp is wrong.")
     @PostMapping(path = PATH, consumes = "application/json", produces = "application/json")
     public ResponseEntity<Map<String, Object>> push(@RequestHeader(name = TIMESTAMP, required = false) String timestamp,
                                                     @RequestHeader(name = SIGNATURE, required = false) String signature,

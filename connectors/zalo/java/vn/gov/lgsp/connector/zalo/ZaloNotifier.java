@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 import vn.gov.lgsp.hub.work.WorkHeaders;
@@ -94,6 +95,15 @@ public class ZaloNotifier {
         Claim claim = claim(req, eventKey, phone, workId);
         switch (claim.status()) {
             case "ZALO_SENT", "ZALO_DELIVERED" -> {
+                if (workId != null && workId.equals(claim.workId())) {
+                    // this very work sent it, and its completion was lost (the batch rolled back: database, broker or
+                    // Kafka down): hand back the same update, as if nothing had failed
+                    exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
+                            .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId()))));
+                    exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ZNS already sent by this work (message " + claim.messageId()
+                            + "); not sent again");
+                    return;
+                }
                 skip(exchange, "citizen already notified of " + eventKey + " (message " + claim.messageId() + ")");
                 return;
             }
@@ -129,8 +139,9 @@ public class ZaloNotifier {
         }
         if (error == 0) {
             String msgId = answer.path("data").path("msg_id").asText();
-            jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ?, updated_at = now()"
-                    + " WHERE message_id = ?", msgId, claim.messageId());
+            // the citizen has it: a record that cannot be written now would send it again
+            AfterPartnerCall.record("ZNS " + claim.messageId(), () -> jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT',"
+                    + " channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?", msgId, claim.messageId()));
             exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ZNS msg_id " + msgId + ", tracking_id " + claim.messageId());
             exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
                     .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId()))));
@@ -181,7 +192,7 @@ public class ZaloNotifier {
     }
 
     /** A notification slot: its message id, status, and whether the phone is remembered as having no Zalo (null: not asked). */
-    record Claim(String messageId, String status, Boolean noZalo) {}
+    record Claim(String messageId, String status, Boolean noZalo, String workId) {}
 
     /**
      * Claims the (dossier, event key, recipient) slot, or finds the message that already holds it. A new claim
@@ -193,12 +204,13 @@ public class ZaloNotifier {
                 + " work_id, status) VALUES (?,?,?,?,?,?, 'PENDING') ON CONFLICT ON CONSTRAINT notify_message_once DO NOTHING"
                 + " RETURNING message_id, status,"
                 + " EXISTS (SELECT 1 FROM zalo_no_account WHERE phone = ? AND no_zalo_until > ?)",
-                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
+                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), rs.getBoolean(3), null),
                 id, req.dossierCode(), truncate(eventKey, 120), phone, req.type(), workId == null ? id : workId,
                 phone, Timestamp.from(clock.instant()));
         if (!claimed.isEmpty()) return claimed.get(0);
-        return jdbc.queryForObject("SELECT message_id, status FROM notify_message WHERE dossier_code = ? AND event_key = ? AND recipient = ?",
-                (rs, i) -> new Claim(rs.getString(1), rs.getString(2), null), req.dossierCode(), truncate(eventKey, 120), phone);
+        return jdbc.queryForObject("SELECT message_id, status, work_id FROM notify_message WHERE dossier_code = ? AND event_key = ?"
+                + " AND recipient = ?", (rs, i) -> new Claim(rs.getString(1), rs.getString(2), null, rs.getString(3)),
+                req.dossierCode(), truncate(eventKey, 120), phone);
     }
 
     /** A one-stop event carries its dossier; a dossier update is completed with the hub's snapshot of the dossier. */

@@ -1,5 +1,7 @@
 package vn.gov.lgsp.hub.audit;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -13,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Operators' and auditors' view of the audit log: a dossier's timeline and the chain check. */
 @RestController
+@Tag(name = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_AUDIT)
 public class AuditController {
     private final JdbcTemplate jdbc;
 
@@ -21,6 +24,7 @@ public class AuditController {
     }
 
     /** Every record of one dossier, oldest first. Payloads are masked. */
+    @Operation(summary = "A dossier's timeline", description = "Every audit record of the dossier, oldest first (payloads masked).")
     @GetMapping("/api/v1/dossiers/{code}/timeline")
     public Map<String, Object> timeline(@PathVariable String code) {
         List<Map<String, Object>> records = jdbc.query(
@@ -45,6 +49,8 @@ public class AuditController {
     }
 
     /** Recomputes the whole chain and names the first record that does not match. */
+    @Operation(summary = "Verify the audit chain", description = "Recomputes the whole hash chain; names the first record"
+            + " that was altered, removed or inserted. lastHash is the head to keep outside the hub.")
     @GetMapping("/api/v1/audit/verify")
     public Map<String, Object> verify() {
         Verifier v = new Verifier();

@@ -1,5 +1,6 @@
 package vn.gov.lgsp.hub.inbound;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import vn.gov.lgsp.hub.ops.OpenApiConfig;
 
 /** REST entry for one-stop systems without Kafka, and the operators' view of rejected input. */
 @RestController
@@ -27,6 +29,14 @@ public class DossierEventController {
     }
 
     /** 202 once the event is durable in the hub (or was already); 400 problem+json listing every violation. */
+    @Operation(tags = OpenApiConfig.TAG_INBOUND, summary = "Accept a dossier event",
+            description = "The body is a dossier event as on Kafka topic onestop.dossier.events (JSON Schema"
+                    + " connectors/onestop/contract/dossier-event.schema.json). 202 once it is durable in the hub, or was"
+                    + " already (same eventId: outcome DUPLICATE); 400 problem+json listing every violation.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object",
+            externalDocs = @io.swagger.v3.oas.annotations.ExternalDocumentation(description = "dossier-event.schema.json",
+                    url = "https://lgsp.gov.vn/contracts/onestop/dossier-event.schema.json"))))
     @PostMapping(path = "/api/v1/dossier-events", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<?> accept(@RequestBody(required = false) String body) {
         InboundService.Result r = inbound.accept(List.of(new InboundService.Incoming("REST", "POST /api/v1/dossier-events", body))).get(0);
@@ -45,6 +55,8 @@ public class DossierEventController {
     }
 
     /** Input that broke the contract, newest first, with its reasons (payloads masked). */
+    @Operation(tags = OpenApiConfig.TAG_OPERATIONS, summary = "Rejected input",
+            description = "Input that broke the contract, newest first (at most 1000), with every reason; payloads masked.")
     @GetMapping("/api/v1/rejected-messages")
     public List<Map<String, Object>> rejected(@RequestParam(required = false) String dossier,
                                               @RequestParam(defaultValue = "100") int limit) {

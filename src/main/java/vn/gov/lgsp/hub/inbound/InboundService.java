@@ -5,11 +5,9 @@ import static vn.gov.lgsp.hub.db.ColumnArrays.column;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -93,43 +91,53 @@ public class InboundService {
         }
 
         dbTx.executeWithoutResult(status -> {
-            List<Valid> fresh = recordInbox(valid);
-            java.util.Set<Integer> freshIndexes = new java.util.HashSet<>();
-            fresh.forEach(v -> freshIndexes.add(v.index()));
+            Map<String, Long> seqs = recordInbox(valid);
+            List<Valid> fresh = new ArrayList<>();
             List<WorkItem> work = new ArrayList<>();
+            List<Object[]> planned = new ArrayList<>();
             for (Valid v : valid) {
-                boolean isNew = freshIndexes.contains(v.index());
+                Long seq = seqs.remove(v.event().eventId()); // of the same eventId twice in a batch, the first is new
+                boolean isNew = seq != null;
+                if (isNew) fresh.add(new Valid(v.index(), v.in(), v.event(), seq));
                 results.set(v.index(), new Result(isNew ? Outcome.ACCEPTED : Outcome.DUPLICATE, v.event().eventId(), List.of()));
                 List<String> partners = isNew ? plan(v.event()) : List.of();
                 for (String partner : partners) {
                     work.add(WorkItem.first(partner, v.event().eventId() + ":" + partner, v.event().dossierCode(),
-                            v.event().eventType().name(), v.in().text()));
+                            v.event().eventType().name(), v.in().text()).withSeq(seq));
+                    planned.add(new Object[] {v.event().dossierCode(), partner, seq, Timestamp.from(v.event().occurredAt().toInstant())});
                 }
                 auditEntries.add(new AuditEntry(AuditEntry.Direction.IN, PARTY, v.event().dossierCode(),
                         v.event().eventType().name(), isNew ? "ACCEPTED" : "DUPLICATE", null, v.event().eventId(),
                         v.in().text(), isNew ? "work for: " + String.join(", ", partners) : "eventId already accepted; ignored"));
             }
             updateDossiers(fresh);
+            recordPlanned(planned);
             if (!rejectedRows.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO rejected_message (source, origin, event_id, dossier_code, reasons, raw_masked)"
                         + " VALUES (?,?,?,?,?,?)", rejectedRows);
             }
             // broker first: if the database commit then fails, the input is redelivered and nothing is lost
-            queues.enqueueAll(work);
+            queues.enqueueAccepted(work, w -> w.workId().substring(0, w.workId().lastIndexOf(':')));
             audit.appendInCurrentTransaction(auditEntries);
         });
         audit.count(auditEntries);
         return results;
     }
 
-    private record Valid(int index, Incoming in, DossierEvent event) {}
+    /** A valid event of the batch; {@code seq} is its place in the hub's order once it is recorded as new. */
+    private record Valid(int index, Incoming in, DossierEvent event, long seq) {
+        Valid(int index, Incoming in, DossierEvent event) {
+            this(index, in, event, 0L);
+        }
+    }
 
     /**
-     * Inserts the events into the inbox; returns those that were not there yet (of the same eventId twice in one
-     * batch, the first). One statement for the batch: a JDBC batch executes one INSERT per row.
+     * Inserts the events into the inbox; returns the eventIds that were not there yet, with the sequence the hub gave
+     * each (the order the hub accepted them). One statement for the batch: a JDBC batch executes one INSERT per row.
      */
-    private List<Valid> recordInbox(List<Valid> valid) {
-        if (valid.isEmpty()) return List.of();
+    private Map<String, Long> recordInbox(List<Valid> valid) {
+        Map<String, Long> inserted = new java.util.HashMap<>();
+        if (valid.isEmpty()) return inserted;
         int n = valid.size();
         String[] id = new String[n], dossier = new String[n], type = new String[n], source = new String[n], payload = new String[n];
         Timestamp[] occurredAt = new Timestamp[n];
@@ -142,34 +150,65 @@ public class InboundService {
             source[i] = valid.get(i).in().source();
             payload[i] = valid.get(i).in().text();
         }
-        Set<String> inserted = new HashSet<>(jdbc.query(ColumnArrays.statement("INSERT INTO inbound_event (event_id,"
-                + " dossier_code, event_type, occurred_at, source, payload) SELECT * FROM unnest(?::text[], ?::text[], ?::text[],"
-                + " ?::timestamptz[], ?::text[], ?::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id", List.of(),
+        // WITH ORDINALITY ... ORDER BY: the sequence follows the batch's order
+        jdbc.query(ColumnArrays.statement("INSERT INTO inbound_event (event_id, dossier_code, event_type, occurred_at, source,"
+                + " payload) SELECT e, d, t, o, s, p FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[],"
+                + " ?::text[]) WITH ORDINALITY AS b(e, d, t, o, s, p, n) ORDER BY n ON CONFLICT (event_id) DO NOTHING"
+                + " RETURNING event_id, seq", List.of(),
                 column("text", id), column("text", dossier), column("text", type), column("timestamptz", occurredAt),
-                column("text", source), column("text", payload)), (rs, row) -> rs.getString(1)));
-        List<Valid> fresh = new ArrayList<>();
-        for (Valid v : valid) {
-            if (inserted.remove(v.event().eventId())) fresh.add(v);
-        }
-        return fresh;
+                column("text", source), column("text", payload)), rs -> { inserted.put(rs.getString(1), rs.getLong(2)); });
+        return inserted;
     }
 
     /**
-     * Keeps the hub's view of each dossier: the latest event (by occurredAt) wins; of two at the same instant, the
-     * later in the batch. One row per dossier in one statement (an upsert cannot touch a row twice).
+     * For each dossier and partner, the latest event the hub planned work for (what "in sync" means for it), in the
+     * hub's order of a dossier's events: by when they happened, ties by the order the hub accepted them.
+     */
+    private void recordPlanned(List<Object[]> planned) {
+        if (planned.isEmpty()) return;
+        Map<String, Object[]> latest = new LinkedHashMap<>();
+        for (Object[] p : planned) {
+            latest.merge(p[0] + "\u0000" + p[1], p, (had, e) -> ((Timestamp) e[3]).before((Timestamp) had[3]) ? had : e);
+        }
+        int n = latest.size(), i = 0;
+        String[] dossier = new String[n], partner = new String[n];
+        Long[] seq = new Long[n];
+        Timestamp[] at = new Timestamp[n];
+        for (Object[] p : latest.values()) {
+            dossier[i] = (String) p[0];
+            partner[i] = (String) p[1];
+            seq[i] = (Long) p[2];
+            at[i++] = (Timestamp) p[3];
+        }
+        jdbc.update(ColumnArrays.statement("INSERT INTO dossier_partner_seq (dossier_code, partner, last_seq, last_event_at)"
+                + " SELECT * FROM unnest(?::text[], ?::text[], ?::int8[], ?::timestamptz[]) ON CONFLICT (dossier_code, partner)"
+                + " DO UPDATE SET last_seq = EXCLUDED.last_seq, last_event_at = EXCLUDED.last_event_at, planned_at = now()"
+                + " WHERE (dossier_partner_seq.last_event_at, dossier_partner_seq.last_seq)"
+                + " < (EXCLUDED.last_event_at, EXCLUDED.last_seq)", List.of(),
+                column("text", dossier), column("text", partner), column("int8", seq), column("timestamptz", at)));
+    }
+
+    /**
+     * Keeps the hub's view of each dossier: its latest event wins, in the hub's order of a dossier's events: by when
+     * they happened and, when their times tie (one-stop systems stamp events to the second), by the order the hub
+     * accepted them. One row per dossier in one statement (an upsert cannot touch a row twice).
      */
     private void updateDossiers(List<Valid> fresh) {
         if (fresh.isEmpty()) return;
-        Map<String, DossierEvent> latest = new LinkedHashMap<>();
+        Map<String, Valid> latest = new LinkedHashMap<>();
         for (Valid v : fresh) {
-            latest.merge(v.event().dossierCode(), v.event(), (had, e) -> e.occurredAt().isBefore(had.occurredAt()) ? had : e);
+            // fresh is in the batch's order, which is the order of seq: of two at the same instant, the later wins
+            latest.merge(v.event().dossierCode(), v, (had, e) -> e.event().occurredAt().isBefore(had.event().occurredAt()) ? had : e);
         }
         int n = latest.size(), i = 0;
         String[] code = new String[n], procedure = new String[n], agency = new String[n], phone = new String[n],
                 eventId = new String[n], eventType = new String[n], snapshot = new String[n];
         Integer[] status = new Integer[n];
         Timestamp[] dueAt = new Timestamp[n], eventAt = new Timestamp[n];
-        for (DossierEvent e : latest.values()) {
+        Long[] seq = new Long[n];
+        for (Valid v : latest.values()) {
+            DossierEvent e = v.event();
+            seq[i] = v.seq();
             code[i] = e.dossierCode();
             status[i] = e.dossier().status();
             procedure[i] = e.dossier().procedureCode();
@@ -183,16 +222,17 @@ public class InboundService {
             i++;
         }
         jdbc.update(ColumnArrays.statement("INSERT INTO dossier (code, status, procedure_code, agency_code, applicant_phone,"
-                + " due_at, last_event_id, last_event_type, last_event_at, snapshot) SELECT * FROM unnest(?::text[], ?::int[],"
-                + " ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])"
+                + " due_at, last_event_id, last_event_type, last_event_at, snapshot, last_seq) SELECT * FROM unnest(?::text[], ?::int[],"
+                + " ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::int8[])"
                 + " ON CONFLICT (code) DO UPDATE SET status = EXCLUDED.status, procedure_code = EXCLUDED.procedure_code,"
                 + " agency_code = EXCLUDED.agency_code, applicant_phone = EXCLUDED.applicant_phone, due_at = EXCLUDED.due_at,"
                 + " last_event_id = EXCLUDED.last_event_id, last_event_type = EXCLUDED.last_event_type,"
-                + " last_event_at = EXCLUDED.last_event_at, snapshot = EXCLUDED.snapshot, updated_at = now()"
-                + " WHERE dossier.last_event_at <= EXCLUDED.last_event_at", List.of(),
+                + " last_event_at = EXCLUDED.last_event_at, snapshot = EXCLUDED.snapshot, last_seq = EXCLUDED.last_seq,"
+                + " updated_at = now() WHERE (dossier.last_event_at, dossier.last_seq) < (EXCLUDED.last_event_at, EXCLUDED.last_seq)",
+                List.of(),
                 column("text", code), column("int4", status), column("text", procedure), column("text", agency),
                 column("text", phone), column("timestamptz", dueAt), column("text", eventId), column("text", eventType),
-                column("timestamptz", eventAt), column("text", snapshot)));
+                column("timestamptz", eventAt), column("text", snapshot), column("int8", seq)));
     }
 
     /** Runs the event through its business route (routes/*.yaml) and returns the partners it asked for. */

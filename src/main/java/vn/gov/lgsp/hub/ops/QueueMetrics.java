@@ -25,7 +25,9 @@ import vn.gov.lgsp.hub.work.QueueProperties;
 
 /**
  * Prometheus gauges: hub_queue_depth{partner} (messages waiting, scheduled retries included, read from the
- * broker's management address) and hub_dead_letters_open{partner}. Refreshed every 15 s.
+ * broker's management address), hub_queue_oldest_age_seconds{partner} (how long the oldest message ready for
+ * delivery on any of the partner's shards has waited; scheduled retries wait on purpose and are not counted) and
+ * hub_dead_letters_open{partner}. Refreshed every 15 s.
  */
 @Component
 public class QueueMetrics {
@@ -36,6 +38,7 @@ public class QueueMetrics {
     private final DeadLetters deadLetters;
     private final Map<String, AtomicLong> depth = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dead = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> oldestMillis = new ConcurrentHashMap<>();
 
     public QueueMetrics(ConnectionFactory cf, QueueProperties queues, PartnerWorkQueues workQueues, DeadLetters deadLetters,
                         MeterRegistry registry) {
@@ -46,6 +49,10 @@ public class QueueMetrics {
         queues.getPartners().keySet().forEach(p -> {
             depth.put(p, new AtomicLong(-1));
             dead.put(p, new AtomicLong(0));
+            oldestMillis.put(p, new AtomicLong(-1000));
+            Gauge.builder("hub.queue.oldest.age", oldestMillis.get(p), v -> v.get() / 1000.0).tag("partner", p).baseUnit("seconds")
+                    .description("Age of the oldest work ready on the partner's queue, s (0: none waiting, -1: broker not reachable)")
+                    .register(registry);
             Gauge.builder("hub.queue.depth", depth.get(p), AtomicLong::get).tag("partner", p)
                     .description("Work waiting on the partner's queue (-1: broker not reachable)").register(registry);
             Gauge.builder("hub.dead.letters.open", dead.get(p), AtomicLong::get).tag("partner", p)
@@ -67,19 +74,28 @@ public class QueueMetrics {
             QueueRequestor requestor = new QueueRequestor(s, ActiveMQJMSClient.createQueue("activemq.management"));
             c.start();
             for (String p : depth.keySet()) {
-                long total = 0;
+                long total = 0, oldest = 0;
                 for (int shard = 0; shard < queues.of(p).getConcurrency(); shard++) {
-                    Message m = s.createMessage();
-                    JMSManagementHelper.putAttribute(m, ResourceNames.QUEUE + workQueues.shardQueue(p, shard), "messageCount");
-                    Message reply = requestor.request(m);
-                    Object result = JMSManagementHelper.hasOperationSucceeded(reply) ? JMSManagementHelper.getResult(reply) : null;
-                    total += result instanceof Number n ? n.longValue() : 0;
+                    String queue = ResourceNames.QUEUE + workQueues.shardQueue(p, shard);
+                    total += attribute(s, requestor, queue, "messageCount");
+                    oldest = Math.max(oldest, attribute(s, requestor, queue, "firstMessageAge"));
                 }
                 depth.get(p).set(total);
+                oldestMillis.get(p).set(oldest);
             }
         } catch (Exception e) {
             depth.values().forEach(v -> v.set(-1));
+            oldestMillis.values().forEach(v -> v.set(-1000));
             log.debug("queue depths not available: {}", e.getMessage());
         }
+    }
+
+    /** A numeric attribute of a queue, read through the broker's management address (0 when it has none). */
+    private static long attribute(QueueSession s, QueueRequestor requestor, String resource, String name) throws Exception {
+        Message m = s.createMessage();
+        JMSManagementHelper.putAttribute(m, resource, name);
+        Message reply = requestor.request(m);
+        Object result = JMSManagementHelper.hasOperationSucceeded(reply) ? JMSManagementHelper.getResult(reply) : null;
+        return result instanceof Number n ? n.longValue() : 0;
     }
 }

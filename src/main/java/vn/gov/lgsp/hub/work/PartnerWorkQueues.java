@@ -32,9 +32,13 @@ public class PartnerWorkQueues {
      * with the depth of the queue.
      */
     public String queueOf(String partner, String dossierCode, String workId) {
+        return shardQueue(partner, shardOf(partner, dossierCode, workId));
+    }
+
+    public int shardOf(String partner, String dossierCode, String workId) {
         int shards = queues.of(partner).getConcurrency();
         String key = dossierCode != null ? dossierCode : workId;
-        return shardQueue(partner, Math.floorMod(key.hashCode(), shards));
+        return Math.floorMod(key.hashCode(), shards);
     }
 
     public String shardQueue(String partner, int shard) {
@@ -53,6 +57,16 @@ public class PartnerWorkQueues {
                     + WorkHeaders.FOLLOW_UP_WORK + " instead, or set the partner's parallel-calls to 1");
         }
         jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of())));
+    }
+
+    /**
+     * The intake's work for newly accepted events: like {@link #enqueueAll}, each item marked with its event
+     * ({@link WorkHeaders#EVENT_ID}), so that a worker can tell work whose inbox record was lost (the broker committed,
+     * the database did not) and record the event before the partner hears of it.
+     */
+    public void enqueueAccepted(Collection<WorkItem> items, java.util.function.Function<WorkItem, String> eventIdOf) {
+        if (items.isEmpty()) return;
+        jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of(WorkHeaders.EVENT_ID, eventIdOf.apply(i)))));
     }
 
     public void enqueue(WorkItem item) {
@@ -83,6 +97,7 @@ public class PartnerWorkQueues {
         if (item.dossierCode() != null) m.setStringProperty(WorkHeaders.DOSSIER_CODE, item.dossierCode());
         if (item.messageType() != null) m.setStringProperty(WorkHeaders.MESSAGE_TYPE, item.messageType());
         m.setIntProperty(WorkHeaders.ATTEMPT, item.attempt());
+        if (item.seq() > 0) m.setLongProperty(WorkHeaders.SEQ, item.seq());
     }
 
     static String truncate(String s, int max) {

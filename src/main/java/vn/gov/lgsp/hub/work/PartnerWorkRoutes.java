@@ -55,7 +55,11 @@ public class PartnerWorkRoutes extends RouteBuilder {
     @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
     @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
     public void stopConsumers() throws InterruptedException {
-        for (ShardConsumer c : consumers) c.stop();
+        // all at once: a batch in flight finishes (its calls are bounded by the partners' timeouts) or, past the
+        // bound, is rolled back with the broker connection and delivered again after the restart
+        consumers.forEach(ShardConsumer::requestStop);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        for (ShardConsumer c : consumers) c.awaitStop(deadline);
         workers.values().forEach(PartnerWorker::stop);
     }
 
@@ -78,7 +82,7 @@ public class PartnerWorkRoutes extends RouteBuilder {
             PartnerWorker worker = new PartnerWorker(partner, policy, getContext(), jdbc, audit, workQueues, updates, deadLetters);
             workers.put(partner, worker);
             for (int shard = 0; shard < policy.getConcurrency(); shard++) {
-                consumers.add(new ShardConsumer(connectionFactory, workQueues.shardQueue(partner, shard), worker, policy.getMaxBatch()));
+                consumers.add(new ShardConsumer(connectionFactory, workQueues.shardQueue(partner, shard), shard, worker, policy.getMaxBatch()));
             }
         });
     }

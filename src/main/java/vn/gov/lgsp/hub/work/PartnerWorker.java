@@ -43,6 +43,14 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  * updates again; work whose completion was lost asks its connector again, and connectors keep their own record of
  * what the partner accepted (portal_sent, notify_message, the VNPost order, ...). Either way an update may reach the
  * one-stop system twice under the same updateId, which the contract allows.
+ *
+ * <p>Order and outages. A dossier's later work never overtakes earlier work that waits for a retry: the waiting work
+ * and everything behind it are held in line ({@link ShardHolds}, table work_hold) and re-queued until the first
+ * completes or becomes a dead letter. A failure counts as one of the item's attempts only while the partner serves
+ * others (its circuit closed); while the partner is down the work waits {@code outage-retry-delay} without using an
+ * attempt, and the shard takes no work until the circuit lets a trial call through. A failure of the hub's own
+ * database, broker or Kafka is never the partner's: it rolls the batch back (the broker delivers it again) without
+ * touching the partner's circuit or the item's attempts.
  */
 public class PartnerWorker {
     private static final Logger log = LoggerFactory.getLogger(PartnerWorker.class);
@@ -78,6 +86,8 @@ public class PartnerWorker {
                 .minimumNumberOfCalls(Math.min(policy.getCircuitWindow(), 10))
                 .waitDurationInOpenState(policy.getCircuitOpenFor())
                 .ignoreExceptions(PartnerRejectedException.class)
+                // the shard consumers wait while it is open: let the trial calls through without a caller asking
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
         this.rateLimiter = new RateLimiter(policy.getRateLimitPerSecond());
         java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
@@ -123,34 +133,59 @@ public class PartnerWorker {
         final List<DossierUpdate> updates = new ArrayList<>();
     }
 
+    /** True while the partner is known to be down: the shard consumers then take no work (it waits in order). */
+    boolean partnerDown() {
+        return circuit.getState() == CircuitBreaker.State.OPEN || circuit.getState() == CircuitBreaker.State.FORCED_OPEN;
+    }
+
+    /** The lines of waiting work of one of this partner's shards, as its consumer keeps them. */
+    ShardHolds holdsOf(int shard) {
+        ShardHolds holds = new ShardHolds(partner, shard);
+        holds.load(jdbc);
+        return holds;
+    }
+
+    /** What the worker does with one message of a batch, decided in the batch's order before any call. */
+    private enum Plan { CALL, DONE, WAIT, AWAIT_INBOX, ADOPT_AND_CALL }
+
     /**
      * Works a batch of messages taken from one shard, in order, inside the shard consumer's broker transaction
-     * (the caller commits it after this returns, or rolls it back if this throws).
+     * (the caller commits it after this returns, or rolls it back if this throws, and then reloads {@code holds}).
      *
      * @param connectedAt when the consumer's broker connection started (epoch millis): work sent before it may have
      *                    been worked before a restart of the broker, which forgets how often it delivered a message
+     * @param holds       the shard's lines of waiting work (see {@link ShardHolds})
      */
-    public void processBatch(List<jakarta.jms.Message> messages, long connectedAt) throws Exception {
+    public void processBatch(List<jakarta.jms.Message> messages, long connectedAt, ShardHolds holds) throws Exception {
         Batch batch = new Batch();
-        Map<String, String> done = completedAmong(messages, connectedAt);
         List<Work> work = new ArrayList<>(messages.size());
         for (jakarta.jms.Message m : messages) {
             Map<String, Object> headers = headersOf(m);
             work.add(new Work(headers, new WorkItem(partner, (String) headers.get(WorkHeaders.WORK_ID),
                     (String) headers.get(WorkHeaders.DOSSIER_CODE), (String) headers.get(WorkHeaders.MESSAGE_TYPE),
-                    ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1)));
+                    ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1,
+                    m.propertyExists(WorkHeaders.SEQ) ? m.getLongProperty(WorkHeaders.SEQ) : 0L)));
         }
+        Lookup found = lookUp(messages, work, connectedAt);
+        Plan[] plans = plan(work, found, holds);
         WorkBatch shared = new WorkBatch(work.stream().map(Work::item).toList());
         Call[] calls = new Call[work.size()];
-        if (parallelCalls != null) callInParallel(work, shared, done, calls);
+        if (parallelCalls != null) callInParallel(work, plans, shared, calls);
+        else callInOrder(work, plans, shared, calls);
         for (int i = 0; i < work.size(); i++) {
             WorkItem item = work.get(i).item();
             if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
             try {
-                if (batch.completed.contains(item.workId()) || done.containsKey(item.workId())) {
-                    alreadyCompleted(item, done.getOrDefault(item.workId(), "[]"), batch);
+                if (batch.completed.contains(item.workId()) || plans[i] == Plan.DONE) {
+                    alreadyCompleted(item, found.completed().getOrDefault(item.workId(), "[]"), batch);
+                    release(holds, item, batch);
+                } else if (plans[i] == Plan.WAIT || (calls[i] == null && plans[i] != Plan.AWAIT_INBOX)) {
+                    waitInLine(work.get(i), holds, batch); // behind earlier work of its dossier, in this batch or before
+                } else if (plans[i] == Plan.AWAIT_INBOX) {
+                    awaitInbox(work.get(i), holds, batch);
                 } else {
-                    record(calls[i] != null ? calls[i] : call(work.get(i), shared), batch);
+                    if (plans[i] == Plan.ADOPT_AND_CALL) adopt(work.get(i), batch);
+                    record(calls[i], holds, batch);
                 }
             } finally {
                 MDC.remove("dossierCode");
@@ -162,8 +197,42 @@ public class PartnerWorker {
                         "update:" + u.updateId(), updates.toJson(u), "from " + u.source()));
             }
         }
-        if (!batch.entries.isEmpty()) audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
+        if (!batch.entries.isEmpty() || !batch.companions.isEmpty()) {
+            audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
+        }
     }
+
+    /**
+     * Decides, in the batch's order, what each message leads to: work completed already is not sent again; work of a
+     * dossier with earlier work waiting waits behind it (as does everything after it in the batch); intake work whose
+     * inbox record is missing waits for it, or is recorded by the worker once the intake's commit must have been lost.
+     */
+    private Plan[] plan(List<Work> work, Lookup found, ShardHolds holds) {
+        Plan[] plans = new Plan[work.size()];
+        java.util.Set<String> waitingInBatch = new java.util.HashSet<>();
+        for (int i = 0; i < work.size(); i++) {
+            WorkItem item = work.get(i).item();
+            String dossier = item.dossierCode();
+            if (found.completed().containsKey(item.workId())) {
+                plans[i] = Plan.DONE;
+            } else if (dossier != null && (waitingInBatch.contains(dossier) || holds.mustWait(dossier, item.workId()))) {
+                plans[i] = Plan.WAIT;
+            } else if (found.missingEvents().contains(eventIdOf(work.get(i)))) {
+                plans[i] = inboxChecksOf(work.get(i)) + 1 >= policy.getInboxChecks() ? Plan.ADOPT_AND_CALL : Plan.AWAIT_INBOX;
+            } else {
+                plans[i] = Plan.CALL;
+            }
+            if ((plans[i] == Plan.WAIT || plans[i] == Plan.AWAIT_INBOX) && dossier != null) waitingInBatch.add(dossier);
+        }
+        return plans;
+    }
+
+    private static boolean isCall(Plan p) {
+        return p == Plan.CALL || p == Plan.ADOPT_AND_CALL;
+    }
+
+    /** Work already completed, and intake work whose event has no inbox record (yet), among a batch. */
+    private record Lookup(Map<String, String> completed, java.util.Set<String> missingEvents) {}
 
     /**
      * Work of this batch already completed earlier (a redelivery after a crash): workId -> its updates. Only work that
@@ -171,22 +240,41 @@ public class PartnerWorker {
      * retry or an operator's replay, or it was sent before this consumer connected (give or take the hosts' clocks).
      * Work delivered for the first time since the consumer connected cannot have completed, except when the inbound
      * queued an event's work twice (its database commit lost after the broker's); for that rare case each connector
-     * keeps its own record of what its partner accepted (portal_sent, notify_message, the VNPost order, ...). At a
-     * steady pace this saves a database round trip per batch, most batches then holding one or two messages.
+     * keeps its own record of what its partner accepted (portal_sent, notify_message, the VNPost order, ...).
+     * In the same statement: which of the batch's intake work has no inbox record for its event.
      */
-    private Map<String, String> completedAmong(List<jakarta.jms.Message> messages, long connectedAt) throws jakarta.jms.JMSException {
+    private Lookup lookUp(List<jakarta.jms.Message> messages, List<Work> work, long connectedAt) throws jakarta.jms.JMSException {
         List<String> ids = new ArrayList<>();
-        for (jakarta.jms.Message m : messages) {
-            if (mayHaveBeenWorked(m, connectedAt)) ids.add(m.getStringProperty(WorkHeaders.WORK_ID));
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (mayHaveBeenWorked(messages.get(i), connectedAt)) ids.add(work.get(i).item().workId());
+            String eventId = eventIdOf(work.get(i));
+            if (eventId != null) events.add(eventId);
         }
         Map<String, String> done = new java.util.HashMap<>();
-        if (ids.isEmpty()) return done;
+        java.util.Set<String> missing = new java.util.HashSet<>(events);
+        if (ids.isEmpty() && events.isEmpty()) return new Lookup(done, missing);
         jdbc.query(con -> {
-            var ps = con.prepareStatement("SELECT work_id, coalesce(updates, '[]') FROM work_completion WHERE work_id = ANY (?)");
+            var ps = con.prepareStatement("SELECT 'C', work_id, coalesce(updates, '[]') FROM work_completion WHERE work_id = ANY (?)"
+                    + " UNION ALL SELECT 'I', event_id, NULL FROM inbound_event WHERE event_id = ANY (?)");
             ps.setArray(1, con.createArrayOf("varchar", ids.toArray()));
+            ps.setArray(2, con.createArrayOf("varchar", events.toArray()));
             return ps;
-        }, rs -> { done.put(rs.getString(1), rs.getString(2)); });
-        return done;
+        }, rs -> {
+            if ("C".equals(rs.getString(1))) done.put(rs.getString(2), rs.getString(3));
+            else missing.remove(rs.getString(2));
+        });
+        return new Lookup(done, missing);
+    }
+
+    private static String eventIdOf(Work w) {
+        Object id = w.headers().get(WorkHeaders.EVENT_ID);
+        return id == null ? null : id.toString();
+    }
+
+    private static int inboxChecksOf(Work w) {
+        Object n = w.headers().get(WorkHeaders.INBOX_CHECKS);
+        return n == null ? 0 : Integer.parseInt(n.toString());
     }
 
     /** How far apart the clocks of the hub instances that send and consume work may be. */
@@ -196,6 +284,8 @@ public class PartnerWorker {
         return m.getJMSRedelivered()
                 || (m.propertyExists(WorkHeaders.ATTEMPT) && m.getIntProperty(WorkHeaders.ATTEMPT) > 1)
                 || m.propertyExists(WorkHeaders.REPLAY_OF)
+                || m.propertyExists(WorkHeaders.WAITING_FOR)
+                || m.propertyExists(WorkHeaders.LAST_ERROR)
                 || m.getJMSTimestamp() < connectedAt + CLOCK_SKEW_MILLIS;
     }
 
@@ -221,9 +311,17 @@ public class PartnerWorker {
     /** The outcome of calling the connector for one work item; recorded on the shard's thread. */
     private record Call(Work work, Exchange exchange, Exception failure, long latencyMs) {}
 
+    /** A call that failed for a reason that is not final: the dossier's later work in the batch must not be called. */
+    private static boolean holdsUpItsDossier(Call c) {
+        return c.failure() != null && !(c.failure() instanceof PartnerRejectedException)
+                && !(c.failure() instanceof DirectConsumerNotAvailableException);
+    }
+
     /**
      * Calls the connector's {@code direct:<partner>-deliver}, with quick in-memory retries for blips, within the
      * partner's circuit breaker and rate limit. Sends nothing to the broker: that is {@link #record}'s part.
+     * A failure of the hub's own infrastructure is not held against the partner: it releases the circuit's permission
+     * without recording a call, and is not retried here (the whole batch rolls back).
      */
     private Call call(Work work, WorkBatch shared) throws InterruptedException {
         Exception failure = null;
@@ -240,7 +338,7 @@ public class PartnerWorker {
                 circuit.acquirePermission();
             } catch (CallNotPermittedException open) {
                 failure = open;
-                break; // the partner is known to be down: hand back to the broker's backoff at once
+                break; // the partner is known to be down: the work waits for it, without using an attempt
             }
             rateLimiter.acquire();
             producer.send(deliver(), call);
@@ -250,29 +348,55 @@ public class PartnerWorker {
                 circuit.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 break;
             }
+            if (InfrastructureFaults.isInfrastructure(failure)) {
+                circuit.releasePermission();
+                break;
+            }
             circuit.onError(elapsed, TimeUnit.NANOSECONDS, failure);
             if (failure instanceof PartnerRejectedException || failure instanceof DirectConsumerNotAvailableException) break;
         }
         return new Call(work, call, failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
+    /** Without parallel calls: in the batch's order, a dossier's later work skipped once one of its calls failed. */
+    private void callInOrder(List<Work> work, Plan[] plans, WorkBatch shared, Call[] calls) throws InterruptedException {
+        java.util.Set<String> heldUp = new java.util.HashSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < work.size(); i++) {
+            WorkItem item = work.get(i).item();
+            if (!isCall(plans[i]) || !seen.add(item.workId())) continue; // a repeat is recorded as done after the first
+            if (item.dossierCode() != null && heldUp.contains(item.dossierCode())) continue;
+            if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
+            try {
+                calls[i] = call(work.get(i), shared);
+            } finally {
+                MDC.remove("dossierCode");
+            }
+            if (InfrastructureFaults.isInfrastructure(calls[i].failure())) return; // the batch rolls back
+            if (holdsUpItsDossier(calls[i]) && item.dossierCode() != null) heldUp.add(item.dossierCode());
+        }
+    }
+
     /**
      * With {@code parallel-calls} above 1, the batch's calls for different dossiers are made at once on the
-     * partner's call threads, each dossier's in order; what they lead to is recorded afterwards, in the batch's
-     * order, on the shard's thread (which holds the broker transaction). Connectors hand the work they lead to back
-     * in {@link WorkHeaders#FOLLOW_UP_WORK}; a call thread has no broker transaction, and sending from it fails
-     * loudly ({@link PartnerWorkQueues#enqueueAll}).
+     * partner's call threads, each dossier's in order (stopping at a failure, as in {@link #callInOrder}); what they
+     * lead to is recorded afterwards, in the batch's order, on the shard's thread (which holds the broker
+     * transaction). Connectors hand the work they lead to back in {@link WorkHeaders#FOLLOW_UP_WORK}; a call thread
+     * has no broker transaction, and sending from it fails loudly ({@link PartnerWorkQueues#enqueueAll}).
      */
-    private void callInParallel(List<Work> work, WorkBatch shared, Map<String, String> done, Call[] calls) throws Exception {
+    private void callInParallel(List<Work> work, Plan[] plans, WorkBatch shared, Call[] calls) throws Exception {
         Map<String, List<Integer>> byDossier = new LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < work.size(); i++) {
             WorkItem item = work.get(i).item();
-            // repeats and completed work are left to the shard thread, as without parallel calls
-            if (done.containsKey(item.workId()) || !seen.add(item.workId())) continue;
+            // repeats and work not to be called are left to the shard thread, as without parallel calls
+            if (!isCall(plans[i]) || !seen.add(item.workId())) continue;
             byDossier.computeIfAbsent(item.dossierCode() != null ? item.dossierCode() : item.workId(), k -> new ArrayList<>()).add(i);
         }
-        if (byDossier.size() < 2) return; // nothing to overlap: the shard thread calls
+        if (byDossier.size() < 2) {
+            callInOrder(work, plans, shared, calls); // nothing to overlap
+            return;
+        }
         List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         for (List<Integer> dossier : byDossier.values()) {
             running.add(parallelCalls.submit(() -> {
@@ -283,6 +407,7 @@ public class PartnerWorker {
                     } finally {
                         MDC.remove("dossierCode");
                     }
+                    if (holdsUpItsDossier(calls[i])) break;
                 }
                 return null;
             }));
@@ -291,23 +416,46 @@ public class PartnerWorker {
     }
 
     /** What a call leads to: completion, dead letter or retry, and their audit records, in the batch. */
-    private void record(Call c, Batch batch) {
+    private void record(Call c, ShardHolds holds, Batch batch) {
         WorkItem item = c.work().item();
         Exception failure = c.failure();
         long latencyMs = c.latencyMs();
         Map<String, Object> headers = c.work().headers();
         if (failure == null) {
             succeeded(c.exchange(), item, latencyMs, batch);
+            release(holds, item, batch);
+        } else if (InfrastructureFaults.isInfrastructure(failure)) {
+            // the hub's database, broker or Kafka failed, not the partner: the batch rolls back and comes again
+            throw new InfrastructureFaults.Unavailable(partner + " work " + item.workId() + " could not be recorded: "
+                    + describe(failure), failure);
         } else if (failure instanceof PartnerRejectedException rejected) {
             deadLetter(item, "rejected by " + partner + (rejected.partnerCode() == null ? "" : " (" + rejected.partnerCode() + ")")
                     + ": " + rejected.getMessage(), headers, latencyMs, batch);
+            release(holds, item, batch);
         } else if (failure instanceof DirectConsumerNotAvailableException) {
             deadLetter(item, "no connector is installed for partner " + partner, headers, latencyMs, batch);
+            release(holds, item, batch);
+        } else if (isOutage(failure)) {
+            retryLater(item, failure, latencyMs, holds, batch, false);
         } else if (item.attempt() >= policy.getMaxAttempts()) {
             deadLetter(item, "gave up after " + item.attempt() + " attempts: " + describe(failure), headers, latencyMs, batch);
+            release(holds, item, batch);
         } else {
-            retryLater(item, failure, latencyMs, batch);
+            retryLater(item, failure, latencyMs, holds, batch, true);
         }
+    }
+
+    /**
+     * The partner is down rather than failing this item: its circuit refused the call, or is no longer closed after
+     * this failure (it fails most calls, or is being tried again after an outage).
+     */
+    private boolean isOutage(Exception failure) {
+        return failure instanceof CallNotPermittedException || circuit.getState() != CircuitBreaker.State.CLOSED;
+    }
+
+    private void release(ShardHolds holds, WorkItem item, Batch batch) {
+        AuditLog.Companion released = holds.release(item.dossierCode(), item.workId());
+        if (released != null) batch.companions.add(released);
     }
 
     @SuppressWarnings("unchecked")
@@ -329,14 +477,98 @@ public class PartnerWorker {
                 latencyMs, item.workId(), skipped ? null : payload, detail));
     }
 
-    private void retryLater(WorkItem item, Exception failure, long latencyMs, Batch batch) {
-        long delay = policy.backoffAfter(item.attempt()).toMillis();
-        WorkItem next = new WorkItem(partner, item.workId(), item.dossierCode(), item.messageType(), item.body(), item.attempt() + 1);
+    /**
+     * Queues the work again with the broker delaying it: after the backoff of its attempt when the partner failed
+     * this item while serving others (the attempt counts), after {@code outage-retry-delay} when the partner is down
+     * (it does not). Either way it heads its dossier's line, so that the dossier's later work waits behind it.
+     */
+    private void retryLater(WorkItem item, Exception failure, long latencyMs, ShardHolds holds, Batch batch, boolean counts) {
+        long delay = (counts ? policy.backoffAfter(item.attempt()) : policy.getOutageRetryDelay()).toMillis();
+        WorkItem next = counts ? item.withAttempt(item.attempt() + 1) : item;
         queues.send(next, delay, describe(failure), Map.of());
-        batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), "RETRY_SCHEDULED", latencyMs,
-                item.workId(), null, "attempt " + item.attempt() + " failed: " + describe(failure) + "; next in " + delay + " ms"));
-        log.warn("{} work {} attempt {} failed ({}); retry in {} ms", partner, item.workId(), item.attempt(), describe(failure), delay);
+        hold(holds, item, "waits for a retry: " + describe(failure), batch);
+        if (item.dossierCode() != null) holds.dueAt(item.dossierCode(), System.currentTimeMillis() + delay);
+        String why = counts ? "attempt " + item.attempt() + " failed: " + describe(failure)
+                : partner + " is down (attempt " + item.attempt() + " not used up): " + describe(failure);
+        batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), counts ? "RETRY_SCHEDULED" : "WAITING_FOR_PARTNER",
+                latencyMs, item.workId(), null, why + "; next in " + delay + " ms"));
+        if (counts) log.warn("{} work {} attempt {} failed ({}); retry in {} ms", partner, item.workId(), item.attempt(), describe(failure), delay);
+        else log.info("{} work {} waits {} ms for {} to come back ({})", partner, item.workId(), delay, partner, describe(failure));
     }
+
+    private void hold(ShardHolds holds, WorkItem item, String reason, Batch batch) {
+        AuditLog.Companion held = holds.hold(item.dossierCode(), item.workId(), PartnerWorkQueues.truncate(reason, 500));
+        if (held != null) batch.companions.add(held);
+    }
+
+    /**
+     * Work that must not overtake earlier work of its dossier: re-queued to come back just after the work it waits
+     * for is due, in its place in the dossier's line. Its attempts are untouched. Audited when it joins the line.
+     */
+    private void waitInLine(Work w, ShardHolds holds, Batch batch) {
+        WorkItem item = w.item();
+        boolean joins = !holds.isHeld(item.dossierCode(), item.workId());
+        String ahead = holds.first(item.dossierCode());
+        hold(holds, item, "behind " + ahead, batch);
+        long delay = holds.delayFor(item.dossierCode(), item.workId(), policy.getOutageRetryDelay().toMillis(), System.currentTimeMillis());
+        queues.send(item, delay, null, carried(w, Map.of(WorkHeaders.WAITING_FOR, String.valueOf(ahead))));
+        if (joins) {
+            batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), "WAITING", null, item.workId(), null,
+                    "waits behind earlier work of the dossier (" + ahead + ")"));
+        }
+    }
+
+    /**
+     * Intake work whose event has no inbox record yet: the intake commits the broker before the database, so the
+     * record is usually a few milliseconds away. The work is looked at again a little later, ahead of its dossier's
+     * later work.
+     */
+    private void awaitInbox(Work w, ShardHolds holds, Batch batch) {
+        WorkItem item = w.item();
+        int checks = inboxChecksOf(w) + 1;
+        long delay = policy.getInboxCheckDelay().toMillis();
+        queues.send(item, delay, null, carried(w, Map.of(WorkHeaders.INBOX_CHECKS, Integer.toString(checks))));
+        hold(holds, item, "waits for the inbox record of its event", batch);
+        if (item.dossierCode() != null) holds.dueAt(item.dossierCode(), System.currentTimeMillis() + delay);
+    }
+
+    /** Headers a re-queued message keeps (which event it serves), with {@code extra}. */
+    private static Map<String, String> carried(Work w, Map<String, String> extra) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String eventId = eventIdOf(w);
+        if (eventId != null) headers.put(WorkHeaders.EVENT_ID, eventId);
+        Object checks = w.headers().get(WorkHeaders.INBOX_CHECKS);
+        if (checks != null) headers.put(WorkHeaders.INBOX_CHECKS, checks.toString());
+        headers.putAll(extra);
+        return headers;
+    }
+
+    /**
+     * Intake work whose event never got its inbox record: the intake's broker commit happened and its database commit
+     * was lost (a crash between the two; its client got no answer). The event is recorded now, with its audit record,
+     * in the same group commit as what its work leads to, so that no partner hears of an event the hub has not
+     * recorded as accepted.
+     */
+    private void adopt(Work w, Batch batch) {
+        WorkItem item = w.item();
+        String eventId = eventIdOf(w);
+        com.fasterxml.jackson.databind.JsonNode event;
+        try {
+            event = EVENT_READER.readTree(item.body());
+        } catch (java.io.IOException e) {
+            event = JsonNodeFactory.instance.objectNode();
+        }
+        String occurredAt = event.path("occurredAt").asText(null);
+        batch.companions.add(new AuditLog.Companion("INSERT INTO inbound_event (event_id, dossier_code, event_type, occurred_at,"
+                + " source, payload) VALUES (?,?,?, coalesce(?::timestamptz, now()), 'RECOVERED', ?) ON CONFLICT (event_id) DO NOTHING",
+                new Object[] {eventId, item.dossierCode(), event.path("eventType").asText(item.messageType()), occurredAt, item.body()}));
+        batch.entries.add(new AuditEntry(AuditEntry.Direction.IN, DossierUpdates.ONESTOP, item.dossierCode(),
+                event.path("eventType").asText(item.messageType()), "ACCEPTED", null, eventId, item.body(), "recovered by the " + partner + " worker: its work was queued but the intake's"
+                        + " database commit was lost (crash); recorded before the partner is called"));
+        log.warn("{} work {}: event {} had no inbox record after {} checks; recorded now", partner, item.workId(), eventId, policy.getInboxChecks());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper EVENT_READER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private void deadLetter(WorkItem item, String reason, Map<String, Object> consumedHeaders, long latencyMs, Batch batch) {
         Map<String, String> headers = new LinkedHashMap<>();

@@ -65,6 +65,27 @@ public class QueueProperties {
         private float circuitFailureRate = 50f;
         @Min(2) private int circuitWindow = 20;
         @NotNull private Duration circuitOpenFor = Duration.ofSeconds(30);
+        /**
+         * While the partner is down (its circuit open or half-open: it fails every call, or cannot be reached), work
+         * that fails is tried again after this long, and the failure does not count as one of its attempts: an outage
+         * delays work, it never dead-letters it. Meanwhile the shard consumers take no work at all; they resume when
+         * the circuit lets a trial call through, so waiting work flows within seconds of the partner's return.
+         */
+        @NotNull private Duration outageRetryDelay = Duration.ofSeconds(5);
+        /**
+         * Work queued by the intake whose inbox record is not there yet (the intake commits the broker first) is
+         * looked for again after {@code inbox-check-delay}, {@code inbox-checks} times; then the worker records the
+         * event itself (its database commit was lost in a crash) before the partner hears of it.
+         */
+        @Min(1) private int inboxChecks = 3;
+        @NotNull private Duration inboxCheckDelay = Duration.ofSeconds(2);
+
+        public Duration getOutageRetryDelay() { return outageRetryDelay; }
+        public void setOutageRetryDelay(Duration outageRetryDelay) { this.outageRetryDelay = outageRetryDelay; }
+        public int getInboxChecks() { return inboxChecks; }
+        public void setInboxChecks(int inboxChecks) { this.inboxChecks = inboxChecks; }
+        public Duration getInboxCheckDelay() { return inboxCheckDelay; }
+        public void setInboxCheckDelay(Duration inboxCheckDelay) { this.inboxCheckDelay = inboxCheckDelay; }
 
         /** The delay before delivery number {@code attempt + 1}. */
         public Duration backoffAfter(int attempt) {

@@ -29,13 +29,17 @@ final class ShardConsumer implements Runnable {
     private final ConnectionFactory connectionFactory;
     private final String queue;
     private final PartnerWorker worker;
+    private final int shard;
     private final int maxBatch;
     private volatile boolean running = true;
     private final Thread thread;
+    /** The shard's lines of waiting work; read when the consumer connects and after a batch rolls back. */
+    private ShardHolds holds;
 
-    ShardConsumer(ConnectionFactory connectionFactory, String queue, PartnerWorker worker, int maxBatch) {
+    ShardConsumer(ConnectionFactory connectionFactory, String queue, int shard, PartnerWorker worker, int maxBatch) {
         this.connectionFactory = connectionFactory;
         this.queue = queue;
+        this.shard = shard;
         this.worker = worker;
         this.maxBatch = maxBatch;
         this.thread = new Thread(this, "work-" + queue);
@@ -46,9 +50,14 @@ final class ShardConsumer implements Runnable {
         thread.start();
     }
 
-    void stop() throws InterruptedException {
+    /** Asks the consumer to stop after its current batch. */
+    void requestStop() {
         running = false;
-        thread.join(30_000);
+    }
+
+    /** Waits until the consumer has stopped, at most until {@code deadline} (System.nanoTime()). */
+    void awaitStop(long deadline) throws InterruptedException {
+        thread.join(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
 
     @Override
@@ -59,7 +68,14 @@ final class ShardConsumer implements Runnable {
                 long connectedAt = System.currentTimeMillis();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+                    holds = worker.holdsOf(shard); // this consumer now owns the shard: read what an earlier owner left
                     while (running) {
+                        if (worker.partnerDown()) {
+                            // the partner is down: its work waits here, in order, using none of its attempts; the
+                            // circuit lets a trial call through after circuit-open-for and the shard resumes
+                            pause(100);
+                            continue;
+                        }
                         Message first = consumer.receive(500);
                         if (first == null) continue;
                         List<Message> batch = new ArrayList<>();
@@ -82,14 +98,28 @@ final class ShardConsumer implements Runnable {
     private void work(Connection connection, Session session, List<Message> batch, long connectedAt) throws Exception {
         TransactionSynchronizationManager.bindResource(connectionFactory, new JmsResourceHolder(connectionFactory, connection, session));
         try {
-            worker.processBatch(batch, connectedAt);
+            worker.processBatch(batch, connectedAt, holds);
             session.commit();
         } catch (Exception e) {
             log.warn("batch of {} from {} rolled back, the broker will deliver it again: {}", batch.size(), queue, e.getMessage());
             session.rollback();
             pause(1000); // the database or the broker is failing: do not spin
+            holds = reloadHolds(); // what the batch changed in memory never reached the database
         } finally {
             TransactionSynchronizationManager.unbindResource(connectionFactory);
+        }
+    }
+
+    /** The shard's lines as the database has them; retried while the database is down (nothing can be worked then). */
+    private ShardHolds reloadHolds() throws InterruptedException {
+        while (true) {
+            try {
+                return worker.holdsOf(shard);
+            } catch (RuntimeException dbDown) {
+                if (!running) throw new InterruptedException("stopping");
+                log.warn("cannot read the waiting work of {} ({}); trying again in 1 s", queue, dbDown.getMessage());
+                Thread.sleep(1000);
+            }
         }
     }
 

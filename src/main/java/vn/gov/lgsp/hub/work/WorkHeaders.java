@@ -16,6 +16,14 @@ public final class WorkHeaders {
     public static final String ATTEMPT = "hubAttempt";
     public static final String LAST_ERROR = "hubLastError";
     public static final String REPLAY_OF = "hubReplayOf";
+    /** The hub's per-dossier sequence of the event the work comes from ({@link WorkItem#seq}); absent when 0. */
+    public static final String SEQ = "hubSeq";
+    /** On work queued by the intake: the eventId whose inbox record and audit record must exist before it runs. */
+    public static final String EVENT_ID = "hubEventId";
+    /** How often the worker found no inbox record yet for the work's event (the intake may still be committing). */
+    public static final String INBOX_CHECKS = "hubInboxChecks";
+    /** On work re-queued behind earlier work of its dossier: the work it waits for. */
+    public static final String WAITING_FOR = "hubWaitingFor";
     /** Artemis scheduled delivery (epoch millis): how the hub's backoff is carried by the broker. */
     public static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 

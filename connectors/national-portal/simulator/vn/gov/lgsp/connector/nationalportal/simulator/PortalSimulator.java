@@ -53,6 +53,7 @@ public class PortalSimulator implements AutoCloseable {
     public final AtomicInteger fieldRejections = new AtomicInteger();
     public final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean down;
+    private volatile java.util.Set<String> failingDossiers = java.util.Set.of();
     private final AtomicLong latencyMillis = new AtomicLong();
     private volatile boolean retainRequests = true;
     /** Dossier and progress records accepted since the start, kept dossiers or not. */
@@ -81,6 +82,8 @@ public class PortalSimulator implements AutoCloseable {
     }
 
     public void setDown(boolean down) { this.down = down; }
+    /** The portal fails every call about these dossiers (HTTP 500) while serving the others. */
+    public void setFailingDossiers(java.util.Set<String> codes) { this.failingDossiers = java.util.Set.copyOf(codes); }
     public void setLatencyMillis(long ms) { latencyMillis.set(ms); }
     /**
      * false: count calls without keeping their bodies, and keep only the last 10,000 dossiers (long benchmark runs,
@@ -122,6 +125,14 @@ public class PortalSimulator implements AutoCloseable {
             return;
         }
         String service = body.path("service").asText();
+        if (!failingDossiers.isEmpty()) {
+            for (JsonNode hs : body.path("data")) {
+                if (failingDossiers.contains(hs.path("MaHoSo").asText())) {
+                    reply(ex, 500, answer(99, "Lỗi hệ thống"));
+                    return;
+                }
+            }
+        }
         ObjectNode result = switch (service) {
             case "DongBoHoSoMC" -> syncDossiers(body);
             case "CapNhatTienDoHoSoMC" -> progress(body);

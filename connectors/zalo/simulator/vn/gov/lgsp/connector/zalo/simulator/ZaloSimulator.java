@@ -59,6 +59,7 @@ public class ZaloSimulator implements AutoCloseable {
     private final AtomicInteger refreshes = new AtomicInteger();
     private final AtomicInteger refusedRefreshes = new AtomicInteger();
     private final AtomicInteger failNext = new AtomicInteger();
+    private volatile boolean down;
     private volatile int failCode;
     private volatile long accessTtlSeconds = 90_000;
     private volatile String webhookUrl;
@@ -90,6 +91,8 @@ public class ZaloSimulator implements AutoCloseable {
     /** Every access token issued so far expires now (Zalo then answers -216). */
     public void expireAccessTokens() { accessTokens.replaceAll((k, v) -> 0L); }
     public void failNextSends(int count, int code) { failCode = code; failNext.set(count); }
+    /** Zalo's API unreachable for sends: HTTP 503, nothing received. */
+    public void setDown(boolean down) { this.down = down; }
     public int refreshes() { return refreshes.get(); }
     public int refusedRefreshes() { return refusedRefreshes.get(); }
     public List<JsonNode> znsReceived() {
@@ -114,6 +117,11 @@ public class ZaloSimulator implements AutoCloseable {
 
     private void zns(HttpExchange ex) throws IOException {
         JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+        if (down) {
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+            return;
+        }
         String token = ex.getRequestHeaders().getFirst("access_token");
         Long expires = token == null ? null : accessTokens.get(token);
         if (expires == null) { reply(ex, error(-124, "Access token is invalid")); return; }

@@ -1,0 +1,41 @@
+package vn.gov.lgsp.hub.work;
+
+/**
+ * Tells a failure of the hub's own infrastructure (PostgreSQL, the Artemis broker, Kafka) from a partner's. A partner
+ * call that fails because the hub could not read or write its own records is not the partner's fault: it must not
+ * open the partner's circuit, use up an attempt or dead-letter the work. The batch rolls back and the broker
+ * delivers it again once the infrastructure is back.
+ */
+public final class InfrastructureFaults {
+    private InfrastructureFaults() {}
+
+    private static final String[] INFRASTRUCTURE = {
+            "org.springframework.dao.DataAccessException",
+            "org.springframework.transaction.TransactionException",
+            "java.sql.SQLException",
+            "jakarta.jms.JMSException",
+            "jakarta.jms.JMSRuntimeException",
+            "org.springframework.jms.JmsException",
+            "org.apache.kafka.common.KafkaException",
+            "vn.gov.lgsp.hub.work.InfrastructureFaults$Unavailable",
+    };
+
+    /** True when {@code t} or one of its causes is a database, broker or Kafka failure. */
+    public static boolean isInfrastructure(Throwable t) {
+        for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+            for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+                for (String name : INFRASTRUCTURE) {
+                    if (c.getName().equals(name)) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The hub's own infrastructure failed while working a batch: the batch is rolled back and comes again. */
+    public static final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
