@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierUpdate;
+import vn.gov.lgsp.hub.work.UpdateContract;
 
 /**
  * Delivers the one-stop partner's queued work: dossier updates that arose outside partner work (webhooks, polls,
@@ -27,7 +28,10 @@ public class OnestopUpdatesRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(DELIVER).routeId("onestop-deliver")
-                .process(e -> publisher.publish(List.of(json.readValue(e.getMessage().getBody(String.class), DossierUpdate.class))))
+                // the update contract was checked when the update was made; checked again as the last guard before
+                // Kafka (e.g. an update queued by an older version): an invalid one becomes a dead letter
+                .process(e -> publisher.publish(List.of(UpdateContract.check(
+                        json.readValue(e.getMessage().getBody(String.class), DossierUpdate.class)))))
                 .id("onestop-publish-update");
     }
 }

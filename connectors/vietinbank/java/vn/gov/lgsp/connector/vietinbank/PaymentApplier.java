@@ -10,22 +10,25 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.connector.vietinbank.VietinbankReply.Code;
 import vn.gov.lgsp.hub.model.DossierUpdate;
+import vn.gov.lgsp.hub.payments.DossierPayments;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 
 /**
  * Applies one bank transaction to its payment request. Must run inside the caller's database transaction:
  * the payment, its dedupe record (vtb_transaction, unique transId and custCode) and the PAYMENT_CONFIRMED
- * outbox row commit together or not at all. Rejections are recorded in vtb_payment_exception in the same
+ * outbox row (and the hub's record of the payment, dossier_payment) commit together or not at all. Rejections are recorded in vtb_payment_exception in the same
  * transaction, and change nothing else.
  */
 @Component
 public class PaymentApplier {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final DossierPayments payments;
 
-    public PaymentApplier(JdbcTemplate jdbc, ObjectMapper json) {
+    public PaymentApplier(JdbcTemplate jdbc, ObjectMapper json, DossierPayments payments) {
         this.jdbc = jdbc;
         this.json = json;
+        this.payments = payments;
     }
 
     /** A bank transaction, from an IPN or a statement line. */
@@ -36,7 +39,7 @@ public class PaymentApplier {
 
     public Result apply(Txn t, String source) {
         // the row lock serialises every notification for one payment code (concurrent duplicates included)
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT dossier_code, amount, status, expires_at, paid_trans_id"
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT dossier_code, amount, status, expires_at, paid_trans_id, fees"
                 + " FROM vtb_payment_request WHERE cust_code = ? FOR UPDATE", t.custCode());
         List<String> applied = jdbc.queryForList("SELECT cust_code FROM vtb_transaction WHERE trans_id = ?", String.class, t.transId());
         if (!applied.isEmpty()) {
@@ -66,6 +69,22 @@ public class PaymentApplier {
         if (inserted == 0) return new Result(Code.DUPLICATE, dossier, owed, "already applied"); // the unique keys have the last word
         jdbc.update("UPDATE vtb_payment_request SET status = 'PAID', paid_trans_id = ?, paid_at = now() WHERE cust_code = ?",
                 t.transId(), t.custCode());
+        DossierUpdate u = paymentConfirmed(t, dossier, source, (String) r.get("fees"), json);
+        payments.record(u); // the hub's record of the payment (VNPost's cash on delivery reads it), same transaction
+        try {
+            jdbc.update("INSERT INTO vtb_update_outbox (update_id, dossier_code, update_json) VALUES (?,?,?)",
+                    u.updateId(), dossier, json.writeValueAsString(u));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Result(Code.ACCEPTED, dossier, owed, "applied by " + source.toLowerCase());
+    }
+
+    /**
+     * The PAYMENT_CONFIRMED update of an applied transaction: the contract's detail (connectors/onestop/contract,
+     * $defs/paymentConfirmed), with the fees the payment settles.
+     */
+    public static DossierUpdate paymentConfirmed(Txn t, String dossier, String source, String feesJson, ObjectMapper json) {
         ObjectNode detail = json.createObjectNode();
         detail.put("custCode", t.custCode());
         detail.put("transId", t.transId());
@@ -74,14 +93,12 @@ public class PaymentApplier {
         detail.put("currency", "VND");
         detail.put("paidAt", t.transTime().toString());
         detail.put("appliedBy", source);
-        DossierUpdate u = DossierUpdates.of("vietinbank:" + t.transId(), dossier, "PAYMENT_CONFIRMED", PaymentRequests.PARTNER, detail);
         try {
-            jdbc.update("INSERT INTO vtb_update_outbox (update_id, dossier_code, update_json) VALUES (?,?,?)",
-                    u.updateId(), dossier, json.writeValueAsString(u));
+            detail.set("fees", json.readTree(feesJson));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("unreadable fees of payment code " + t.custCode(), e);
         }
-        return new Result(Code.ACCEPTED, dossier, owed, "applied by " + source.toLowerCase());
+        return DossierUpdates.of("vietinbank:" + t.transId(), dossier, "PAYMENT_CONFIRMED", PaymentRequests.PARTNER, detail);
     }
 
     private Result reject(Txn t, String source, Code code, String kind, String dossier, Long owed, String detail) {

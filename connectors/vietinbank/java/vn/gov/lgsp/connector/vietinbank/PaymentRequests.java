@@ -44,8 +44,9 @@ public class PaymentRequests {
     }
 
     /** The request as stored. */
+    /** @param assessmentEventId the FEE_ASSESSED event that opened (or last reopened) the request */
     public record Request(String custCode, String dossierCode, long amount, String status, String qr,
-                          OffsetDateTime expiresAt, String fees) {}
+                          OffsetDateTime expiresAt, String fees, String assessmentEventId) {}
 
     /** The deliver route's processor. */
     public void deliver(Exchange exchange) throws Exception {
@@ -78,13 +79,28 @@ public class PaymentRequests {
         }
         String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
         long owed = total;
-        Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId));
+        String eventId = event.path("eventId").asText();
+        Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId, eventId));
         if (o.alreadyPaid()) {
             exchange.setProperty(WorkHeaders.SKIPPED, true);
             exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "fee set already paid with " + o.request().custCode());
             return;
         }
         Request r = o.request();
+        DossierUpdate update = paymentRequested(r, o.replaced(), props, json);
+        JsonNode detail = update.detail();
+        exchange.setProperty(WorkHeaders.UPDATES, List.of(update));
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(detail));
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "payment code " + r.custCode() + ", " + r.amount() + " VND"
+                + (o.replaced().isEmpty() ? "" : ", replaces " + o.replaced()));
+    }
+
+    /**
+     * The PAYMENT_REQUESTED update of a request: its detail is the contract's (connectors/onestop/contract,
+     * $defs/paymentRequested), which the zalo connector reads to tell the citizen the code, amount and QR link.
+     * updateId names the assessment that opened the code, so a code reopened by a later assessment is a new fact.
+     */
+    public static DossierUpdate paymentRequested(Request r, List<String> replaced, VietinbankProperties props, ObjectMapper json) {
         ObjectNode detail = json.createObjectNode();
         detail.put("custCode", r.custCode());
         detail.put("amount", r.amount());
@@ -94,21 +110,24 @@ public class PaymentRequests {
         detail.put("bankBin", props.getBankBin());
         detail.put("account", props.qrAccount());
         detail.put("qr", r.qr());
-        detail.set("fees", json.readTree(r.fees()));
-        if (!o.replaced().isEmpty()) {
-            ArrayNode rep = detail.putArray("replaces");
-            o.replaced().forEach(rep::add);
+        detail.put("qrUrl", props.qrLinkFor(r.custCode(), r.amount()));
+        try {
+            detail.set("fees", json.readTree(r.fees()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("unreadable fees of payment request " + r.custCode(), e);
         }
-        DossierUpdate update = DossierUpdates.of("vietinbank:request:" + r.custCode(), dossierCode, "PAYMENT_REQUESTED", PARTNER, detail);
-        exchange.setProperty(WorkHeaders.UPDATES, List.of(update));
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(detail));
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "payment code " + r.custCode() + ", " + r.amount() + " VND"
-                + (o.replaced().isEmpty() ? "" : ", replaces " + o.replaced()));
+        if (!replaced.isEmpty()) {
+            ArrayNode rep = detail.putArray("replaces");
+            replaced.forEach(rep::add);
+        }
+        detail.put("assessmentEventId", r.assessmentEventId());
+        return DossierUpdates.of("vietinbank:request:" + r.custCode() + ":" + r.assessmentEventId(), r.dossierCode(),
+                "PAYMENT_REQUESTED", PARTNER, detail);
     }
 
     record Outcome(Request request, List<String> replaced, boolean alreadyPaid) {}
 
-    private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId) {
+    private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId, String eventId) {
         // one dossier's requests change one at a time (the dossier's shard queue already orders them; this also covers replays)
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))", Object.class, "vietinbank:" + dossierCode);
         String feeSet = feeSetHash(fees);
@@ -124,18 +143,18 @@ public class PaymentRequests {
         if (!same.isEmpty()) { // the assessment went back to an earlier, replaced fee set: reopen that code
             Request r = same.get(0);
             String qr = VietQr.build(props.getBankBin(), props.qrAccount(), r.amount(), r.custCode());
-            jdbc.update("UPDATE vtb_payment_request SET status = 'OPEN', expires_at = ?, qr = ?, work_id = ? WHERE cust_code = ?",
-                    Timestamp.from(expires.toInstant()), qr, workId, r.custCode());
-            return new Outcome(new Request(r.custCode(), dossierCode, r.amount(), "OPEN", qr, expires, r.fees()), replaced, false);
+            jdbc.update("UPDATE vtb_payment_request SET status = 'OPEN', expires_at = ?, qr = ?, work_id = ?, assessment_event_id = ?"
+                    + " WHERE cust_code = ?", Timestamp.from(expires.toInstant()), qr, workId, eventId, r.custCode());
+            return new Outcome(new Request(r.custCode(), dossierCode, r.amount(), "OPEN", qr, expires, r.fees(), eventId), replaced, false);
         }
         long seq = jdbc.queryForObject("SELECT nextval('vtb_cust_code_seq')", Long.class);
         String custCode = String.format("LG%010d", seq);
         String qr = VietQr.build(props.getBankBin(), props.qrAccount(), amount, custCode);
         String feesJson = fees.toString();
-        jdbc.update("INSERT INTO vtb_payment_request (cust_code, dossier_code, fee_set_hash, fees, amount, status, qr, expires_at, work_id)"
-                + " VALUES (?,?,?,?,?,'OPEN',?,?,?)", custCode, dossierCode, feeSet, feesJson, amount, qr,
-                Timestamp.from(expires.toInstant()), workId);
-        return new Outcome(new Request(custCode, dossierCode, amount, "OPEN", qr, expires, feesJson), replaced, false);
+        jdbc.update("INSERT INTO vtb_payment_request (cust_code, dossier_code, fee_set_hash, fees, amount, status, qr, expires_at, work_id,"
+                + " assessment_event_id) VALUES (?,?,?,?,?,'OPEN',?,?,?,?)", custCode, dossierCode, feeSet, feesJson, amount, qr,
+                Timestamp.from(expires.toInstant()), workId, eventId);
+        return new Outcome(new Request(custCode, dossierCode, amount, "OPEN", qr, expires, feesJson, eventId), replaced, false);
     }
 
     public List<Request> forDossier(String dossierCode) {
@@ -147,7 +166,9 @@ public class PaymentRequests {
         return new Request(rs.getString("cust_code"), rs.getString("dossier_code"), rs.getLong("amount"),
                 rs.getString("status"), rs.getString("qr"),
                 rs.getTimestamp("expires_at").toInstant().atZone(DossierUpdates.VIETNAM).toOffsetDateTime(),
-                rs.getString("fees"));
+                rs.getString("fees"),
+                // rows from before V401 name no assessment: the code stands for it
+                rs.getString("assessment_event_id") != null ? rs.getString("assessment_event_id") : rs.getString("cust_code"));
     }
 
     static String feeSetHash(ArrayNode fees) {

@@ -47,6 +47,13 @@ public class VietinbankProperties implements vn.gov.lgsp.hub.ops.PartnerAddresse
     /** The hub's RSA private key (PEM, PKCS#8), signing replies: HUB_VIETINBANK_HUB_PRIVATE_KEY or a file. */
     private String hubPrivateKey;
     private String hubPrivateKeyFile;
+    /**
+     * The link to the QR image the citizen is sent (PAYMENT_REQUESTED detail.qrUrl, ZNS parameter qr_url, at most
+     * 200 characters): {bankBin}, {account}, {amount} and {custCode} are filled in. The default is VietQR.io's quick
+     * link, which draws the same VietQR (bank, account, amount, payment code as the purpose).
+     */
+    @NotBlank @Pattern(regexp = "https://.*") private String qrLink =
+            "https://img.vietqr.io/image/{bankBin}-{account}-compact.png?amount={amount}&addInfo={custCode}";
     /** Statement service: GET {statementUrl}/{yyyy-MM-dd}. */
     private String statementUrl;
     private String clientId;
@@ -60,6 +67,12 @@ public class VietinbankProperties implements vn.gov.lgsp.hub.ops.PartnerAddresse
     /** The account the VietQR points at. */
     public String qrAccount() {
         return virtualAccount != null && !virtualAccount.isBlank() ? virtualAccount : account;
+    }
+
+    /** The QR image link for one payment code. */
+    public String qrLinkFor(String custCode, long amount) {
+        return qrLink.replace("{bankBin}", bankBin).replace("{account}", qrAccount())
+                .replace("{amount}", Long.toString(amount)).replace("{custCode}", custCode);
     }
 
     public String bankPublicKeyPem() {
@@ -100,6 +113,8 @@ public class VietinbankProperties implements vn.gov.lgsp.hub.ops.PartnerAddresse
     public void setHubPrivateKey(String hubPrivateKey) { this.hubPrivateKey = hubPrivateKey; }
     public String getHubPrivateKeyFile() { return hubPrivateKeyFile; }
     public void setHubPrivateKeyFile(String hubPrivateKeyFile) { this.hubPrivateKeyFile = hubPrivateKeyFile; }
+    public String getQrLink() { return qrLink; }
+    public void setQrLink(String qrLink) { this.qrLink = qrLink; }
     public String getStatementUrl() { return statementUrl; }
     public void setStatementUrl(String statementUrl) { this.statementUrl = statementUrl; }
     public String getClientId() { return clientId; }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import vn.gov.lgsp.connector.vnpost.dto.VnpostOrder;
 import vn.gov.lgsp.hub.model.Dossier;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.DossierUpdate;
+import vn.gov.lgsp.hub.payments.DossierPayments;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.WorkHeaders;
 
@@ -39,9 +41,11 @@ public class VnpostDeliverer {
     private final VnpostOrderStore orders;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
+    private final DossierPayments payments;
 
     public VnpostDeliverer(VnpostOrderMapper mapper, VnpostClient client, VnpostOrderStore orders, TransactionTemplate tx,
-                           ObjectMapper json) {
+                           ObjectMapper json, DossierPayments payments) {
+        this.payments = payments;
         this.mapper = mapper;
         this.client = client;
         this.orders = orders;
@@ -68,9 +72,12 @@ public class VnpostDeliverer {
     }
 
     private void ensureOrder(Exchange exchange, DossierEvent event, String workId, OrderPurpose purpose) {
-        CreateOrderRequest request = purpose == OrderPurpose.PICKUP ? mapper.pickup(event) : mapper.delivery(event);
+        // cash on delivery = the fees still unpaid after the payments the hub recorded (the core's dossier_payment,
+        // written with each bank payment): a dossier paid by transfer is not charged again at the door
+        Map<String, Long> settled = purpose == OrderPurpose.DELIVERY ? payments.settledByFee(event.dossierCode()) : Map.of();
+        CreateOrderRequest request = purpose == OrderPurpose.PICKUP ? mapper.pickup(event) : mapper.delivery(event, settled);
         String payload = client.toJson(request);
-        long cod = purpose == OrderPurpose.DELIVERY ? event.dossier().unpaidFees() : 0;
+        long cod = purpose == OrderPurpose.DELIVERY ? DossierPayments.outstanding(event.dossier().fees(), settled) : 0;
         String dossier = event.dossierCode();
         String saleOrderCode = purpose.saleOrderCode(dossier);
         orders.claim(dossier, purpose, workId, cod, VnpostOrderStore.CREATING);

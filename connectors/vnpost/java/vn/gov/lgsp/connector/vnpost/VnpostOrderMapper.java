@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.connector.vnpost.dto.CreateOrderRequest;
@@ -12,6 +13,7 @@ import vn.gov.lgsp.connector.vnpost.dto.CreateOrderRequest.InformationOrder;
 import vn.gov.lgsp.hub.model.Dossier;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.Identifiers;
+import vn.gov.lgsp.hub.payments.DossierPayments;
 
 /** Dossier events to MyVNPost CreateOrder bodies. Pure: no I/O, so it is unit-tested directly. */
 @Component
@@ -50,12 +52,18 @@ public class VnpostOrderMapper {
         return new CreateOrderRequest(1, "GUI", props.getCustomerCode(), agency.getContractCode(), info);
     }
 
-    /** Deliver the result from the agency to the applicant; unpaid fees are collected on delivery (GTG021). */
-    public CreateOrderRequest delivery(DossierEvent event) {
+    /**
+     * Deliver the result from the agency to the applicant; what is still owed is collected on delivery (GTG021).
+     *
+     * @param settledByFee per fee code, what the payments the hub recorded for the dossier settled
+     *                     ({@link DossierPayments#settledByFee}): the event's {@code paid} flags may not show a bank
+     *                     payment yet, and the citizen must not pay twice
+     */
+    public CreateOrderRequest delivery(DossierEvent event, Map<String, Long> settledByFee) {
         Dossier d = event.dossier();
         VnpostProperties.Agency agency = props.agency(d.agencyCode());
         Dossier.Address to = requireAddress(d.applicant().address(), "applicant address");
-        long cod = d.unpaidFees();
+        long cod = DossierPayments.outstanding(d.fees(), settledByFee);
         List<AddonService> addons = new ArrayList<>();
         if (cod > 0) addons.add(new AddonService(COD, COD_AMOUNT_PROP + ":" + cod));
         InformationOrder info = new InformationOrder(

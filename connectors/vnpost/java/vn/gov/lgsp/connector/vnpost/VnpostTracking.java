@@ -74,7 +74,7 @@ public class VnpostTracking {
                 String updateId = null;
                 if (!stale && type != null) {
                     updateId = updateId(order, s);
-                    produced.add(DossierUpdates.of(updateId, order.dossierCode(), type, PARTY, detail(order, s, channel)));
+                    produced.add(DossierUpdates.of(updateId, order.dossierCode(), type, PARTY, statusDetail(order, s, channel)));
                     jdbc.update("UPDATE vnpost_status SET update_id = ?, update_type = ? WHERE id = ?", updateId, type, id);
                 }
                 if (!stale) {
@@ -89,7 +89,7 @@ public class VnpostTracking {
                 }
                 audited.add(AuditEntry.in(PARTY, order.dossierCode(), "TRACKING_" + channel, outcomeName,
                         updateId != null ? updateId : "vnpost:" + itemCode + ":" + s.statusCode(),
-                        detail(order, s, channel).toString()));
+                        statusDetail(order, s, channel).toString()));
             }
             if (fresh == 0) return new Outcome(true, 0, 0);
             if (VnpostOrderStore.CANCELLED.equals(order.state())) state = VnpostOrderStore.CANCELLED;
@@ -110,7 +110,8 @@ public class VnpostTracking {
         return n == null || n <= 1 ? base : base + "#" + n;
     }
 
-    private static ObjectNode detail(OrderRow order, StatusRecord s, String channel) {
+    /** The detail of a status update: the update contract's postal status (itemCode is the citizen's tracking number). */
+    public static ObjectNode statusDetail(OrderRow order, StatusRecord s, String channel) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.put("itemCode", order.itemCode());
         d.put("saleOrderCode", order.saleOrderCode());

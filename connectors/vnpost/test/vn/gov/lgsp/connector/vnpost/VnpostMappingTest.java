@@ -46,7 +46,7 @@ class VnpostMappingTest {
     @Test
     void deliveryOrderGoesFromAgencyToApplicantWithCodEqualToUnpaidFees() throws Exception {
         ObjectNode d = VnpostTestEvents.dossier("000.00.21.H45-261123-0001");
-        CreateOrderRequest r = mapper.delivery(read(VnpostTestEvents.resultReady(d)));
+        CreateOrderRequest r = mapper.delivery(read(VnpostTestEvents.resultReady(d)), java.util.Map.of());
         JsonNode wire = json.valueToTree(r);
         assertThat(wire.get("orderCreationStatus").isInt()).isTrue();
         assertThat(wire.get("type").asText()).isEqualTo("GUI");
@@ -71,7 +71,7 @@ class VnpostMappingTest {
     void paidDossierHasNoCashOnDelivery() throws Exception {
         ObjectNode d = VnpostTestEvents.dossier("000.00.21.H45-261123-0002");
         d.withArray("fees").forEach(f -> ((ObjectNode) f).put("paid", true));
-        assertThat(mapper.delivery(read(VnpostTestEvents.resultReady(d))).informationOrder().addonService()).isEmpty();
+        assertThat(mapper.delivery(read(VnpostTestEvents.resultReady(d)), java.util.Map.of()).informationOrder().addonService()).isEmpty();
     }
 
     @Test
@@ -96,7 +96,7 @@ class VnpostMappingTest {
         ObjectNode d = VnpostTestEvents.dossier("000.00.21.H45-261123-0004");
         ((ObjectNode) d.get("applicant")).putNull("address");
         DossierEvent e = read(VnpostTestEvents.resultReady(d));
-        assertThatThrownBy(() -> mapper.delivery(e)).isInstanceOf(PartnerRejectedException.class);
+        assertThatThrownBy(() -> mapper.delivery(e, java.util.Map.of())).isInstanceOf(PartnerRejectedException.class);
     }
 
     @Test

@@ -46,11 +46,14 @@ public final class NotificationFacts {
             List<String> docs = new ArrayList<>();
             detail.path("documents").forEach(d -> docs.add(d.path("name").asText() + " số " + d.path("number").asText()));
             if (!docs.isEmpty()) put(f, "documents", String.join("; ", docs));
-            // dossier updates of the payment and postal connectors (PAYMENT_*, RESULT_SHIPPED/DELIVERED)
+            // dossier updates of other connectors: their detail fields are the update contract's
+            // (connectors/onestop/contract/dossier-update.schema.json), checked by the hub before publishing:
+            // PAYMENT_REQUESTED / PAYMENT_CONFIRMED (vietinbank), postal statuses such as RESULT_SHIPPED (vnpost)
             if (detail.hasNonNull("amount")) put(f, "amount", money(detail.path("amount").asLong()));
-            put(f, "paymentCode", firstText(detail, "paymentCode", "transId", "billCode"));
-            put(f, "qrUrl", firstText(detail, "qrUrl", "qrCodeUrl"));
-            put(f, "trackingCode", firstText(detail, "trackingCode", "itemCode", "orderCode"));
+            put(f, "paymentCode", detail.path("custCode").asText(null));
+            put(f, "qrUrl", detail.path("qrUrl").asText(null));
+            put(f, "assessment", detail.path("assessmentEventId").asText(null));
+            put(f, "trackingCode", detail.path("itemCode").asText(null));
         }
         return f;
     }
@@ -74,13 +77,6 @@ public final class NotificationFacts {
         } catch (Exception e) {
             return isoOffsetDateTime;
         }
-    }
-
-    private static String firstText(JsonNode n, String... names) {
-        for (String name : names) {
-            if (n.hasNonNull(name)) return n.get(name).asText();
-        }
-        return null;
     }
 
     private static void put(Map<String, String> f, String key, String value) {

@@ -79,13 +79,19 @@ public class ZaloNotifier {
         String rawPhone = facts.get("phone");
         if (rawPhone == null || Identifiers.checkPhone(rawPhone).isPresent()) {
             exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOT_REACHABLE",
-                    json.createObjectNode().put("reason", "no valid mobile number"))));
+                    json.createObjectNode().put("notification", req.type()).put("reason", "no valid mobile number"))));
             skip(exchange, "the applicant has no valid mobile number");
             return;
         }
         String phone = Identifiers.localPhone(rawPhone);
+        if (template.getDedupeOn() != null && !facts.containsKey(template.getDedupeOn())) {
+            // without it every later message of this type would be taken for a repeat of the first (the key
+            // "PAYMENT_REQUESTED:"): the fact's producer broke the update contract; an operator has to look
+            throw new PartnerRejectedException("HUB-FACTS", req.type() + " has no " + template.getDedupeOn()
+                    + ": the citizen cannot be told it apart from an earlier one");
+        }
         String eventKey = req.type() + (template.getDedupeOn() == null ? ""
-                : ":" + facts.getOrDefault(template.getDedupeOn(), ""));
+                : ":" + facts.get(template.getDedupeOn()));
         Claim claim = claim(req, eventKey, phone, workId);
         switch (claim.status()) {
             case "ZALO_SENT", "ZALO_DELIVERED" -> {

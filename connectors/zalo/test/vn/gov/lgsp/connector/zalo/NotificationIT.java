@@ -67,7 +67,8 @@ class NotificationIT {
 
     private ObjectNode post(String type, ObjectNode dossier, ObjectNode detail) {
         ObjectNode e = factory.event(type, OffsetDateTime.now(DossierEventFactory.VN), dossier,
-                "DOSSIER_OVERDUE".equals(type) ? 4 : "RESULT_READY".equals(type) ? 9 : "SUPPLEMENT_REQUESTED".equals(type) ? 5 : 2, detail);
+                "DOSSIER_OVERDUE".equals(type) ? 4 : "RESULT_READY".equals(type) ? 9 : "SUPPLEMENT_REQUESTED".equals(type) ? 5
+                        : "FEE_ASSESSED".equals(type) ? 6 : 2, detail);
         repost(e);
         return e;
     }
@@ -96,6 +97,12 @@ class NotificationIT {
         return d;
     }
 
+    private static ObjectNode fees(long amount) {
+        ObjectNode d = JSON.createObjectNode();
+        d.putArray("fees").addObject().put("code", "LPXD").put("name", "Lệ phí cấp giấy phép xây dựng").put("amount", amount).put("paid", false);
+        return d;
+    }
+
     private static ObjectNode overdue() {
         return JSON.createObjectNode().put("reason", "Chờ ý kiến của cơ quan phối hợp").put("newDueAt", "2026-12-15T17:00:00+07:00");
     }
@@ -115,11 +122,10 @@ class NotificationIT {
         post("SUPPLEMENT_REQUESTED", d, supplement());
         post("DOSSIER_OVERDUE", d, overdue());
         post("RESULT_READY", d, ready());
-        // payment and postal facts come back as dossier updates of other connectors: queued as zalo work directly
-        queues.enqueue(WorkItem.first("zalo", "it-pay-" + code, code, "PAYMENT_REQUESTED", JSON.createObjectNode()
-                .put("updateId", "it-pay-" + code).put("dossierCode", code).put("updateType", "PAYMENT_REQUESTED")
-                .set("detail", JSON.createObjectNode().put("amount", 75000).put("paymentCode", "VTB123456")
-                        .put("qrUrl", "https://pay.example/qr/VTB123456")).toString()));
+        // payment facts come back as VietinBank's PAYMENT_REQUESTED update (its real code: FEE_ASSESSED -> payment
+        // request -> update -> routes/update-payment-requested.yaml), never as JSON written here with the names Zalo expects
+        post("FEE_ASSESSED", d, fees(75000));
+        // a postal fact as VNPost's tracking update carries it (detail.itemCode): queued as zalo work directly
         queues.enqueue(WorkItem.first("zalo", "it-ship-" + code, code, "RESULT_SHIPPED", JSON.createObjectNode()
                 .put("updateId", "it-ship-" + code).put("dossierCode", code).put("updateType", "RESULT_SHIPPED")
                 .set("detail", JSON.createObjectNode().put("itemCode", "EB123456789VN")).toString()));
@@ -141,7 +147,11 @@ class NotificationIT {
         assertThat(byTemplate.get("301008").path("template_data").path("appointment_date").asText()).isEqualTo("15/12/2026");
         assertThat(byTemplate.get("301005").path("template_data").path("return_method").asText()).isNotBlank();
         assertThat(byTemplate.get("301003").path("template_data").path("amount").asText()).isEqualTo("75.000 đồng");
-        assertThat(byTemplate.get("301003").path("template_data").path("payment_code").asText()).isEqualTo("VTB123456");
+        Map<String, Object> request = jdbc.queryForMap("SELECT cust_code, amount FROM vtb_payment_request WHERE dossier_code = ?", code);
+        assertThat(byTemplate.get("301003").path("template_data").path("payment_code").asText())
+                .isEqualTo(request.get("cust_code")).matches("LG\\d{10}");
+        assertThat(byTemplate.get("301003").path("template_data").path("qr_url").asText())
+                .startsWith("https://").contains((String) request.get("cust_code")).contains("amount=75000");
         assertThat(byTemplate.get("301006").path("template_data").path("tracking_code").asText()).isEqualTo("EB123456789VN");
         znsTo(phone).forEach(z -> z.path("template_data").fields().forEachRemaining(f ->
                 assertThat(f.getValue().asText().length()).as(f.getKey()).isLessThanOrEqualTo(200)));

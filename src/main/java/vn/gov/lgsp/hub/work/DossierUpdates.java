@@ -23,6 +23,7 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  */
 @Component
 public class DossierUpdates {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DossierUpdates.class);
     /** The partner that publishes updates to the one-stop system (connectors/onestop). */
     public static final String ONESTOP = "onestop";
     public static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
@@ -39,9 +40,14 @@ public class DossierUpdates {
         this.publisher = publisher;
     }
 
-    /** A new update; updateId must be stable for the business fact (e.g. "vnpost:<itemCode>:14"). */
+    /**
+     * A new update; updateId must be stable for the business fact (e.g. "vnpost:<itemCode>:14").
+     *
+     * @throws InvalidUpdateException when it breaks the update contract ({@link UpdateContract}): inside partner
+     *         work that makes the work a dead letter whose reason names the field, and nothing is published
+     */
     public static DossierUpdate of(String updateId, String dossierCode, String updateType, String source, JsonNode detail) {
-        return new DossierUpdate(updateId, dossierCode, updateType, OffsetDateTime.now(VIETNAM), source, detail);
+        return UpdateContract.check(new DossierUpdate(updateId, dossierCode, updateType, OffsetDateTime.now(VIETNAM), source, detail));
     }
 
     /**
@@ -49,6 +55,7 @@ public class DossierUpdates {
      * type (e.g. PAYMENT_REQUESTED -> the citizen is told by Zalo), joining the caller's broker transaction if any.
      */
     public void publish(Collection<DossierUpdate> updates) {
+        UpdateContract.checkAll(updates); // none is queued if one breaks the contract: the caller's transaction fails
         queues.enqueueAll(work(updates, true));
     }
 
@@ -57,9 +64,22 @@ public class DossierUpdates {
      * (returns when acknowledged), the partner work they lead to joins the batch's broker transaction. Without
      * a publisher (no one-stop connector installed) they take the queue like any other update.
      *
+     * <p>The last guard of the update contract: connectors make their updates with {@link #of}, which already
+     * refuses an invalid one (the work becomes a dead letter). An update that got here another way and breaks the
+     * contract is not published, and is removed from {@code updates} so the caller does not audit it as published;
+     * it is logged as an error. (Throwing here would roll the batch back and redeliver it forever.)
+     *
      * @return true when they were published (the caller audits them), false when they were queued
      */
     public boolean publishFromWork(List<DossierUpdate> updates) {
+        updates.removeIf(u -> {
+            List<String> violations = UpdateContract.violations(u);
+            if (violations.isEmpty()) return false;
+            log.error("update {} {} of dossier {} from {} breaks the update contract and is not published: {}",
+                    u.updateType(), u.updateId(), u.dossierCode(), u.source(), violations);
+            return true;
+        });
+        if (updates.isEmpty()) return false;
         UpdatePublisher direct = publisher.getIfAvailable();
         if (direct == null) {
             publish(updates);

@@ -1,0 +1,70 @@
+package vn.gov.lgsp.hub.work;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+import vn.gov.lgsp.hub.model.DossierUpdate;
+
+/**
+ * The contract of the dossier updates the hub publishes: connectors/onestop/contract/dossier-update.schema.json,
+ * which defines each update type's {@code detail}. Checked where an update is made ({@link DossierUpdates#of}) and
+ * again where updates are published, so a connector that builds an update another connector (or the one-stop
+ * system) cannot read fails at once, naming the field, instead of sending the citizen an empty payment code.
+ */
+public final class UpdateContract {
+    public static final String SCHEMA = "connectors/onestop/contract/dossier-update.schema.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final JsonSchema SCHEMA_OF_UPDATES = load();
+
+    private UpdateContract() {}
+
+    private static JsonSchema load() {
+        try (InputStream in = UpdateContract.class.getClassLoader().getResourceAsStream(SCHEMA)) {
+            if (in == null) throw new IllegalStateException("the update contract " + SCHEMA + " is not on the classpath");
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The violations of one update as "JSON pointer: reason" (empty when it keeps the contract). */
+    public static List<String> violations(DossierUpdate update) {
+        JsonNode tree = JSON.valueToTree(update);
+        return SCHEMA_OF_UPDATES.validate(tree).stream()
+                .map(UpdateContract::describe)
+                .distinct()
+                .sorted()
+                .toList();
+    }
+
+    /** @throws InvalidUpdateException naming every violation when the update breaks the contract */
+    public static DossierUpdate check(DossierUpdate update) {
+        List<String> v = violations(update);
+        if (!v.isEmpty()) throw new InvalidUpdateException(update.updateType(), update.updateId(), v);
+        return update;
+    }
+
+    public static void checkAll(Collection<DossierUpdate> updates) {
+        for (DossierUpdate u : updates) check(u);
+    }
+
+    private static String describe(ValidationMessage m) {
+        // networknt reports "$.detail.custCode" or "$.detail.fees[0].amount": written as a JSON pointer
+        String where = m.getInstanceLocation() == null ? "" : m.getInstanceLocation().toString();
+        String p = where.startsWith("$") ? where.substring(1) : where;
+        p = p.replace('.', '/').replaceAll("\\[(\\d+)]", "/$1");
+        return (p.isEmpty() ? "/" : p) + ": " + m.getError();
+    }
+}
