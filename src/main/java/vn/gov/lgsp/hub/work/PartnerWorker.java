@@ -587,9 +587,16 @@ public class PartnerWorker {
         log.error("{} work {} dead-lettered: {}", partner, item.workId(), reason);
     }
 
+    /** The failure and, when it wraps another (Camel's CamelExecutionException does), what it wraps at the bottom. */
     private static String describe(Throwable t) {
-        String msg = t.getMessage();
-        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + PartnerWorkQueues.truncate(msg, 500));
+        Throwable root = t;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) root = root.getCause();
+        String text = one(t) + (root == t ? "" : " (caused by " + one(root) + ")");
+        return PartnerWorkQueues.truncate(text, 500);
+    }
+
+    private static String one(Throwable t) {
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     /** A token bucket refilled continuously; callers wait their turn. */
