@@ -26,6 +26,9 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
 /**
  * FEE_ASSESSED work -> a payment request (payment code, amount, expiry, VietQR) and a PAYMENT_REQUESTED update.
  * Idempotent per (dossier, fee set): a redelivered work item finds its request and produces the same update.
+ * The tax office's notice (a TAX_NOTICE_ISSUED dossier update, routes/update-tax-notice-issued.yaml; the update JSON
+ * is the contract) becomes a payment request too, of purpose TAX: one fee "TAX-<noticeNumber>" of the notice's
+ * amount, expiring at the end of its due date; it never replaces an open fee request (nor the other way round).
  */
 @Component
 public class PaymentRequests {
@@ -50,6 +53,10 @@ public class PaymentRequests {
     /** The deliver route's processor. */
     public void deliver(Exchange exchange) throws Exception {
         JsonNode event = json.readTree(exchange.getMessage().getBody(String.class));
+        if ("TAX_NOTICE_ISSUED".equals(event.path("updateType").asText())) {
+            taxNotice(exchange, event);
+            return;
+        }
         String type = event.path("eventType").asText();
         JsonNode dossier = event.path("dossier");
         String dossierCode = dossier.path("code").asText(null);
@@ -78,7 +85,7 @@ public class PaymentRequests {
         }
         String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
         long owed = total;
-        Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId));
+        Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId, "FEE", null));
         if (o.alreadyPaid()) {
             exchange.setProperty(WorkHeaders.SKIPPED, true);
             exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "fee set already paid with " + o.request().custCode());
@@ -106,9 +113,54 @@ public class PaymentRequests {
                 + (o.replaced().isEmpty() ? "" : ", replaces " + o.replaced()));
     }
 
+    /** A TAX_NOTICE_ISSUED update: the tax amount gets its own payment code. */
+    private void taxNotice(Exchange exchange, JsonNode update) throws Exception {
+        String dossierCode = update.path("dossierCode").asText(null);
+        JsonNode d = update.path("detail");
+        long amount = d.path("amount").asLong(-1);
+        String noticeNumber = d.path("noticeNumber").asText("");
+        if (dossierCode == null || !d.path("amount").canConvertToExactIntegral() || amount <= 0 || noticeNumber.isBlank()) {
+            throw new PartnerRejectedException("TAX", "tax notice without a positive integer amount or a notice number");
+        }
+        ArrayNode fees = json.createArrayNode();
+        fees.addObject().put("code", "TAX-" + noticeNumber)
+                .put("name", "Thuế, lệ phí trước bạ theo thông báo " + noticeNumber + " của " + d.path("taxOfficeCode").asText("cơ quan thuế"))
+                .put("amount", amount).put("paid", false);
+        OffsetDateTime expires = null;
+        if (d.hasNonNull("dueDate")) {
+            expires = java.time.LocalDate.parse(d.path("dueDate").asText()).atTime(23, 59, 59).atZone(DossierUpdates.VIETNAM).toOffsetDateTime();
+        }
+        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        OffsetDateTime expiry = expires;
+        Outcome o = tx.execute(s -> request(dossierCode, fees, amount, workId, "TAX", expiry));
+        if (o.alreadyPaid()) {
+            exchange.setProperty(WorkHeaders.SKIPPED, true);
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "tax notice " + noticeNumber + " already paid with " + o.request().custCode());
+            return;
+        }
+        Request r = o.request();
+        ObjectNode detail = json.createObjectNode();
+        detail.put("custCode", r.custCode());
+        detail.put("amount", r.amount());
+        detail.put("currency", "VND");
+        detail.put("expiresAt", r.expiresAt().toString());
+        detail.put("bank", "VietinBank");
+        detail.put("bankBin", props.getBankBin());
+        detail.put("account", props.qrAccount());
+        detail.put("qr", r.qr());
+        detail.set("fees", json.readTree(r.fees()));
+        detail.put("purpose", "TAX");
+        detail.put("taxNoticeNumber", noticeNumber);
+        detail.put("taxPaymentReference", d.path("paymentReference").asText(null));
+        exchange.setProperty(WorkHeaders.UPDATES, List.of(DossierUpdates.of("vietinbank:request:" + r.custCode(), dossierCode,
+                "PAYMENT_REQUESTED", PARTNER, detail)));
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(detail));
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "payment code " + r.custCode() + " for tax notice " + noticeNumber + ", " + r.amount() + " VND");
+    }
+
     record Outcome(Request request, List<String> replaced, boolean alreadyPaid) {}
 
-    private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId) {
+    private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId, String purpose, OffsetDateTime expiresAt) {
         // one dossier's requests change one at a time (the dossier's shard queue already orders them; this also covers replays)
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))", Object.class, "vietinbank:" + dossierCode);
         String feeSet = feeSetHash(fees);
@@ -119,8 +171,8 @@ public class PaymentRequests {
 
         // OPEN requests never hold money (a payment moves a request to PAID atomically), so replacing them is safe
         List<String> replaced = jdbc.queryForList("UPDATE vtb_payment_request SET status = 'REPLACED'"
-                + " WHERE dossier_code = ? AND status = 'OPEN' RETURNING cust_code", String.class, dossierCode);
-        OffsetDateTime expires = OffsetDateTime.now(DossierUpdates.VIETNAM).plus(props.getExpiry()).withNano(0);
+                + " WHERE dossier_code = ? AND purpose = ? AND status = 'OPEN' RETURNING cust_code", String.class, dossierCode, purpose);
+        OffsetDateTime expires = expiresAt != null ? expiresAt : OffsetDateTime.now(DossierUpdates.VIETNAM).plus(props.getExpiry()).withNano(0);
         if (!same.isEmpty()) { // the assessment went back to an earlier, replaced fee set: reopen that code
             Request r = same.get(0);
             String qr = VietQr.build(props.getBankBin(), props.qrAccount(), r.amount(), r.custCode());
@@ -132,9 +184,9 @@ public class PaymentRequests {
         String custCode = String.format("LG%010d", seq);
         String qr = VietQr.build(props.getBankBin(), props.qrAccount(), amount, custCode);
         String feesJson = fees.toString();
-        jdbc.update("INSERT INTO vtb_payment_request (cust_code, dossier_code, fee_set_hash, fees, amount, status, qr, expires_at, work_id)"
-                + " VALUES (?,?,?,?,?,'OPEN',?,?,?)", custCode, dossierCode, feeSet, feesJson, amount, qr,
-                Timestamp.from(expires.toInstant()), workId);
+        jdbc.update("INSERT INTO vtb_payment_request (cust_code, dossier_code, fee_set_hash, fees, amount, status, qr, expires_at, work_id, purpose)"
+                + " VALUES (?,?,?,?,?,'OPEN',?,?,?,?)", custCode, dossierCode, feeSet, feesJson, amount, qr,
+                Timestamp.from(expires.toInstant()), workId, purpose);
         return new Outcome(new Request(custCode, dossierCode, amount, "OPEN", qr, expires, feesJson), replaced, false);
     }
 

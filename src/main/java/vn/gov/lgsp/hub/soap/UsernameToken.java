@@ -136,9 +136,8 @@ public final class UsernameToken {
         public void handleMessage(SoapMessage message) throws Fault {
             String refusal = check(message);
             if (refusal != null) {
-                SoapFault fault = new SoapFault("authentication failed: " + refusal, FAILED_AUTHENTICATION);
-                fault.setStatusCode(401);
-                throw fault;
+                // HTTP 500 with the fault in the body, as SOAP 1.1 has it (a 401 would hide the reason from SOAP clients)
+                throw new SoapFault("authentication failed: " + refusal, FAILED_AUTHENTICATION);
             }
         }
 
