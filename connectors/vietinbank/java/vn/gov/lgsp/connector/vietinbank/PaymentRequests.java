@@ -21,11 +21,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
+import vn.gov.lgsp.hub.work.UpdateContract;
 import vn.gov.lgsp.hub.work.WorkHeaders;
 
 /**
  * FEE_ASSESSED work -> a payment request (payment code, amount, expiry, VietQR) and a PAYMENT_REQUESTED update.
  * Idempotent per (dossier, fee set): a redelivered work item finds its request and produces the same update.
+ * The tax office's notice (a TAX_NOTICE_ISSUED dossier update, routes/update-tax-notice-issued.yaml; the update JSON
+ * is the contract) becomes a payment request too, of purpose TAX: one fee "TAX-<noticeNumber>" of the notice's
+ * amount, expiring at the end of its due date; it never replaces an open fee request (nor the other way round).
  */
 @Component
 public class PaymentRequests {
@@ -51,6 +55,10 @@ public class PaymentRequests {
     /** The deliver route's processor. */
     public void deliver(Exchange exchange) throws Exception {
         JsonNode event = json.readTree(exchange.getMessage().getBody(String.class));
+        if ("TAX_NOTICE_ISSUED".equals(event.path("updateType").asText())) {
+            taxNotice(exchange, event);
+            return;
+        }
         String type = event.path("eventType").asText();
         JsonNode dossier = event.path("dossier");
         String dossierCode = dossier.path("code").asText(null);
@@ -80,7 +88,7 @@ public class PaymentRequests {
         String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
         long owed = total;
         String eventId = event.path("eventId").asText();
-        Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId, eventId));
+        Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId, eventId, "FEE", null));
         if (o.alreadyPaid()) {
             exchange.setProperty(WorkHeaders.SKIPPED, true);
             exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "fee set already paid with " + o.request().custCode());
@@ -125,9 +133,53 @@ public class PaymentRequests {
                 "PAYMENT_REQUESTED", PARTNER, detail);
     }
 
+    /** A TAX_NOTICE_ISSUED update: the tax amount gets its own payment code. */
+    private void taxNotice(Exchange exchange, JsonNode update) throws Exception {
+        String dossierCode = update.path("dossierCode").asText(null);
+        JsonNode d = update.path("detail");
+        long amount = d.path("amount").asLong(-1);
+        String noticeNumber = d.path("noticeNumber").asText("");
+        if (dossierCode == null || !d.path("amount").canConvertToExactIntegral() || amount <= 0 || noticeNumber.isBlank()) {
+            throw new PartnerRejectedException("TAX", "tax notice without a positive integer amount or a notice number");
+        }
+        ArrayNode fees = json.createArrayNode();
+        fees.addObject().put("code", "TAX-" + noticeNumber)
+                .put("name", "Thuế, lệ phí trước bạ theo thông báo " + noticeNumber + " của " + d.path("taxOfficeCode").asText("cơ quan thuế"))
+                .put("amount", amount).put("paid", false);
+        OffsetDateTime expires = null;
+        if (d.hasNonNull("dueDate")) {
+            expires = java.time.LocalDate.parse(d.path("dueDate").asText()).atTime(23, 59, 59).atZone(DossierUpdates.VIETNAM).toOffsetDateTime();
+        }
+        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        OffsetDateTime expiry = expires;
+        String assessment = update.path("updateId").asText(workId); // the tax notice's update opened it
+        Outcome o = tx.execute(s -> request(dossierCode, fees, amount, workId, assessment, "TAX", expiry));
+        if (o.alreadyPaid()) {
+            exchange.setProperty(WorkHeaders.SKIPPED, true);
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "tax notice " + noticeNumber + " already paid with " + o.request().custCode());
+            return;
+        }
+        Request r = o.request();
+        DossierUpdate requested = paymentRequested(r, o.replaced(), props, json);
+        ObjectNode detail = (ObjectNode) requested.detail();
+        detail.put("purpose", "TAX");
+        detail.put("taxNoticeNumber", noticeNumber);
+        if (d.hasNonNull("paymentReference")) detail.put("taxPaymentReference", d.path("paymentReference").asText());
+        UpdateContract.check(requested); // the tax fields too
+        exchange.setProperty(WorkHeaders.UPDATES, List.of(requested));
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(detail));
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "payment code " + r.custCode() + " for tax notice " + noticeNumber + ", " + r.amount() + " VND");
+    }
+
     record Outcome(Request request, List<String> replaced, boolean alreadyPaid) {}
 
-    private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId, String eventId) {
+    /**
+     * @param assessment what opened the request: the FEE_ASSESSED event, or the tax notice's update
+     * @param purpose    FEE (the dossier's fees) or TAX (a tax notice): a dossier may have one open request of each
+     * @param expiresAt  when the code stops being payable; null for the configured expiry
+     */
+    private Outcome request(String dossierCode, ArrayNode fees, long amount, String workId, String assessment, String purpose,
+                            OffsetDateTime expiresAt) {
         // one dossier's requests change one at a time (the dossier's shard queue already orders them; this also covers replays)
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))", Object.class, "vietinbank:" + dossierCode);
         String feeSet = feeSetHash(fees);
@@ -138,23 +190,23 @@ public class PaymentRequests {
 
         // OPEN requests never hold money (a payment moves a request to PAID atomically), so replacing them is safe
         List<String> replaced = jdbc.queryForList("UPDATE vtb_payment_request SET status = 'REPLACED'"
-                + " WHERE dossier_code = ? AND status = 'OPEN' RETURNING cust_code", String.class, dossierCode);
-        OffsetDateTime expires = OffsetDateTime.now(DossierUpdates.VIETNAM).plus(props.getExpiry()).withNano(0);
+                + " WHERE dossier_code = ? AND purpose = ? AND status = 'OPEN' RETURNING cust_code", String.class, dossierCode, purpose);
+        OffsetDateTime expires = expiresAt != null ? expiresAt : OffsetDateTime.now(DossierUpdates.VIETNAM).plus(props.getExpiry()).withNano(0);
         if (!same.isEmpty()) { // the assessment went back to an earlier, replaced fee set: reopen that code
             Request r = same.get(0);
             String qr = VietQr.build(props.getBankBin(), props.qrAccount(), r.amount(), r.custCode());
             jdbc.update("UPDATE vtb_payment_request SET status = 'OPEN', expires_at = ?, qr = ?, work_id = ?, assessment_event_id = ?"
-                    + " WHERE cust_code = ?", Timestamp.from(expires.toInstant()), qr, workId, eventId, r.custCode());
-            return new Outcome(new Request(r.custCode(), dossierCode, r.amount(), "OPEN", qr, expires, r.fees(), eventId), replaced, false);
+                    + " WHERE cust_code = ?", Timestamp.from(expires.toInstant()), qr, workId, assessment, r.custCode());
+            return new Outcome(new Request(r.custCode(), dossierCode, r.amount(), "OPEN", qr, expires, r.fees(), assessment), replaced, false);
         }
         long seq = jdbc.queryForObject("SELECT nextval('vtb_cust_code_seq')", Long.class);
         String custCode = String.format("LG%010d", seq);
         String qr = VietQr.build(props.getBankBin(), props.qrAccount(), amount, custCode);
         String feesJson = fees.toString();
         jdbc.update("INSERT INTO vtb_payment_request (cust_code, dossier_code, fee_set_hash, fees, amount, status, qr, expires_at, work_id,"
-                + " assessment_event_id) VALUES (?,?,?,?,?,'OPEN',?,?,?,?)", custCode, dossierCode, feeSet, feesJson, amount, qr,
-                Timestamp.from(expires.toInstant()), workId, eventId);
-        return new Outcome(new Request(custCode, dossierCode, amount, "OPEN", qr, expires, feesJson, eventId), replaced, false);
+                + " assessment_event_id, purpose) VALUES (?,?,?,?,?,'OPEN',?,?,?,?,?)", custCode, dossierCode, feeSet, feesJson, amount, qr,
+                Timestamp.from(expires.toInstant()), workId, assessment, purpose);
+        return new Outcome(new Request(custCode, dossierCode, amount, "OPEN", qr, expires, feesJson, assessment), replaced, false);
     }
 
     public List<Request> forDossier(String dossierCode) {

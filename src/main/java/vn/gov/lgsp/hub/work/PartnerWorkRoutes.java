@@ -4,8 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.audit.AuditLog;
@@ -14,9 +19,15 @@ import vn.gov.lgsp.hub.audit.AuditLog;
  * For every partner in hub.queues.partners: a planning entry {@code direct:work-<partner>} that routes/*.yaml call
  * to request work, and one {@link ShardConsumer} per shard of the partner's durable queues
  * (hub.work.&lt;partner&gt;.&lt;n&gt;, see {@link PartnerWorkQueues#queueOf}) handing batches to a {@link PartnerWorker}.
+ *
+ * <p>Nothing planned is dropped: work for a partner that is not enabled, or that a route names without any
+ * configuration ({@code direct:work-<name>} with no hub.queues.partners entry, found once Camel has started), is
+ * queued all the same and dead-lettered by {@link NotEnabledWork} (reason "partner not enabled", an
+ * INTEGRATION_FAILED update, {@code hub_work_not_enabled_total}).
  */
 @Component
 public class PartnerWorkRoutes extends RouteBuilder {
+    private static final Logger log = LoggerFactory.getLogger(PartnerWorkRoutes.class);
     /** Exchange property holding the List&lt;String&gt; of partners the business routes asked for. */
     public static final String PLANNED = "hubPlannedPartners";
 
@@ -29,10 +40,15 @@ public class PartnerWorkRoutes extends RouteBuilder {
     private final Map<String, PartnerWorker> workers = new ConcurrentHashMap<>();
     private final List<ShardConsumer> consumers = new ArrayList<>();
     private final ConnectionFactory connectionFactory;
+    private final MeterRegistry metrics;
+    private final List<NotEnabledWork> notEnabled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean started;
 
     public PartnerWorkRoutes(QueueProperties queues, JdbcTemplate jdbc, AuditLog audit, PartnerWorkQueues workQueues,
-                             DossierUpdates updates, DeadLetters deadLetters, ConnectionFactory connectionFactory) {
+                             DossierUpdates updates, DeadLetters deadLetters, ConnectionFactory connectionFactory,
+                             MeterRegistry metrics) {
         this.connectionFactory = connectionFactory;
+        this.metrics = metrics;
         this.queues = queues;
         this.jdbc = jdbc;
         this.audit = audit;
@@ -49,6 +65,8 @@ public class PartnerWorkRoutes extends RouteBuilder {
     @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
     public void startConsumers() {
         consumers.forEach(ShardConsumer::start);
+        notEnabled.forEach(NotEnabledWork::start);
+        started = true;
     }
 
     /** On shutdown the consumers finish their batch first, while Camel still runs (closed-event listeners go first). */
@@ -60,30 +78,94 @@ public class PartnerWorkRoutes extends RouteBuilder {
         consumers.forEach(ShardConsumer::requestStop);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         for (ShardConsumer c : consumers) c.awaitStop(deadline);
+        for (NotEnabledWork n : notEnabled) n.stop();
         workers.values().forEach(PartnerWorker::stop);
     }
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
         queues.getPartners().forEach((partner, policy) -> {
-            from("direct:work-" + partner).routeId("work-" + partner)
-                    .process(e -> {
-                        if (!policy.isEnabled()) return;
-                        @SuppressWarnings("unchecked")
-                        List<String> planned = e.getProperty(PLANNED, List.class);
-                        if (planned == null) {
-                            planned = new ArrayList<>();
-                            e.setProperty(PLANNED, planned);
-                        }
-                        if (!planned.contains(partner)) planned.add(partner);
-                    });
-
-            if (!policy.isEnabled()) return;
+            planningEntry(this, partner);
+            if (!policy.isEnabled()) {
+                notEnabled(partner, "hub.queues.partners." + partner + ".enabled is false", policy);
+                return;
+            }
             PartnerWorker worker = new PartnerWorker(partner, policy, getContext(), jdbc, audit, workQueues, updates, deadLetters);
             workers.put(partner, worker);
             for (int shard = 0; shard < policy.getConcurrency(); shard++) {
                 consumers.add(new ShardConsumer(connectionFactory, workQueues.shardQueue(partner, shard), shard, worker, policy.getMaxBatch()));
             }
         });
+        getContext().addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+                adoptUnconfiguredPartners(context);
+            }
+        });
+    }
+
+    /**
+     * The planning entry: the partner joins the exchange's list of planned partners, enabled or not (a partner that is
+     * not enabled gets its work dead-lettered by {@link NotEnabledWork}, never silently dropped).
+     */
+    private static void planningEntry(RouteBuilder builder, String partner) {
+        builder.from("direct:work-" + partner).routeId("work-" + partner)
+                .process(e -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> planned = e.getProperty(PLANNED, List.class);
+                    if (planned == null) {
+                        planned = new ArrayList<>();
+                        e.setProperty(PLANNED, planned);
+                    }
+                    if (!planned.contains(partner)) planned.add(partner);
+                });
+    }
+
+    private NotEnabledWork notEnabled(String partner, String why, QueueProperties.PartnerQueue policy) {
+        List<String> shards = new ArrayList<>();
+        for (int shard = 0; shard < policy.getConcurrency(); shard++) shards.add(workQueues.shardQueue(partner, shard));
+        NotEnabledWork n = new NotEnabledWork(partner, why, shards, connectionFactory, audit, updates, deadLetters, metrics);
+        notEnabled.add(n);
+        return n;
+    }
+
+    /**
+     * A route (routes/*.yaml) that names {@code direct:work-<name>} for a partner without any configuration gets a
+     * planning entry and a one-shard queue for it too, worked by {@link NotEnabledWork}: otherwise the direct
+     * endpoint would have no consumer and the inbound could never accept the event.
+     */
+    public void adoptUnconfiguredPartners(CamelContext context) throws Exception {
+        List<String> absent = new ArrayList<>();
+        for (org.apache.camel.Endpoint e : context.getEndpoints()) {
+            String uri = e.getEndpointUri();
+            String name = uri.startsWith("direct://work-") ? uri.substring("direct://work-".length())
+                    : uri.startsWith("direct:work-") ? uri.substring("direct:work-".length()) : null;
+            if (name == null || name.isEmpty() || name.contains("?") || queues.getPartners().containsKey(name) || absent.contains(name)) continue;
+            absent.add(name);
+        }
+        if (absent.isEmpty()) return;
+        Map<String, QueueProperties.PartnerQueue> partners = new java.util.LinkedHashMap<>(queues.getPartners());
+        for (String name : absent) {
+            QueueProperties.PartnerQueue policy = new QueueProperties.PartnerQueue();
+            policy.setEnabled(false);
+            policy.setConcurrency(1);
+            partners.put(name, policy);
+        }
+        queues.setPartners(partners);
+        context.addRoutes(new RouteBuilder(context) {
+            @Override
+            public void configure() {
+                absent.forEach(name -> planningEntry(this, name));
+            }
+        });
+        for (String name : absent) {
+            log.error("routes plan work for partner '{}', which has no hub.queues.partners entry: its work will be dead-lettered", name);
+            NotEnabledWork n = notEnabled(name, "no hub.queues.partners." + name + " is configured", partners.get(name));
+            if (started) n.start();
+        }
     }
 }

@@ -53,8 +53,13 @@ public class DossierEventFactory {
     private final Random random;
     private final AtomicInteger sequence = new AtomicInteger();
 
+    /** Draws of the agency events only, so the other events come out the same whatever the share. */
+    private final Random agencyRandom;
+    private volatile double agencyShare;
+
     public DossierEventFactory(long seed) {
         this.random = new Random(seed);
+        this.agencyRandom = new Random(seed ^ 0x5DEECE66DL);
         this.sequence.set(random.nextInt(9_000_000)); // distinct factories rarely collide on dossier codes
     }
 
@@ -113,11 +118,45 @@ public class DossierEventFactory {
         return d;
     }
 
+    /**
+     * The share of dossiers (0..1, default 0: none) whose lifecycle also asks the police for an identity check
+     * (IDENTITY_CHECK_REQUESTED) and, as often again, sends a land-transfer tax declaration to the tax office
+     * (TAX_DECLARATION_SUBMITTED, with a small PDF form); both with the details of connectors/onestop/contract.
+     */
+    public void setAgencyShare(double share) {
+        this.agencyShare = share;
+    }
+
     /** A realistic sequence of events for one dossier, times increasing, statuses never going backwards. */
     public synchronized List<ObjectNode> lifecycle(ObjectNode dossier) {
         List<ObjectNode> events = new ArrayList<>();
         OffsetDateTime t = OffsetDateTime.parse(dossier.get("receivedAt").asText());
         events.add(event("DOSSIER_RECEIVED", t = t.plusSeconds(30), dossier, 2, null));
+        if (agencyShare > 0 && agencyRandom.nextDouble() < agencyShare) {
+            String id = dossier.get("applicant").get("citizenId").asText();
+            int year = (id.charAt(3) >= '2' ? 2000 : 1900) + Integer.parseInt(id.substring(4, 6));
+            ObjectNode detail = JSON.createObjectNode().put("dateOfBirth", String.format("%04d-%02d-%02d", year,
+                    1 + agencyRandom.nextInt(12), 1 + agencyRandom.nextInt(28)));
+            events.add(event("IDENTITY_CHECK_REQUESTED", t = t.plusMinutes(2), dossier, 2, detail));
+        }
+        if (agencyShare > 0 && agencyRandom.nextDouble() < agencyShare) {
+            ObjectNode detail = JSON.createObjectNode();
+            detail.putObject("parcel").put("number", Integer.toString(1 + agencyRandom.nextInt(400)))
+                    .put("mapSheet", Integer.toString(1 + agencyRandom.nextInt(60))).put("area", 50 + agencyRandom.nextInt(400))
+                    .put("address", dossier.at("/applicant/address/street").asText() + ", " + dossier.at("/applicant/address/communeName").asText());
+            // one in ten below the province's price table: the tax office rejects it
+            detail.put("declaredValue", agencyRandom.nextInt(10) == 0 ? 60_000_000L : (5 + agencyRandom.nextInt(60)) * 100_000_000L);
+            ArrayNode parties = detail.putArray("parties");
+            parties.addObject().put("role", "TRANSFEROR").put("fullName", dossier.at("/applicant/fullName").asText())
+                    .put("citizenId", dossier.at("/applicant/citizenId").asText());
+            parties.addObject().put("role", "TRANSFEREE").put("fullName", FAMILY[agencyRandom.nextInt(FAMILY.length)] + " " + MIDDLE_M[agencyRandom.nextInt(MIDDLE_M.length)]
+                            + " " + GIVEN_M[agencyRandom.nextInt(GIVEN_M.length)])
+                    .put("citizenId", "0220" + String.format("%02d", 60 + agencyRandom.nextInt(40)) + String.format("%06d", agencyRandom.nextInt(1_000_000)));
+            detail.putObject("document").put("name", "to-khai-03-BDS-TNCN.pdf").put("contentType", "application/pdf")
+                    .put("contentBase64", java.util.Base64.getEncoder().encodeToString(
+                            ("%PDF-1.4\n% To khai thue TNCN 03/BDS-TNCN - " + dossier.get("code").asText() + "\n%%EOF\n").getBytes()));
+            events.add(event("TAX_DECLARATION_SUBMITTED", t = t.plusMinutes(5), dossier, 4, detail));
+        }
         if (dossier.get("channel").asInt() == 3) {
             ObjectNode detail = JSON.createObjectNode().put("preferredTime", "N");
             events.add(event("PICKUP_REQUESTED", t = t.plusMinutes(5), dossier, 2, detail));

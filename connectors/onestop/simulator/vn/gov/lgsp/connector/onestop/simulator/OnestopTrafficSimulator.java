@@ -47,6 +47,11 @@ public class OnestopTrafficSimulator implements AutoCloseable {
         this.random = new Random(seed);
     }
 
+    /** The share of dossiers that also get an identity check and a tax declaration (see DossierEventFactory). */
+    public void setAgencyShare(double share) {
+        factory.setAgencyShare(share);
+    }
+
     public void start() {
         long periodMicros = (long) (1_000_000 / eventsPerSecond);
         timer.scheduleAtFixedRate(this::publishOne, 1000, Math.max(periodMicros, 1000), TimeUnit.MICROSECONDS);

@@ -1,0 +1,264 @@
+package vn.gov.lgsp.connector.tax;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import vn.gov.lgsp.connector.tax.simulator.TaxOfficeSimulator;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.hub.infra.TopicRecorder;
+
+/**
+ * End to end: TAX_DECLARATION_SUBMITTED events over REST, the tax shard queues, edXML over SOAP (UsernameToken) to the
+ * tax office simulator, its answers as SOAP callbacks to the hub's /services/tax-callback (CXF servlet), the
+ * tax_declaration rows, TAX_NOTICE_ISSUED / TAX_DECLARATION_REJECTED on onestop.dossier.updates, and a VietinBank
+ * payment code per notice (routes/update-tax-notice-issued.yaml).
+ */
+@HubIntegrationTest
+class TaxIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ZoneOffset VN = ZoneOffset.ofHours(7);
+    private static final AtomicLong SEQ = new AtomicLong(1_000_000 + ThreadLocalRandom.current().nextLong(8_000_000));
+
+    @Autowired TestRestTemplate http;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired TaxOfficeSimulator sim;
+    @Autowired MeterRegistry metrics;
+    @LocalServerPort int port;
+
+    private final TopicRecorder updates = TopicRecorder.of(SharedInfrastructure.get().kafkaBootstrap(), EmbeddedInfrastructure.UPDATES_TOPIC);
+
+    @AfterEach
+    void tearDown() {
+        sim.reset();
+    }
+
+    @Test
+    void hundredDeclarationsWithDuplicateEarlyAndShuffledCallbacksGetEachAnswerOnceAndOnePaymentCodePerNotice() {
+        sim.setDelay(Duration.ZERO, Duration.ofMillis(300)); // answers in random order
+        sim.setDuplicateShare(0.3);                          // a third of the callbacks come twice
+        sim.setEarlyShare(0.2);                              // a fifth overtake the reply to SubmitDeclaration
+        List<String> dossiers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String code = dossierCode();
+            long value = i % 10 == 0 ? 80_000_000L : 1_000_000_000L + i * 10_000_000L; // every tenth below the price table
+            post(declaration(code, value, i % 2 == 0));
+            dossiers.add(code);
+        }
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> dossiers.stream().allMatch(d -> answers(d).size() == 1));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> dossiers.stream().filter(d -> !rejected(d))
+                .allMatch(d -> paymentRequests(d).size() == 1));
+
+        for (int i = 0; i < 100; i++) {
+            String d = dossiers.get(i);
+            List<JsonNode> a = answers(d);
+            assertThat(a).as(d).hasSize(1);
+            TaxOfficeSimulator.Filed filed = sim.filedFor(d).get(0);
+            assertThat(sim.filedFor(d)).hasSize(1);
+            assertThat(filed.attachments).isEqualTo(i % 2 == 0 ? 2 : 1); // the declaration data, and the PDF when given
+            JsonNode detail = a.get(0).path("detail");
+            assertThat(detail.path("documentId").asText()).isEqualTo(filed.documentId);
+            assertThat(detail.path("receiptNumber").asText()).isEqualTo(filed.receiptNumber);
+            if (i % 10 == 0) {
+                assertThat(a.get(0).path("updateType").asText()).isEqualTo("TAX_DECLARATION_REJECTED");
+                assertThat(detail.path("reasons")).hasSize(2);
+                assertThat(paymentRequests(d)).isEmpty();
+                assertThat(state(filed.documentId)).isEqualTo("REJECTED");
+            } else {
+                assertThat(a.get(0).path("updateType").asText()).isEqualTo("TAX_NOTICE_ISSUED");
+                long amount = TaxOfficeSimulator.amountFor(1_000_000_000L + i * 10_000_000L);
+                assertThat(detail.path("amount").asLong()).isEqualTo(amount);
+                assertThat(detail.path("paymentReference").asText()).isEqualTo(filed.notice.getPaymentReference());
+                assertThat(detail.path("dueDate").asText()).isEqualTo(filed.notice.getDueDate().toXMLFormat().substring(0, 10));
+                List<Map<String, Object>> pay = paymentRequests(d);
+                assertThat(pay).hasSize(1);
+                assertThat(((Number) pay.get(0).get("amount")).longValue()).isEqualTo(amount);
+                assertThat(state(filed.documentId)).isEqualTo("NOTICE_ISSUED");
+                await().atMost(WAIT).until(() -> updates.forDossier(d).stream().anyMatch(u -> "PAYMENT_REQUESTED".equals(u.path("updateType").asText())));
+                List<String> requested = updates.forDossier(d).stream().filter(u -> "PAYMENT_REQUESTED".equals(u.path("updateType").asText()))
+                        .map(u -> u.path("updateId").asText()).distinct().toList();
+                assertThat(requested).containsExactly("vietinbank:request:" + pay.get(0).get("cust_code"));
+            }
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ? AND outcome = 'APPLIED'",
+                    Integer.class, filed.documentId)).isLessThanOrEqualTo(1);
+        }
+        // the failure modes did happen and were absorbed
+        assertThat(sim.duplicatesSent()).isGreaterThan(10);
+        assertThat(sim.earlySent()).isGreaterThan(5);
+        // every repeat was acknowledged as such (audited DUPLICATE), none applied
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'tax' AND outcome = 'DUPLICATE'"
+                + " AND dossier_code = ANY (?)", Integer.class, (Object) dossiers.toArray(String[]::new)) >= sim.duplicatesSent());
+        assertThat(sim.callbackFailures()).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE partner IN ('tax', 'vietinbank') AND dossier_code = ANY (?)",
+                Integer.class, (Object) dossiers.toArray(String[]::new))).isZero();
+    }
+
+    @Test
+    void forgedAndMalformedCallbacksAreRefusedWithTheReasonAndChangeNothing() throws Exception {
+        String code = dossierCode();
+        sim.neverAnswer(code);
+        post(declaration(code, 2_000_000_000L, true));
+        await().atMost(WAIT).until(() -> !sim.filedFor(code).isEmpty() && "SUBMITTED".equals(stateOfDossier(code)));
+        String documentId = sim.filedFor(code).get(0).documentId;
+        long outboxBefore = jdbc.queryForObject("SELECT count(*) FROM tax_update_outbox", Long.class);
+
+        assertThat(sim.forgedWithWrongPassword(documentId)).contains("authentication failed");
+        assertThat(sim.forgedUnsigned(documentId)).startsWith("UNSIGNED").contains("unsigned envelope");
+        assertThat(sim.forgedWithWrongKey(documentId)).startsWith("BAD_SIGNATURE");
+        assertThat(sim.forgedUnknownDeclaration(code)).startsWith("UNKNOWN_DECLARATION");
+
+        // a malformed envelope, straight on the wire: a SOAP fault naming the violation, never an HTML error page
+        HttpResponse<String> malformed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/services/tax-callback"))
+                .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "urn:lgsp:tax:v1:DeliverTaxAnswer")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:t="urn:lgsp:tax:v1">
+                          <soapenv:Body><t:DeliverTaxAnswer><t:CallbackId>x</t:CallbackId></t:DeliverTaxAnswer></soapenv:Body>
+                        </soapenv:Envelope>""")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(500);
+        assertThat(malformed.headers().firstValue("Content-Type").orElse("")).contains("xml");
+        assertThat(malformed.body()).contains("Fault").contains("authentication failed").doesNotContain("<html");
+
+        // nothing changed: still waiting for its answer, no callback recorded, no update queued or published
+        assertThat(stateOfDossier(code)).isEqualTo("SUBMITTED");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ?", Integer.class, documentId)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_update_outbox", Long.class)).isEqualTo(outboxBefore);
+        assertThat(answers(code)).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'tax' AND outcome = 'REFUSED'",
+                Integer.class, code)).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void anAuthenticatedButMalformedCallbackIsRefusedNamingTheSchemaViolation() {
+        String reply = sim.rawCallback("""
+                <t:DeliverTaxAnswer xmlns:t="urn:lgsp:tax:v1"><t:CallbackId>CB-bad</t:CallbackId>
+                  <t:Notice><t:DossierCode>x</t:DossierCode></t:Notice></t:DeliverTaxAnswer>""");
+        assertThat(reply).contains("Fault").containsPattern("cvc-|Unmarshalling").doesNotContain("<html");
+    }
+
+    @Test
+    void aDeclarationNeverAnsweredIsQueriedThenOverdueAndALateAnswerStillApplies() {
+        String code = dossierCode();
+        sim.neverAnswer(code);
+        double before = counter();
+        post(declaration(code, 3_000_000_000L, false));
+        await().atMost(WAIT).until(() -> "OVERDUE".equals(stateOfDossier(code)));
+        String documentId = sim.filedFor(code).get(0).documentId;
+        assertThat(sim.stateQueries()).contains(documentId);
+        ResponseEntity<String> overdue = http.getForEntity("/api/v1/tax/overdue", String.class);
+        assertThat(overdue.getStatusCode().value()).isEqualTo(200);
+        assertThat(overdue.getBody()).contains(documentId).contains(code).contains("PROCESSING");
+        assertThat(counter()).isGreaterThan(before);
+        String prometheus = http.getForObject("/actuator/prometheus", String.class);
+        assertThat(prometheus).contains("hub_tax_overdue_total").contains("hub_tax_declarations_overdue");
+
+        sim.answerNow(documentId); // the answer arrives after all
+        await().atMost(WAIT).until(() -> answers(code).size() == 1 && paymentRequests(code).size() == 1);
+        assertThat(stateOfDossier(code)).isEqualTo("NOTICE_ISSUED");
+    }
+
+    // ---------------------------------------------------------------------------------------------------- helpers
+
+    private List<JsonNode> answers(String dossier) {
+        return updates.forDossier(dossier).stream()
+                .filter(u -> List.of("TAX_NOTICE_ISSUED", "TAX_DECLARATION_REJECTED").contains(u.path("updateType").asText()))
+                .toList();
+    }
+
+    private boolean rejected(String dossier) {
+        return answers(dossier).stream().anyMatch(u -> "TAX_DECLARATION_REJECTED".equals(u.path("updateType").asText()));
+    }
+
+    private List<Map<String, Object>> paymentRequests(String dossier) {
+        return jdbc.queryForList("SELECT cust_code, amount FROM vtb_payment_request WHERE dossier_code = ? AND purpose = 'TAX'", dossier);
+    }
+
+    private String state(String documentId) {
+        return jdbc.queryForObject("SELECT state FROM tax_declaration WHERE document_id = ?", String.class, documentId);
+    }
+
+    private String stateOfDossier(String dossier) {
+        List<String> s = jdbc.queryForList("SELECT state FROM tax_declaration WHERE dossier_code = ?", String.class, dossier);
+        return s.isEmpty() ? null : s.get(0);
+    }
+
+    private double counter() {
+        var c = metrics.find("hub.tax.overdue").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static String dossierCode() {
+        return "G22.63-" + OffsetDateTime.now(VN).format(DateTimeFormatter.ofPattern("yyyyMMdd")) + "-" + SEQ.incrementAndGet();
+    }
+
+    static ObjectNode declaration(String code, long value, boolean withPdf) {
+        ObjectNode e = JSON.createObjectNode();
+        e.put("eventId", UUID.randomUUID().toString());
+        e.put("eventType", "TAX_DECLARATION_SUBMITTED");
+        e.put("occurredAt", OffsetDateTime.now(VN).withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        ObjectNode d = e.putObject("dossier");
+        d.put("code", code);
+        d.put("procedureCode", "1.004227");
+        d.put("procedureName", "Đăng ký biến động quyền sử dụng đất do chuyển nhượng");
+        d.put("agencyCode", "000.00.21.H45");
+        d.put("status", 4);
+        d.put("channel", 1);
+        d.put("receivedAt", OffsetDateTime.now(VN).minusDays(2).withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        d.put("returnMethod", "COUNTER");
+        ObjectNode a = d.putObject("applicant");
+        a.put("fullName", "Phạm Văn Đức");
+        a.put("citizenId", "022085004567");
+        a.put("phone", "0987654321");
+        ObjectNode detail = e.putObject("detail");
+        detail.putObject("parcel").put("number", "45").put("mapSheet", "12").put("area", 120.5)
+                .put("address", "Tổ 3, khu 5, phường Hồng Hải, thành phố Hạ Long");
+        detail.put("declaredValue", value);
+        var parties = detail.putArray("parties");
+        parties.addObject().put("role", "TRANSFEROR").put("fullName", "Phạm Văn Đức").put("citizenId", "022085004567");
+        parties.addObject().put("role", "TRANSFEREE").put("fullName", "Lê Thị Hoa").put("citizenId", "022190007654");
+        if (withPdf) {
+            detail.putObject("document").put("name", "to-khai-03-BDS.pdf").put("contentType", "application/pdf")
+                    .put("contentBase64", Base64.getEncoder().encodeToString("%PDF-1.4\n% Tờ khai 03/BĐS-TNCN\n%%EOF\n".getBytes()));
+        }
+        return e;
+    }
+
+    private void post(ObjectNode event) {
+        HttpHeaders h = new HttpHeaders();
+        h.setContentType(MediaType.APPLICATION_JSON);
+        ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
+        assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
+    }
+}
