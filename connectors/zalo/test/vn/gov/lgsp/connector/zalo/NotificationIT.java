@@ -33,6 +33,7 @@ import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.WorkItem;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /** Citizen notifications end to end: one-stop events in over REST, ZNS and SOAP SMS out to the simulators. */
 @HubIntegrationTest
@@ -75,7 +76,7 @@ class NotificationIT {
     private void repost(ObjectNode event) {
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
-        var r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
+        var r = TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
     }
 
