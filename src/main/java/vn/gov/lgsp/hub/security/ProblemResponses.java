@@ -52,6 +52,9 @@ public final class ProblemResponses implements AuthenticationEntryPoint, AccessD
     static String reason(AuthenticationException e) {
         if (e instanceof InvalidBearerTokenException || e instanceof OAuth2AuthenticationException) {
             String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase();
+            if (m.contains("malformed") || m.contains("invalid unsecured") || m.contains("invalid json") || m.contains("header")) {
+                return "malformed_token";
+            }
             if (m.contains("expired")) return "expired_token";
             if (m.contains("iss")) return "wrong_issuer";
             if (m.contains("signature") || m.contains("jws") || m.contains("key")) return "bad_signature";

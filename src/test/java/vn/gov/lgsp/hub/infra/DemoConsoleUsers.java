@@ -22,7 +22,7 @@ public class DemoConsoleUsers {
     public static final String PROPERTY = "hub.dev.demo-users";
 
     @Bean
-    public UserDetailsService demoConsoleUsers(Environment env) {
+    public UserDetailsService consoleUsers(Environment env) {
         List<UserDetails> users = new ArrayList<>();
         for (String entry : env.getRequiredProperty(PROPERTY).split(",")) {
             String[] f = entry.split(":", 3);
