@@ -90,7 +90,12 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     /** A connection as the application role. */
     public java.sql.Connection appConnection() throws java.sql.SQLException {
-        return java.sql.DriverManager.getConnection(jdbcUrl(), APP_ROLE, appPassword);
+        return java.sql.DriverManager.getConnection(appJdbcUrl(), APP_ROLE, appPassword);
+    }
+
+    /** The database's URL naming no user. */
+    public String appJdbcUrl() {
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
     }
 
     /**
@@ -125,7 +130,8 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     public Map<String, String> hubProperties(Path artemisDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("hub.kafka.bootstrap-servers", kafkaBootstrap());
-        p.put("spring.datasource.url", jdbcUrl());
+        // without the user=postgres that zonky's URL carries: it would win over the username below
+        p.put("spring.datasource.url", appJdbcUrl());
         p.put("spring.datasource.username", APP_ROLE);
         p.put("spring.datasource.password", appPassword);
         p.put("spring.flyway.user", "postgres");
