@@ -75,6 +75,8 @@ class HubCrashIT {
         props.put("spring.datasource.username", "postgres");
         props.put("spring.datasource.password", "");
         props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
+        props.put("hub.security.issuer-uri", infra.issuer().issuer());
+        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
         props.put("spring.artemis.mode", "embedded");
         props.put("spring.artemis.embedded.persistent", "true");
         props.put("spring.artemis.embedded.data-directory", journal.toString());
