@@ -1,6 +1,7 @@
 package vn.gov.lgsp.connector.tax;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -177,11 +178,11 @@ class TaxIT {
         await().atMost(WAIT).until(() -> "OVERDUE".equals(stateOfDossier(code)));
         String documentId = sim.filedFor(code).get(0).documentId;
         assertThat(sim.stateQueries()).contains(documentId);
-        ResponseEntity<String> overdue = http.getForEntity("/api/v1/tax/overdue", String.class);
+        ResponseEntity<String> overdue = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/tax/overdue", String.class);
         assertThat(overdue.getStatusCode().value()).isEqualTo(200);
         assertThat(overdue.getBody()).contains(documentId).contains(code).contains("PROCESSING");
         assertThat(counter()).isGreaterThan(before);
-        String prometheus = http.getForObject("/actuator/prometheus", String.class);
+        String prometheus = TestTokens.as(http, TestTokens.metrics()).getForObject("/actuator/prometheus", String.class);
         assertThat(prometheus).contains("hub_tax_overdue_total").contains("hub_tax_declarations_overdue");
 
         sim.answerNow(documentId); // the answer arrives after all
@@ -256,7 +257,7 @@ class TaxIT {
     }
 
     private void post(ObjectNode event) {
-        HttpHeaders h = new HttpHeaders();
+        HttpHeaders h = TestTokens.bearer(TestTokens.onestop());
         h.setContentType(MediaType.APPLICATION_JSON);
         ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);

@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,9 +65,9 @@ class MonitoringMetricsIT {
 
     private final DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
 
-    /** GET as an operator's Prometheus would; the one place to add credentials once actuator needs them. */
+    /** GET as an operator's Prometheus would: with an admin token (actuator needs one beyond the plain status). */
     private ResponseEntity<String> get(String path) {
-        return http.getForEntity(path, String.class);
+        return TestTokens.as(http, TestTokens.admin()).getForEntity(path, String.class);
     }
 
     private String prometheus() {
@@ -195,7 +196,7 @@ class MonitoringMetricsIT {
     }
 
     private String postEvent(ObjectNode event) {
-        HttpHeaders h = new HttpHeaders();
+        HttpHeaders h = TestTokens.bearer(TestTokens.onestop());
         h.setContentType(MediaType.APPLICATION_JSON);
         ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).isEqualTo(202);
