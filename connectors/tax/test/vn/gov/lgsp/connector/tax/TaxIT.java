@@ -110,7 +110,7 @@ class TaxIT {
                 await().atMost(WAIT).until(() -> updates.forDossier(d).stream().anyMatch(u -> "PAYMENT_REQUESTED".equals(u.path("updateType").asText())));
                 List<String> requested = updates.forDossier(d).stream().filter(u -> "PAYMENT_REQUESTED".equals(u.path("updateType").asText()))
                         .map(u -> u.path("updateId").asText()).distinct().toList();
-                assertThat(requested).containsExactly("vietinbank:request:" + pay.get(0).get("cust_code"));
+                assertThat(requested).singleElement().asString().startsWith("vietinbank:request:" + pay.get(0).get("cust_code") + ":");
             }
             assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ? AND outcome = 'APPLIED'",
                     Integer.class, filed.documentId)).isLessThanOrEqualTo(1);
@@ -153,7 +153,8 @@ class TaxIT {
         assertThat(malformed.body()).contains("Fault").contains("authentication failed").doesNotContain("<html");
 
         // nothing changed: still waiting for its answer, no callback recorded, no update queued or published
-        assertThat(stateOfDossier(code)).isEqualTo("SUBMITTED");
+        // (a slow machine may pass the test profile's 3 s answer time meanwhile: OVERDUE is the clock's doing, not the forgery's)
+        assertThat(stateOfDossier(code)).isIn("SUBMITTED", "OVERDUE");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ?", Integer.class, documentId)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_update_outbox", Long.class)).isEqualTo(outboxBefore);
         assertThat(answers(code)).isEmpty();
