@@ -85,6 +85,9 @@ public class SecurityConfig {
         http.securityMatcher("/console/**", "/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(CONSOLE_LOGIN, "/console/oauth2/**", "/console/login/oauth2/**").permitAll()
+                        // the console's actions: replaying a dead letter (operators), checking the audit chain (auditors)
+                        .requestMatchers(HttpMethod.POST, "/console/dead-letters/**").hasRole(HubRoles.OPERATOR)
+                        .requestMatchers("/console/audit/verify").hasRole(HubRoles.AUDITOR)
                         .anyRequest().hasRole(HubRoles.VIEWER))
                 .oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(new JwtRolesConverter(props)))
                         .authenticationEntryPoint(problems).accessDeniedHandler(problems))
