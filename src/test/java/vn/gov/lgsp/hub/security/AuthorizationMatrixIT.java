@@ -43,7 +43,7 @@ import vn.gov.lgsp.hub.infra.TestTokens;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthorizationMatrixIT {
     /** Who may call: a role (with the roles that imply it), or a kind of access of its own. */
-    enum Rule { DENIED, PUBLIC, PARTNER, CONSOLE, CONSOLE_LOGIN, VIEWER, OPERATOR, AUDITOR, ADMIN, METRICS, ONESTOP }
+    enum Rule { DENIED, PUBLIC, PARTNER, CONSOLE, CONSOLE_ACTION, CONSOLE_LOGIN, VIEWER, OPERATOR, AUDITOR, ADMIN, METRICS, ONESTOP }
 
     /** METHOD + pattern as the handler mappings name them. */
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
@@ -65,6 +65,12 @@ class AuthorizationMatrixIT {
         RULES.put("POST /api/v1/partners/zalo/webhook", Rule.PARTNER);
         RULES.put("GET /console", Rule.CONSOLE);
         RULES.put("GET /console/me", Rule.CONSOLE);
+        RULES.put("GET /console/api/overview", Rule.CONSOLE);
+        RULES.put("GET /console/dossiers", Rule.CONSOLE);
+        RULES.put("GET /console/dead-letters", Rule.CONSOLE);
+        RULES.put("POST /console/dead-letters/{id}/replay", Rule.CONSOLE_ACTION);
+        RULES.put("GET /console/audit", Rule.CONSOLE);
+        RULES.put("POST /console/audit/verify", Rule.CONSOLE_ACTION);
         RULES.put("GET /console/login", Rule.CONSOLE_LOGIN);
         RULES.put("GET /error", Rule.PUBLIC);
         RULES.put("POST /error", Rule.PUBLIC);
@@ -213,6 +219,10 @@ class AuthorizationMatrixIT {
             case CONSOLE:
                 return s == 302 && r.headers().firstValue("Location").orElse("").endsWith("/console/login") ? null
                         : "the console must send a caller without a session to its login page (bearer tokens do not count)";
+            case CONSOLE_ACTION:
+                // a console POST needs the session and its CSRF token: without them, the login page or a refusal
+                return s == 403 || s == 302 && r.headers().firstValue("Location").orElse("").endsWith("/console/login") ? null
+                        : "a console action must be refused without a session and its CSRF token (bearer tokens do not count)";
             case CONSOLE_LOGIN:
                 return s == 200 ? null : "the console's login page must be open";
             default:
