@@ -89,8 +89,10 @@ class ConsoleBrowserIT {
         long deadLetterId;
         try {
             kafka.publish(failing);
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
-                kafka.publish(lifecycle().get(0)); // other dossiers keep the portal's circuit closed
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                // other dossiers keep the portal's circuit closed: its failures of this one count as this item's attempts
+                kafka.publish(lifecycle().get(0));
+                kafka.publish(lifecycle().get(0));
                 return count("SELECT count(*) FROM dead_letter WHERE work_id = ? AND status = 'OPEN'", workId) == 1;
             });
             deadLetterId = count("SELECT id FROM dead_letter WHERE work_id = ?", workId);

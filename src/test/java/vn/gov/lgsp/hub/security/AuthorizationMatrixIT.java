@@ -43,7 +43,7 @@ import vn.gov.lgsp.hub.infra.TestTokens;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthorizationMatrixIT {
     /** Who may call: a role (with the roles that imply it), or a kind of access of its own. */
-    enum Rule { DENIED, PUBLIC, PARTNER, CONSOLE, CONSOLE_ACTION, CONSOLE_LOGIN, VIEWER, OPERATOR, AUDITOR, ADMIN, METRICS, ONESTOP }
+    enum Rule { DENIED, PUBLIC, PARTNER, CONSOLE, CONSOLE_ACTION, CONSOLE_LOGIN, API_DOCS, VIEWER, OPERATOR, AUDITOR, ADMIN, METRICS, ONESTOP }
 
     /** METHOD + pattern as the handler mappings name them. */
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
@@ -72,6 +72,10 @@ class AuthorizationMatrixIT {
         RULES.put("GET /console/audit", Rule.CONSOLE);
         RULES.put("POST /console/audit/verify", Rule.CONSOLE_ACTION);
         RULES.put("GET /console/login", Rule.CONSOLE_LOGIN);
+        RULES.put("GET /swagger-ui.html", Rule.API_DOCS);
+        RULES.put("GET /v3/api-docs", Rule.API_DOCS);
+        RULES.put("GET /v3/api-docs/swagger-config", Rule.API_DOCS);
+        RULES.put("GET /v3/api-docs.yaml", Rule.DENIED);
         RULES.put("GET /error", Rule.PUBLIC);
         RULES.put("POST /error", Rule.PUBLIC);
         RULES.put("GET /actuator", Rule.ADMIN);
@@ -223,6 +227,14 @@ class AuthorizationMatrixIT {
                 // a console POST needs the session and its CSRF token: without them, the login page or a refusal
                 return s == 403 || s == 302 && r.headers().firstValue("Location").orElse("").endsWith("/console/login") ? null
                         : "a console action must be refused without a session and its CSRF token (bearer tokens do not count)";
+            case API_DOCS:
+                // the API descriptions: the console's session (a browser without one goes to the login page) or a token
+                if (caller.equals("anonymous")) {
+                    return s == 302 && r.headers().firstValue("Location").orElse("").endsWith("/console/login") ? null
+                            : "the API descriptions must send a caller without a session or token to the console's login page";
+                }
+                rule = Rule.VIEWER;
+                break;
             case CONSOLE_LOGIN:
                 return s == 200 ? null : "the console's login page must be open";
             default:
