@@ -27,6 +27,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 
@@ -85,8 +87,13 @@ public class SecurityConfig {
         http.securityMatcher("/console/**", "/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(CONSOLE_LOGIN, "/console/oauth2/**", "/console/login/oauth2/**").permitAll()
+                        // the console's actions: replaying a dead letter (operators), checking the audit chain (auditors)
+                        .requestMatchers(HttpMethod.POST, "/console/dead-letters/**").hasRole(HubRoles.OPERATOR)
+                        .requestMatchers("/console/audit/verify").hasRole(HubRoles.AUDITOR)
                         .anyRequest().hasRole(HubRoles.VIEWER))
-                .oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(new JwtRolesConverter(props)))
+                // a bearer token counts for the API descriptions only: the console's pages and actions take the session
+                .oauth2ResourceServer(o -> o.bearerTokenResolver(apiDescriptionTokens())
+                        .jwt(j -> j.jwtAuthenticationConverter(new JwtRolesConverter(props)))
                         .authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(CONSOLE_LOGIN))
                         .accessDeniedHandler(problems))
@@ -106,6 +113,12 @@ public class SecurityConfig {
                     .failureUrl(CONSOLE_LOGIN + "?error"));
         }
         return http.build();
+    }
+
+    /** Bearer tokens of requests outside /console/** (Swagger UI, /v3/api-docs); none for the console itself. */
+    static BearerTokenResolver apiDescriptionTokens() {
+        DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+        return request -> request.getRequestURI().startsWith(request.getContextPath() + "/console") ? null : bearer.resolve(request);
     }
 
     /**

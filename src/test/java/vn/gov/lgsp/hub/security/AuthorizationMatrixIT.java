@@ -43,7 +43,7 @@ import vn.gov.lgsp.hub.infra.TestTokens;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthorizationMatrixIT {
     /** Who may call: a role (with the roles that imply it), or a kind of access of its own. */
-    enum Rule { DENIED, PUBLIC, PARTNER, CONSOLE, CONSOLE_LOGIN, DOCS, VIEWER, OPERATOR, AUDITOR, ADMIN, METRICS, ONESTOP }
+    enum Rule { DENIED, PUBLIC, PARTNER, CONSOLE, CONSOLE_ACTION, CONSOLE_LOGIN, API_DOCS, VIEWER, OPERATOR, AUDITOR, ADMIN, METRICS, ONESTOP }
 
     /** METHOD + pattern as the handler mappings name them. */
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
@@ -65,12 +65,17 @@ class AuthorizationMatrixIT {
         RULES.put("POST /api/v1/partners/zalo/webhook", Rule.PARTNER);
         RULES.put("GET /console", Rule.CONSOLE);
         RULES.put("GET /console/me", Rule.CONSOLE);
+        RULES.put("GET /console/api/overview", Rule.CONSOLE);
+        RULES.put("GET /console/dossiers", Rule.CONSOLE);
+        RULES.put("GET /console/dead-letters", Rule.CONSOLE);
+        RULES.put("POST /console/dead-letters/{id}/replay", Rule.CONSOLE_ACTION);
+        RULES.put("GET /console/audit", Rule.CONSOLE);
+        RULES.put("POST /console/audit/verify", Rule.CONSOLE_ACTION);
         RULES.put("GET /console/login", Rule.CONSOLE_LOGIN);
-        // the API descriptions: a browser with the console's session, or a program with a viewer's token
-        RULES.put("GET /swagger-ui.html", Rule.DOCS);
-        RULES.put("GET /v3/api-docs", Rule.DOCS);
-        RULES.put("GET /v3/api-docs.yaml", Rule.DOCS);
-        RULES.put("GET /v3/api-docs/swagger-config", Rule.DOCS);
+        RULES.put("GET /swagger-ui.html", Rule.API_DOCS);
+        RULES.put("GET /v3/api-docs", Rule.API_DOCS);
+        RULES.put("GET /v3/api-docs/swagger-config", Rule.API_DOCS);
+        RULES.put("GET /v3/api-docs.yaml", Rule.DENIED);
         RULES.put("GET /error", Rule.PUBLIC);
         RULES.put("POST /error", Rule.PUBLIC);
         RULES.put("GET /actuator", Rule.ADMIN);
@@ -218,16 +223,20 @@ class AuthorizationMatrixIT {
             case CONSOLE:
                 return s == 302 && r.headers().firstValue("Location").orElse("").endsWith("/console/login") ? null
                         : "the console must send a caller without a session to its login page (bearer tokens do not count)";
-            case CONSOLE_LOGIN:
-                return s == 200 ? null : "the console's login page must be open";
-            case DOCS:
+            case CONSOLE_ACTION:
+                // a console POST needs the session and its CSRF token: without them, the login page or a refusal
+                return s == 403 || s == 302 && r.headers().firstValue("Location").orElse("").endsWith("/console/login") ? null
+                        : "a console action must be refused without a session and its CSRF token (bearer tokens do not count)";
+            case API_DOCS:
+                // the API descriptions: the console's session (a browser without one goes to the login page) or a token
                 if (caller.equals("anonymous")) {
                     return s == 302 && r.headers().firstValue("Location").orElse("").endsWith("/console/login") ? null
-                            : "the API descriptions must send a caller without a session or token to the console's login";
+                            : "the API descriptions must send a caller without a session or token to the console's login page";
                 }
-                boolean reader = Set.of("viewer", "operator", "auditor", "admin").contains(caller);
-                if (reader) return s == 401 || s == 403 ? "refused a reader of the API descriptions" : null;
-                return s == 403 ? null : "expected 403 for a machine's token";
+                rule = Rule.VIEWER;
+                break;
+            case CONSOLE_LOGIN:
+                return s == 200 ? null : "the console's login page must be open";
             default:
         }
         boolean allowed = switch (rule) {
