@@ -146,7 +146,9 @@ public class PartnerWorker {
     }
 
     /** What the worker does with one message of a batch, decided in the batch's order before any call. */
-    private enum Plan { CALL, DONE, WAIT, AWAIT_INBOX, ADOPT_AND_CALL }
+    private enum Plan { CALL, DONE, WAIT, AWAIT_INBOX, ADOPT_AND_CALL, NOT_WORK }
+
+    private static final String MALFORMED = "not-work:";
 
     /**
      * Works a batch of messages taken from one shard, in order, inside the shard consumer's broker transaction
@@ -161,9 +163,13 @@ public class PartnerWorker {
         List<Work> work = new ArrayList<>(messages.size());
         for (jakarta.jms.Message m : messages) {
             Map<String, Object> headers = headersOf(m);
-            work.add(new Work(headers, new WorkItem(partner, (String) headers.get(WorkHeaders.WORK_ID),
+            String workId = (String) headers.get(WorkHeaders.WORK_ID);
+            String body = m instanceof jakarta.jms.TextMessage t ? t.getText() : null;
+            // something put on a work queue that is no hub work: a dead letter, never a batch that fails forever
+            if (workId == null || body == null) workId = MALFORMED + m.getJMSMessageID();
+            work.add(new Work(headers, new WorkItem(partner, workId,
                     (String) headers.get(WorkHeaders.DOSSIER_CODE), (String) headers.get(WorkHeaders.MESSAGE_TYPE),
-                    ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1,
+                    body == null ? "" : body, m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1,
                     m.propertyExists(WorkHeaders.SEQ) ? m.getLongProperty(WorkHeaders.SEQ) : 0L)));
         }
         Lookup found = lookUp(messages, work, connectedAt);
@@ -176,7 +182,10 @@ public class PartnerWorker {
             WorkItem item = work.get(i).item();
             if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
             try {
-                if (batch.completed.contains(item.workId()) || plans[i] == Plan.DONE) {
+                if (plans[i] == Plan.NOT_WORK) {
+                    deadLetter(item, "not hub work: the message has no " + WorkHeaders.WORK_ID + " header or no text body",
+                            work.get(i).headers(), 0L, batch);
+                } else if (batch.completed.contains(item.workId()) || plans[i] == Plan.DONE) {
                     alreadyCompleted(item, found.completed().getOrDefault(item.workId(), "[]"), batch);
                     release(holds, item, batch);
                 } else if (plans[i] == Plan.WAIT || (calls[i] == null && plans[i] != Plan.AWAIT_INBOX)) {
@@ -213,7 +222,9 @@ public class PartnerWorker {
         for (int i = 0; i < work.size(); i++) {
             WorkItem item = work.get(i).item();
             String dossier = item.dossierCode();
-            if (found.completed().containsKey(item.workId())) {
+            if (item.workId().startsWith(MALFORMED)) {
+                plans[i] = Plan.NOT_WORK;
+            } else if (found.completed().containsKey(item.workId())) {
                 plans[i] = Plan.DONE;
             } else if (dossier != null && (waitingInBatch.contains(dossier) || holds.mustWait(dossier, item.workId()))) {
                 plans[i] = Plan.WAIT;

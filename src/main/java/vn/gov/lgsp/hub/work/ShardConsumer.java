@@ -69,13 +69,9 @@ final class ShardConsumer implements Runnable {
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
                     holds = worker.holdsOf(shard); // this consumer now owns the shard: read what an earlier owner left
-                    while (running) {
-                        if (worker.partnerDown()) {
-                            // the partner is down: its work waits here, in order, using none of its attempts; the
-                            // circuit lets a trial call through after circuit-open-for and the shard resumes
-                            pause(100);
-                            continue;
-                        }
+                    // while the partner is down the consumer lets go of the shard: what it had taken in advance
+                    // goes back to the queue (so the queue shows its age) and waits there in order
+                    while (running && !worker.partnerDown()) {
                         Message first = consumer.receive(500);
                         if (first == null) continue;
                         List<Message> batch = new ArrayList<>();
@@ -92,6 +88,9 @@ final class ShardConsumer implements Runnable {
                 log.warn("consumer of {} failed ({}); reconnecting in 1 s", queue, e.getMessage());
                 pause(1000);
             }
+            // the partner is down: its work waits on the queue, using none of its attempts, until the circuit lets
+            // a trial call through (after circuit-open-for); then the shard is taken again
+            while (running && worker.partnerDown()) pause(100);
         }
     }
 
