@@ -11,6 +11,7 @@ import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.jdbctemplate.DatabaseProduct;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
 import net.javacrumbs.shedlock.support.KeepAliveLockProvider;
@@ -31,7 +32,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableSchedulerLock(defaultLockAtMostFor = "${hub.cluster.lock-at-most-for:PT30S}")
-public class SingletonJobs {
+public class SingletonJobs implements org.springframework.beans.factory.DisposableBean {
+    /**
+     * Renews the locks of running jobs. Not a bean: an Executor bean would displace Spring Boot's task executor and
+     * become the scheduler of every {@code @Scheduled} method.
+     */
+    private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "singleton-job-keep-alive");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Names this instance in the lock rows ({@code locked_by}): host and process. */
     public static String instanceId() {
@@ -44,24 +54,21 @@ public class SingletonJobs {
         return host + "/" + ManagementFactory.getRuntimeMXBean().getPid();
     }
 
-    @Bean(destroyMethod = "shutdownNow")
-    public ScheduledExecutorService singletonJobKeepAlive() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "singleton-job-keep-alive");
-            t.setDaemon(true);
-            return t;
-        });
+    @Override
+    public void destroy() {
+        keepAlive.shutdownNow();
     }
 
     @Bean
-    public LockProvider singletonJobLocks(DataSource dataSource, ScheduledExecutorService singletonJobKeepAlive) {
+    public LockProvider singletonJobLocks(DataSource dataSource) {
         JdbcTemplateLockProvider rows = new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
                 .withJdbcTemplate(new JdbcTemplate(dataSource))
                 .withTableName("shedlock")
+                .withDatabaseProduct(DatabaseProduct.POSTGRES_SQL)
                 .withLockedByValue(instanceId())
                 .usingDbTime() // one clock for all instances: the database's
                 .build());
-        return new KeepAliveLockProvider(rows, singletonJobKeepAlive);
+        return new KeepAliveLockProvider(rows, keepAlive);
     }
 
     @Bean

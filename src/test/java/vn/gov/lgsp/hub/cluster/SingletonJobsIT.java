@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.probe.SingletonProbe;
 
 /**
  * Two cluster members (separate JVMs, one database) run the same scheduled job under the hub's singleton-job lock
@@ -41,9 +42,10 @@ class SingletonJobsIT {
         String db = "singleton" + UUID.randomUUID().toString().substring(0, 8);
         String url = ChildJvm.newDatabase(SharedInfrastructure.get(), db);
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE probe_run (id BIGSERIAL PRIMARY KEY, instance TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL,"
+            st.execute("CREATE SCHEMA probe"); // beside the hub's schema, which Flyway wants to itself
+            st.execute("CREATE TABLE probe.probe_run (id BIGSERIAL PRIMARY KEY, instance TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL,"
                     + " finished_at TIMESTAMPTZ)");
-            st.execute("CREATE TABLE probe_control (work_ms BIGINT)");
+            st.execute("CREATE TABLE probe.probe_control (work_ms BIGINT)");
         }
         for (String name : List.of("A", "B")) {
             Map<String, String> p = new HashMap<>();
@@ -58,20 +60,24 @@ class SingletonJobsIT {
 
         try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
             // 1. both members schedule the job every 200 ms; runs of 1.5 s never overlap
-            await().atMost(Duration.ofMinutes(2)).ignoreExceptions()
-                    .until(() -> single(st, "SELECT count(*) FROM probe_run WHERE finished_at IS NOT NULL") >= 8);
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                members.forEach((name, p) -> {
+                    if (!p.isAlive()) throw new IllegalStateException("member " + name + " stopped: " + ChildJvm.log(db + "-" + name));
+                });
+                return single(st, "SELECT count(*) FROM probe.probe_run WHERE finished_at IS NOT NULL") >= 8;
+            });
             assertNoOverlap(runs(st));
 
             // 2. a run that lasts longer than lockAtMostFor keeps its lock: the other member does not start meanwhile
             Timestamp asked = timestamp(st, "SELECT clock_timestamp()");
-            st.execute("INSERT INTO probe_control VALUES (120000)");
+            st.execute("INSERT INTO probe.probe_control VALUES (120000)");
             await().atMost(Duration.ofSeconds(20)).until(() -> runs(st).stream().anyMatch(r -> r.started().after(asked)));
-            st.execute("UPDATE probe_control SET work_ms = 1500"); // what later runs will do
+            st.execute("UPDATE probe.probe_control SET work_ms = 1500"); // what later runs will do
             Run longRun = runs(st).stream().filter(r -> r.started().after(asked)).findFirst().orElseThrow();
             String holder = longRun.instance();
             String other = holder.equals("A") ? "B" : "A";
             await().during(LOCK_AT_MOST_FOR.plusSeconds(5)).atMost(LOCK_AT_MOST_FOR.plusSeconds(15))
-                    .until(() -> single(st, "SELECT count(*) FROM probe_run WHERE id > " + longRun.id()) == 0);
+                    .until(() -> single(st, "SELECT count(*) FROM probe.probe_run WHERE id > " + longRun.id()) == 0);
 
             // 3. the holder dies in the middle of its run: the other member takes over once the lock expires
             Process killed = members.get(holder);
@@ -94,7 +100,7 @@ class SingletonJobsIT {
             assertThat(runs(st).stream().filter(r -> r.id() == longRun.id()).findFirst().orElseThrow().finished())
                     .as("the killed run never finished").isNull();
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> single(st, "SELECT count(*) FROM probe_run WHERE finished_at IS NOT NULL AND id > " + longRun.id()) >= 3);
+                    .until(() -> single(st, "SELECT count(*) FROM probe.probe_run WHERE finished_at IS NOT NULL AND id > " + longRun.id()) >= 3);
             List<Run> all = runs(st);
             all.removeIf(r -> r.id() == longRun.id());
             assertNoOverlap(all);
@@ -120,7 +126,7 @@ class SingletonJobsIT {
 
     private static List<Run> runs(Statement st) throws Exception {
         List<Run> runs = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("SELECT id, instance, started_at, finished_at FROM probe_run ORDER BY started_at")) {
+        try (ResultSet rs = st.executeQuery("SELECT id, instance, started_at, finished_at FROM probe.probe_run ORDER BY started_at")) {
             while (rs.next()) runs.add(new Run(rs.getLong(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4)));
         }
         return runs;

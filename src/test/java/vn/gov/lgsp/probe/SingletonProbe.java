@@ -1,4 +1,4 @@
-package vn.gov.lgsp.hub.cluster;
+package vn.gov.lgsp.probe;
 
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.boot.SpringApplication;
@@ -13,10 +13,11 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
+import vn.gov.lgsp.hub.cluster.SingletonJobs;
 
 /**
  * A cluster member reduced to the hub's singleton-job machinery ({@link SingletonJobs}) and one job, run as a
- * separate JVM by {@link SingletonJobsIT}: each run of the job is recorded in probe_run with the instance that
+ * separate JVM by SingletonJobsIT (outside the hub's packages, so that no hub context scans it): each run of the job is recorded in probe_run with the instance that
  * ran it, when it started and when it finished. A run lasts {@code probe.work-ms}, or as long as probe_control
  * asks for (the test makes one run outlast the lock's lockAtMostFor).
  */
@@ -51,11 +52,11 @@ public class SingletonProbe {
         @Scheduled(fixedDelay = 200)
         @SchedulerLock(name = "probe-job")
         public void run() throws InterruptedException {
-            Long id = jdbc.queryForObject("INSERT INTO probe_run (instance, started_at) VALUES (?, clock_timestamp()) RETURNING id",
+            Long id = jdbc.queryForObject("INSERT INTO probe.probe_run (instance, started_at) VALUES (?, clock_timestamp()) RETURNING id",
                     Long.class, instance);
-            long ms = jdbc.queryForObject("SELECT coalesce(max(work_ms), ?) FROM probe_control", Long.class, workMs);
+            long ms = jdbc.queryForObject("SELECT coalesce(max(work_ms), ?) FROM probe.probe_control", Long.class, workMs);
             Thread.sleep(ms); // the job's work
-            jdbc.update("UPDATE probe_run SET finished_at = clock_timestamp() WHERE id = ?", id);
+            jdbc.update("UPDATE probe.probe_run SET finished_at = clock_timestamp() WHERE id = ?", id);
         }
     }
 }
