@@ -161,8 +161,12 @@ class ClusterIT {
         Set<String> expectedUpdates = new HashSet<>();
         events.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText()))
                 .forEach(e -> expectedUpdates.add("portal:" + e.get("eventId").asText()));
-        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(updates.all().stream()
-                .map(u -> u.path("updateId").asText()).toList()).containsAll(expectedUpdates));
+        try {
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(updates.all().stream()
+                    .map(u -> u.path("updateId").asText()).toList()).containsAll(expectedUpdates));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("updates missing on the topic: " + diagnose(dbUrl, expectedUpdates, updates), e);
+        }
 
         try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
             assertThat(single(st, "SELECT count(*) FROM inbound_event")).isEqualTo(events.size());
@@ -195,6 +199,34 @@ class ClusterIT {
         System.out.printf("cluster test: %d events over 3 instances (1 killed, 1 stopped, 1 joined), %d portal calls repeated,"
                         + " %d updates published (%d distinct), %d audit records verified%n", events.size(), repeats, all.size(),
                 all.stream().map(u -> u.path("updateId").asText()).distinct().count(), chain.path("recordsChecked").asLong());
+    }
+
+    /** For each missing update: what the database says happened to its work (for the failure message). */
+    private static String diagnose(String dbUrl, Set<String> expected, TopicRecorder updates) throws Exception {
+        Set<String> seen = new HashSet<>();
+        updates.all().forEach(u -> seen.add(u.path("updateId").asText()));
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
+            for (String id : expected) {
+                if (seen.contains(id)) continue;
+                String eventId = id.substring("portal:".length());
+                out.append("\n").append(id).append(": dossier timeline:");
+                try (ResultSet rs = st.executeQuery("SELECT a.id, a.recorded_at, a.party, a.message_type, a.outcome, a.correlation_id, a.detail"
+                        + " FROM audit_record a WHERE a.dossier_code = (SELECT dossier_code FROM inbound_event WHERE event_id = '"
+                        + eventId + "') ORDER BY a.id")) {
+                    while (rs.next()) out.append("\n     ").append(rs.getLong(1)).append(' ').append(rs.getString(2)).append(' ')
+                            .append(rs.getString(3)).append(' ').append(rs.getString(4)).append(' ').append(rs.getString(5))
+                            .append(' ').append(rs.getString(6)).append(' ').append(rs.getString(7) == null ? ""
+                                    : rs.getString(7).substring(0, Math.min(120, rs.getString(7).length())));
+                }
+                try (ResultSet rs = st.executeQuery("SELECT work_id, completed_at, left(updates, 200) FROM work_completion WHERE work_id IN ('" + eventId
+                        + ":national-portal', 'update:" + id + "')")) {
+                    while (rs.next()) out.append("\n   done: ").append(rs.getString(1)).append(' ').append(rs.getString(2))
+                            .append(" updates: ").append(rs.getString(3));
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** A standalone broker as production has one: TCP, persistent journal, the hub's address settings. */
