@@ -161,18 +161,34 @@ class ClusterIT {
         Set<String> expectedUpdates = new HashSet<>();
         events.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText()))
                 .forEach(e -> expectedUpdates.add("portal:" + e.get("eventId").asText()));
+        // Known limit (README "Several instances"): when a shard changes instance, a dossier's earlier portal work may be
+        // overtaken by its later work; the portal connector then skips it as stale (the portal never goes backwards)
+        // and no PORTAL_SYNCED update is published for it. Those are counted and bounded like the repeats; any other
+        // missing update (work completed, update never published) fails the test.
+        Set<String> overtaken = new HashSet<>();
         try {
-            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(updates.all().stream()
-                    .map(u -> u.path("updateId").asText()).toList()).containsAll(expectedUpdates));
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                Set<String> missing = new HashSet<>(expectedUpdates);
+                updates.all().forEach(u -> missing.remove(u.path("updateId").asText()));
+                overtaken.clear();
+                overtaken.addAll(skippedAsStale(dbUrl, missing));
+                missing.removeAll(overtaken);
+                assertThat(missing).isEmpty();
+            });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("updates missing on the topic: " + diagnose(dbUrl, expectedUpdates, updates), e);
+            Set<String> missing = new HashSet<>(expectedUpdates);
+            missing.removeAll(overtaken);
+            throw new AssertionError("updates missing on the topic: " + diagnose(dbUrl, missing, updates), e);
         }
-
+        assertThat(overtaken.size()).as("portal work overtaken at a shard handover and skipped as stale: %s", overtaken)
+                .isLessThanOrEqualTo(PORTAL_SHARDS * PORTAL_PARALLEL_CALLS);
         try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
             assertThat(single(st, "SELECT count(*) FROM inbound_event")).isEqualTo(events.size());
             assertThat(single(st, "SELECT count(DISTINCT event_id) FROM inbound_event")).isEqualTo(events.size());
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     single(st, "SELECT count(*) FROM work_completion WHERE partner = 'national-portal'")).isEqualTo(expectedUpdates.size()));
+            assertThat(single(st, "SELECT count(DISTINCT correlation_id) FROM audit_record WHERE party = 'national-portal'"
+                    + " AND outcome = 'SKIPPED'")).as("portal work skipped as stale").isEqualTo(overtaken.size());
             assertThat(single(st, "SELECT count(*) FROM dead_letter")).isZero();
             assertThat(single(st, "SELECT count(*) FROM audit_record WHERE party = 'onestop' AND direction = 'IN' AND outcome = 'ACCEPTED'"))
                     .isEqualTo(events.size());
@@ -197,8 +213,25 @@ class ClusterIT {
 
         List<JsonNode> all = updates.all();
         System.out.printf("cluster test: %d events over 3 instances (1 killed, 1 stopped, 1 joined), %d portal calls repeated,"
-                        + " %d updates published (%d distinct), %d audit records verified%n", events.size(), repeats, all.size(),
+                        + " %d portal work items overtaken at a handover (skipped as stale), %d updates published (%d distinct),"
+                        + " %d audit records verified%n", events.size(), repeats, overtaken.size(), all.size(),
                 all.stream().map(u -> u.path("updateId").asText()).distinct().count(), chain.path("recordsChecked").asLong());
+    }
+
+    /** Of the missing updates, those whose portal work completed as SKIPPED: stale, the portal having a later status. */
+    private static Set<String> skippedAsStale(String dbUrl, Set<String> missing) throws Exception {
+        Set<String> stale = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
+            for (String id : missing) {
+                String eventId = id.substring("portal:".length());
+                if (single(st, "SELECT count(*) FROM audit_record WHERE party = 'national-portal' AND outcome = 'SKIPPED'"
+                        + " AND correlation_id = '" + eventId + ":national-portal' AND detail LIKE 'stale:%'") > 0
+                        && single(st, "SELECT count(*) FROM work_completion WHERE work_id = '" + eventId + ":national-portal'") == 1) {
+                    stale.add(id);
+                }
+            }
+        }
+        return stale;
     }
 
     /** For each missing update: what the database says happened to its work (for the failure message). */
