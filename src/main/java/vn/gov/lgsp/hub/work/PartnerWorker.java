@@ -65,7 +65,8 @@ public class PartnerWorker {
     private final DossierUpdates updates;
     private final DeadLetters deadLetters;
     private final CircuitBreaker circuit;
-    private final RateLimiter rateLimiter;
+    /** The partner's quota for the whole cluster (a token bucket in PostgreSQL; a limit of 0 never touches it). */
+    private final ClusterRateLimiter rateLimiter;
     /** The partner's call threads when {@code parallel-calls} is above 1, else null. */
     private final java.util.concurrent.ExecutorService parallelCalls;
 
@@ -89,7 +90,7 @@ public class PartnerWorker {
                 // the shard consumers wait while it is open: let the trial calls through without a caller asking
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
-        this.rateLimiter = new RateLimiter(policy.getRateLimitPerSecond());
+        this.rateLimiter = new ClusterRateLimiter(jdbc, partner, policy.getRateLimitPerSecond());
         java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
         this.parallelCalls = policy.getParallelCalls() < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(
                 policy.getParallelCalls() * policy.getConcurrency(), r -> new CallThread(r, "call-" + partner + "-" + threads.incrementAndGet()));
@@ -351,7 +352,13 @@ public class PartnerWorker {
                 failure = open;
                 break; // the partner is known to be down: the work waits for it, without using an attempt
             }
-            rateLimiter.acquire();
+            try {
+                rateLimiter.acquire();
+            } catch (org.springframework.dao.DataAccessException dbDown) {
+                circuit.releasePermission(); // the hub's database, not the partner: the batch rolls back
+                failure = dbDown;
+                break;
+            }
             producer.send(deliver(), call);
             long elapsed = System.nanoTime() - started;
             failure = call.getException();
@@ -608,30 +615,5 @@ public class PartnerWorker {
 
     private static String one(Throwable t) {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
-
-    /** A token bucket refilled continuously; callers wait their turn. */
-    static final class RateLimiter {
-        private final double perSecond;
-        private double tokens;
-        private long last = System.nanoTime();
-
-        RateLimiter(double perSecond) {
-            this.perSecond = perSecond;
-            this.tokens = Math.max(1, perSecond);
-        }
-
-        void acquire() throws InterruptedException {
-            if (perSecond <= 0) return;
-            long waitNanos;
-            synchronized (this) {
-                long now = System.nanoTime();
-                tokens = Math.min(Math.max(1, perSecond), tokens + (now - last) / 1e9 * perSecond);
-                last = now;
-                tokens -= 1;
-                waitNanos = tokens >= 0 ? 0 : (long) (-tokens / perSecond * 1e9);
-            }
-            if (waitNanos > 0) TimeUnit.NANOSECONDS.sleep(waitNanos);
-        }
     }
 }

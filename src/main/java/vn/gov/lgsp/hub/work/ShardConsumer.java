@@ -68,7 +68,9 @@ final class ShardConsumer implements Runnable {
                 long connectedAt = System.currentTimeMillis();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
-                    holds = worker.holdsOf(shard); // this consumer now owns the shard: read what an earlier owner left
+                    // read when the first message arrives, not now: an exclusive queue's standby consumer gets nothing
+                    // until the owner goes, and what the owner left in work_hold is only complete then
+                    holds = null;
                     // while the partner is down the consumer lets go of the shard: what it had taken in advance
                     // goes back to the queue (so the queue shows its age) and waits there in order
                     while (running && !worker.partnerDown()) {
@@ -78,6 +80,7 @@ final class ShardConsumer implements Runnable {
                         batch.add(first);
                         Message next;
                         while (batch.size() < maxBatch && (next = consumer.receiveNoWait()) != null) batch.add(next);
+                        if (holds == null) holds = worker.holdsOf(shard); // this consumer now owns the shard
                         work(connection, session, batch, connectedAt);
                     }
                 } finally {
