@@ -87,6 +87,8 @@ class ClusterIT {
         props.put("spring.datasource.password", "");
         props.put("spring.datasource.hikari.maximum-pool-size", "16");
         props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
+        props.put("hub.security.issuer-uri", infra.issuer().issuer());
+        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
         props.put("spring.artemis.mode", "native");
         props.put("spring.artemis.broker-url", "tcp://localhost:" + brokerPort);
         props.put("hub.inbound.topic", run + ".events");
@@ -206,7 +208,8 @@ class ClusterIT {
         assertThat(repeats).isLessThanOrEqualTo(PORTAL_SHARDS * PORTAL_PARALLEL_CALLS);
 
         HttpResponse<String> verify = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + ports.get("hub-3") + "/api/v1/audit/verify")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://localhost:" + ports.get("hub-3") + "/api/v1/audit/verify"))
+                .header("Authorization", "Bearer " + vn.gov.lgsp.hub.infra.TestTokens.auditor()).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode chain = new ObjectMapper().readTree(verify.body());
         assertThat(chain.path("valid").asBoolean()).as(verify.body()).isTrue();
         assertThat(chain.path("recordsChecked").asLong()).isGreaterThan(events.size());

@@ -17,7 +17,9 @@ class StartupChecksReadinessIT {
 
     @Test
     void readinessIncludesTheStartupChecksAndLivenessDoesNot() throws Exception {
-        ResponseEntity<String> ready = http.getForEntity("/actuator/health/readiness", String.class);
+        // the probe is open; its details are an admin's (README, Security)
+        ResponseEntity<String> ready = vn.gov.lgsp.hub.infra.TestTokens.as(http, vn.gov.lgsp.hub.infra.TestTokens.admin())
+                .getForEntity("/actuator/health/readiness", String.class);
         assertThat(ready.getStatusCode().value()).as(ready.getBody()).isEqualTo(200);
         JsonNode checks = new ObjectMapper().readTree(ready.getBody()).path("components").path("startupChecks");
         assertThat(checks.path("status").asText()).isEqualTo("UP");
