@@ -167,9 +167,11 @@ public class PartnerWorker {
             String workId = (String) headers.get(WorkHeaders.WORK_ID);
             String body = m instanceof jakarta.jms.TextMessage t ? t.getText() : null;
             // something put on a work queue that is no hub work: a dead letter, never a batch that fails forever
-            if (workId == null || body == null) workId = MALFORMED + m.getJMSMessageID();
+            boolean notWork = workId == null || body == null;
+            if (notWork) workId = MALFORMED + m.getJMSMessageID();
+            String type = (String) headers.get(WorkHeaders.MESSAGE_TYPE);
             work.add(new Work(headers, new WorkItem(partner, workId,
-                    (String) headers.get(WorkHeaders.DOSSIER_CODE), (String) headers.get(WorkHeaders.MESSAGE_TYPE),
+                    (String) headers.get(WorkHeaders.DOSSIER_CODE), type == null && notWork ? "NOT_WORK" : type,
                     body == null ? "" : body, m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1,
                     m.propertyExists(WorkHeaders.SEQ) ? m.getLongProperty(WorkHeaders.SEQ) : 0L)));
         }

@@ -29,7 +29,8 @@ class ClusterRateLimiterIT {
     @Test
     void threeInstancesTogetherStayWithinThePartnersLimitInEverySecond() throws Exception {
         String url = ChildJvm.newDatabase(SharedInfrastructure.get(), "quota" + UUID.randomUUID().toString().substring(0, 8));
-        Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration")
+                .placeholders(java.util.Map.of("app_role", vn.gov.lgsp.hub.infra.EmbeddedInfrastructure.APP_ROLE)).load().migrate();
 
         List<SingleConnectionDataSource> connections = new ArrayList<>();
         List<ClusterRateLimiter> limiters = new ArrayList<>();
