@@ -30,6 +30,16 @@ public record AuditEntry(
         if (party == null || party.isBlank()) party = "unknown";
         if (outcome == null || outcome.isBlank()) outcome = "UNKNOWN";
         if (direction == null) direction = Direction.INTERNAL;
+        // nor too long for their columns (V1__hub_core.sql)
+        party = cut(party, 40);
+        dossierCode = cut(dossierCode, 64);
+        messageType = cut(messageType, 60);
+        outcome = cut(outcome, 40);
+        correlationId = cut(correlationId, 160);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     public static AuditEntry in(String party, String dossierCode, String messageType, String outcome,
