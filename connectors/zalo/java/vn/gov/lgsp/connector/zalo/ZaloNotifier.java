@@ -184,7 +184,8 @@ public class ZaloNotifier {
         if (!r.isEnabled()) return "rating invitations are switched off (hub.partners.zalo.rating.enabled)";
         java.time.Instant now = clock.instant();
         java.time.Instant due = r.outsideQuietHours(now.plus(r.getDelay()));
-        java.time.Instant returned = req.occurredAt() != null ? req.occurredAt() : now;
+        // when the citizen got the result (the month the rating counts in); a time in the future is taken as now
+        java.time.Instant returned = req.occurredAt() != null && req.occurredAt().isBefore(now) ? req.occurredAt() : now;
         boolean planned = invitations.plan(req.dossierCode(), req.type(), PARTY, returned, due);
         return planned ? "rating invitation planned, due " + due : "rating invitation already planned for this dossier";
     }
