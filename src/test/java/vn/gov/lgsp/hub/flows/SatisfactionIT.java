@@ -91,7 +91,7 @@ class SatisfactionIT {
             int rank = withZalo ? i : i - 150;
             boolean rates = withZalo ? rank < 90 : rank < 30;
             int stars = rates ? 1 + rank % 5 : 0;
-            String name = "Trần Thị " + List.of("Lan", "Huệ", "Mai", "Hồng")[i % 4] + " " + (char) ('A' + i % 26);
+            String name = "Trần Thị " + List.of("Lan", "Huệ", "Mai", "Hồng").get(i % 4) + " " + (char) ('A' + i % 26);
             List<String> reasons = stars == 0 ? List.of() : stars <= 2 ? List.of("Trả kết quả trễ hẹn", "Thái độ cán bộ chưa tốt")
                     : stars >= 4 ? List.of("Trả kết quả đúng hẹn") : List.of();
             String phone = phone(withZalo ? "555" : "118");
@@ -147,7 +147,7 @@ class SatisfactionIT {
         assertThat(postForm("x".repeat(22), 1, List.of(), null).getStatusCode().value()).isEqualTo(404);
 
         // exactly one CITIZEN_RATED per rating, and it stays so (the second taps and forms, the forgeries: nothing)
-        Set<String> mine = Set.copyOf(codes(citizens));
+        Set<String> mine = Set.of(codes(citizens));
         await().atMost(WAIT).until(() -> rated(mine).size() == ratingsExpected);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> rated(mine).size() == ratingsExpected);
         List<JsonNode> rated = rated(mine);
