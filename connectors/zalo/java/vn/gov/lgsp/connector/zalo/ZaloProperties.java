@@ -51,9 +51,12 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
         private boolean enabled = true;
         /** How long after the result reached the citizen the invitation goes out. */
         private Duration delay = Duration.ofHours(2);
-        /** No invitation is sent (ZNS or SMS) from quiet-start to quiet-end: one due then waits for quiet-end. */
-        private java.time.LocalTime quietStart = java.time.LocalTime.of(21, 0);
-        private java.time.LocalTime quietEnd = java.time.LocalTime.of(7, 0);
+        /**
+         * No invitation is sent (ZNS or SMS) from quiet-start to quiet-end: one due then waits for quiet-end. Unset:
+         * the SMS connector's hub.partners.sms.quiet-start / quiet-end (21:00 / 07:00), see {@link ZaloConfig}.
+         */
+        private java.time.LocalTime quietStart;
+        private java.time.LocalTime quietEnd;
         private String zone = "Asia/Ho_Chi_Minh";
         /** How often due invitations are handed to the zalo queue. */
         private Duration releaseInterval = Duration.ofSeconds(30);
@@ -77,6 +80,7 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
 
         /** Inside [quietStart, quietEnd) in the zone; the window may span midnight. */
         public boolean quiet(java.time.Instant at) {
+            if (quietStart == null || quietEnd == null) return false;
             java.time.LocalTime t = at.atZone(java.time.ZoneId.of(zone)).toLocalTime();
             if (quietStart.equals(quietEnd)) return false;
             return quietStart.isBefore(quietEnd) ? !t.isBefore(quietStart) && t.isBefore(quietEnd)

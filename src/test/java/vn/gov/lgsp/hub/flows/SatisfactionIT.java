@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -35,12 +36,14 @@ import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.connector.sms.simulator.SimulatedClockInstaller;
 import vn.gov.lgsp.connector.sms.simulator.SmsGatewaySimulator;
 import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.infra.TopicRecorder;
+import vn.gov.lgsp.hub.work.DossierUpdates;
 
 /**
  * Citizen satisfaction end to end on real infrastructure: RESULT_RETURNED events in, one rating invitation per dossier
@@ -62,6 +65,7 @@ class SatisfactionIT {
     @Autowired ZaloSimulator zalo;
     @Autowired SmsGatewaySimulator sms;
     @Autowired PortalSimulator portal;
+    @Autowired DossierUpdates updatesBean;
 
     private final TopicRecorder updates = TopicRecorder.of(SharedInfrastructure.get().kafkaBootstrap(), EmbeddedInfrastructure.UPDATES_TOPIC);
     private final DossierEventFactory factory = new DossierEventFactory(RANDOM.nextLong());
@@ -279,12 +283,60 @@ class SatisfactionIT {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> rated(Set.of(c.code())).size() == 1);
     }
 
+    @Test
+    void aPostalReturnIsRatedOnceDeliveredAndNeverTwice() {
+        Citizen c = new Citizen(code(), phone("555"), "Đỗ Thị Hoa", agencyA, "1.000001", true, 0, List.of(), null, 1);
+        returned(c, "POSTAL");
+        // the result left by post: no invitation yet
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> ratingZns(c).isEmpty());
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM rating_invitation WHERE dossier_code = ?", Integer.class, c.code())).isZero();
+
+        // VNPost's RESULT_DELIVERED (the update contract's postal status) plans it, beside its own notification
+        ObjectNode detail = JSON.createObjectNode().put("itemCode", "EB" + (100_000_000 + RANDOM.nextInt(899_999_999)) + "VN")
+                .put("saleOrderCode", "SO" + RANDOM.nextInt(1_000_000)).put("purpose", "DELIVERY").put("statusCode", 100)
+                .put("statusName", "Phát thành công").put("statusAt", OffsetDateTime.now(DossierEventFactory.VN).toString()).put("channel", "POLL");
+        updatesBean.publish(List.of(DossierUpdates.of("it-delivered:" + c.code(), c.code(), "RESULT_DELIVERED", "vnpost", detail)));
+        await().atMost(WAIT).until(() -> ratingZns(c).size() == 1);
+        assertThat(jdbc.queryForObject("SELECT trigger_type FROM rating_invitation WHERE dossier_code = ?", String.class, c.code()))
+                .isEqualTo("RESULT_DELIVERED");
+        // delivered again (a second poll under another id), and the counter hands it over afterwards: still one invitation
+        updatesBean.publish(List.of(DossierUpdates.of("it-delivered-again:" + c.code(), c.code(), "RESULT_DELIVERED", "vnpost", detail)));
+        returned(c, "COUNTER");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> ratingZns(c).size() == 1);
+    }
+
+    @Test
+    void anInvitationDueInQuietHoursWaitsForTheMorning() {
+        var clock = SimulatedClockInstaller.CLOCK;
+        try {
+            clock.set(LocalTime.of(22, 30), 0);
+            Citizen c = new Citizen(code(), phone("555"), "Vũ Văn Nam", agencyA, "1.000001", true, 0, List.of(), null, 1);
+            returned(c);
+            await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM rating_invitation WHERE dossier_code = ?",
+                    Integer.class, c.code()) == 1);
+            java.time.ZonedDateTime due = jdbc.queryForObject("SELECT due_at FROM rating_invitation WHERE dossier_code = ?",
+                    java.sql.Timestamp.class, c.code()).toInstant().atZone(clock.getZone());
+            assertThat(due.toLocalTime()).isEqualTo(LocalTime.of(7, 0));
+            assertThat(due.toLocalDate()).isEqualTo(java.time.LocalDate.now(clock).plusDays(1));
+            clock.set(LocalTime.of(6, 58), 1);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> ratingZns(c).isEmpty());
+            clock.set(LocalTime.of(7, 0), 1);
+            await().atMost(WAIT).until(() -> ratingZns(c).size() == 1);
+        } finally {
+            clock.daytime();
+        }
+    }
+
     // --- helpers ---
 
     private void returned(Citizen c) {
+        returned(c, "COUNTER");
+    }
+
+    private void returned(Citizen c, String returnMethod) {
         ObjectNode d = factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(5));
         d.put("code", c.code()).put("agencyCode", c.agency()).put("agencyName", "Cơ quan thử " + c.agency())
-                .put("procedureCode", c.procedure()).put("procedureName", "Thủ tục thử " + c.procedure()).put("returnMethod", "COUNTER");
+                .put("procedureCode", c.procedure()).put("procedureName", "Thủ tục thử " + c.procedure()).put("returnMethod", returnMethod);
         ((ObjectNode) d.get("applicant")).put("phone", c.phone()).put("fullName", c.name());
         ((ObjectNode) d.get("handler")).put("name", "Lê Văn Tám");
         OffsetDateTime now = OffsetDateTime.now(DossierEventFactory.VN);
