@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -303,6 +304,9 @@ class HttpFuzzIT {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
             if (type != null) b.header("Content-Type", type.replace("\u0000", ""));
+            // every caller proves who it is: the one-stop system's token for the intake, an admin's for the rest
+            // (partner callbacks ignore it and check their own credentials)
+            b.header("Authorization", "Bearer " + (path.startsWith("/api/v1/dossier-events") ? TestTokens.onestop() : TestTokens.admin()));
             for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
             Supplier<HttpRequest.BodyPublisher> publisher = () -> body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body);

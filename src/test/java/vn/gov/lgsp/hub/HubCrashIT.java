@@ -54,10 +54,12 @@ class HubCrashIT {
         if (portal != null) portal.close();
     }
 
-    @Test
-    void aHubKilledWhileEventsFlowLosesNothingAndDoesNothingTwiceAfterRestart() throws Exception {
+    /** A hub of its own: database, topics and Artemis journal, on the shared embedded Kafka and PostgreSQL. */
+    private record OwnHub(String run, String dbUrl, int port, Map<String, String> props) {}
+
+    private OwnHub ownHub(String prefix) throws Exception {
         EmbeddedInfrastructure infra = SharedInfrastructure.get();
-        String run = "crash" + UUID.randomUUID().toString().substring(0, 8);
+        String run = prefix + UUID.randomUUID().toString().substring(0, 8);
         String db = run.toLowerCase();
         try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), "postgres", ""); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + db);
@@ -75,6 +77,8 @@ class HubCrashIT {
         props.put("spring.datasource.username", "postgres");
         props.put("spring.datasource.password", "");
         props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
+        props.put("hub.security.issuer-uri", infra.issuer().issuer());
+        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
         props.put("spring.artemis.mode", "embedded");
         props.put("spring.artemis.embedded.persistent", "true");
         props.put("spring.artemis.embedded.data-directory", journal.toString());
@@ -90,6 +94,17 @@ class HubCrashIT {
         props.put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS));
         props.put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS));
 
+        return new OwnHub(run, dbUrl, port, props);
+    }
+
+    @Test
+    void aHubKilledWhileEventsFlowLosesNothingAndDoesNothingTwiceAfterRestart() throws Exception {
+        EmbeddedInfrastructure infra = SharedInfrastructure.get();
+        OwnHub hub = ownHub("crash");
+        String run = hub.run();
+        String dbUrl = hub.dbUrl();
+        int port = hub.port();
+        Map<String, String> props = hub.props();
         TopicRecorder updates = TopicRecorder.of(infra.kafkaBootstrap(), run + ".updates");
         DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
         List<ObjectNode> events = new ArrayList<>();
@@ -142,7 +157,8 @@ class HubCrashIT {
             // a batch publishes its updates just before its completions commit: the last ones may still be committing
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                     single(st, "SELECT count(*) FROM work_completion WHERE partner = 'national-portal'")).isEqualTo(expectedUpdates.size()));
-            assertThat(single(st, "SELECT count(*) FROM dead_letter")).isZero();
+            // (the partners switched off here get their work dead-lettered as "partner not enabled": not the portal's)
+            assertThat(single(st, "SELECT count(*) FROM dead_letter WHERE partner = 'national-portal'")).isZero();
             assertThat(single(st, "SELECT count(*) FROM audit_record WHERE party = 'onestop' AND direction = 'IN' AND outcome = 'ACCEPTED'"))
                     .isEqualTo(events.size());
             // every call the portal received comes from an event the hub recorded as accepted, inbox and audit alike
@@ -171,6 +187,61 @@ class HubCrashIT {
         List<JsonNode> all = updates.all();
         System.out.printf("crash test: %d events, %d portal calls repeated after the kill, %d updates published (%d distinct)%n",
                 events.size(), repeats, all.size(), all.stream().map(u -> u.path("updateId").asText()).distinct().count());
+    }
+
+    /**
+     * A hub started while the one-stop system is already sending over REST: between Tomcat opening its port and the
+     * routes and queues running, the intake answers 503 (and the client sends again), never 202 for an event it
+     * cannot act on. Every event answered 202 gets its partner work, and none is recorded with an empty plan.
+     */
+    @Test
+    void aHubStartedUnderRestTrafficAcceptsNothingItCannotActOn() throws Exception {
+        OwnHub hub = ownHub("start");
+        DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
+        List<ObjectNode> events = new ArrayList<>();
+        for (int i = 0; i < 150; i++) events.add(factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(1))).get(0));
+        Map<Integer, Integer> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String token = vn.gov.lgsp.hub.infra.TestTokens.onestop();
+        Thread sender = new Thread(() -> {
+            for (ObjectNode e : events) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    int status;
+                    try {
+                        status = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + hub.port() + "/api/v1/dossier-events"))
+                                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(e.toString())).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (java.io.IOException notListening) {
+                        status = 0; // the port is not open yet
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                    answers.merge(status, 1, Integer::sum);
+                    if (status == 202) break;
+                    try {
+                        Thread.sleep(50); // the client's own pacing between attempts
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }, "one-stop-rest-client");
+        sender.start();
+        startHub(hub.props(), hub.run() + "-1");
+        sender.join(Duration.ofMinutes(4).toMillis());
+        assertThat(sender.isAlive()).as("every event answered 202 in the end").isFalse();
+        System.out.printf("start under traffic: answers %s%n", answers);
+        assertThat(answers).as("only 202, 503 (starting) or no listener yet").containsOnlyKeys(0, 202, 503);
+        assertThat(answers.get(202)).isEqualTo(events.size());
+        try (Connection c = DriverManager.getConnection(hub.dbUrl(), "postgres", ""); Statement st = c.createStatement()) {
+            assertThat(single(st, "SELECT count(*) FROM inbound_event")).isEqualTo(events.size());
+            assertThat(single(st, "SELECT count(*) FROM audit_record WHERE party = 'onestop' AND direction = 'IN'"
+                    + " AND outcome = 'ACCEPTED' AND detail = 'work for: '")).as("events accepted with an empty plan").isZero();
+            // every first event goes to the portal (routes/dossier-received.yaml): its work completes
+            await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(
+                    single(st, "SELECT count(*) FROM work_completion WHERE partner = 'national-portal'")).isEqualTo(events.size()));
+        }
     }
 
     /** For each missing update: what the hub's database says happened to its work (for the failure message). */

@@ -28,6 +28,7 @@ import vn.gov.lgsp.hub.infra.EventPublisher;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.infra.TopicRecorder;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /**
  * The whole path on real infrastructure: events published to Kafka, validated, recorded, routed by
@@ -87,7 +88,7 @@ class HubFoundationIT {
             // each PORTAL_SYNCED update published to the one-stop system is audited as sent to it
             await().atMost(WAIT).until(() -> count("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'onestop'"
                     + " AND direction = 'OUT' AND message_type = 'PORTAL_SYNCED' AND outcome = 'DELIVERED'", code) == expected.size());
-            ResponseEntity<JsonNode> timeline = http.getForEntity("/api/v1/dossiers/" + code + "/timeline", JsonNode.class);
+            ResponseEntity<JsonNode> timeline = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/dossiers/" + code + "/timeline", JsonNode.class);
             assertThat(timeline.getBody().get("records").size()).isGreaterThanOrEqualTo(events.size() + 2 * expected.size());
             assertThat(timeline.getBody().toString()).doesNotContain(events.get(0).get("dossier").get("applicant").get("citizenId").asText());
         }
@@ -138,7 +139,7 @@ class HubFoundationIT {
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0).get("reasons").toString()).contains("/dossier/applicant/citizenId", "not a province code");
         assertThat(rejected.get(0).get("raw_masked").toString()).doesNotContain("003190001234");
-        JsonNode listed = http.getForEntity("/api/v1/rejected-messages?dossier=" + code, JsonNode.class).getBody();
+        JsonNode listed = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/rejected-messages?dossier=" + code, JsonNode.class).getBody();
         assertThat(listed.size()).isEqualTo(1); // the non-JSON record carries no dossier code; it is in the unfiltered list
         assertThat(count("SELECT count(*) FROM rejected_message WHERE reasons LIKE '%not valid JSON%'")).isPositive();
     }
@@ -199,19 +200,21 @@ class HubFoundationIT {
         assertThat(count("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'RETRY_SCHEDULED'", workId)).isEqualTo(maxAttempts - 1);
         await().atMost(WAIT).untilAsserted(() -> assertThat(updates.forDossier(code))
                 .anySatisfy(u -> assertThat(u.get("updateType").asText()).isEqualTo("INTEGRATION_FAILED")));
-        JsonNode listed = http.getForEntity("/api/v1/dead-letters?partner=national-portal&dossier=" + code, JsonNode.class).getBody();
+        JsonNode listed = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/dead-letters?partner=national-portal&dossier=" + code, JsonNode.class).getBody();
         assertThat(listed.size()).isEqualTo(1);
         assertThat(listed.get(0).get("attempts").asInt()).isEqualTo(maxAttempts);
         assertThat(listed.get(0).get("payload").asText()).doesNotContain(event.get("dossier").get("applicant").get("phone").asText());
 
-        HttpHeaders h = new HttpHeaders();
-        h.set("X-Operator", "nguyen.van.an");
+        // the operator named in the audit record is the token's (preferred_username), not a header's
+        HttpHeaders h = TestTokens.bearer(TestTokens.user("operator"));
+        h.set("X-Operator", "someone.else");
         ResponseEntity<String> replay = http.postForEntity("/api/v1/dead-letters/" + dl.get("id") + "/replay", new HttpEntity<>(null, h), String.class);
         assertThat(replay.getStatusCode().value()).isEqualTo(202);
         await().atMost(WAIT).untilAsserted(() -> assertThat(portalSynced(code)).containsExactly(event.get("eventId").asText()));
         assertThat(portal.dossier(code).received).hasSize(1);
         assertThat(jdbc.queryForObject("SELECT status FROM dead_letter WHERE id = ?", String.class, dl.get("id"))).isEqualTo("REPLAYED");
-        assertThat(count("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'REPLAYED' AND detail LIKE '%nguyen.van.an%'", workId)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'REPLAYED' AND detail LIKE '%by test-operator%'", workId)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND detail LIKE '%someone.else%'", workId)).isZero();
         assertThat(http.postForEntity("/api/v1/dead-letters/" + dl.get("id") + "/replay", new HttpEntity<>(null, h), String.class)
                 .getStatusCode().value()).isEqualTo(409);
     }
@@ -222,32 +225,32 @@ class HubFoundationIT {
         assertThat(post(event.toString()).getStatusCode().value()).isEqualTo(202);
         long id = jdbc.queryForObject("SELECT id FROM audit_record WHERE correlation_id = ? AND outcome = 'ACCEPTED'", Long.class,
                 event.get("eventId").asText());
-        assertThat(http.getForEntity("/api/v1/audit/verify", JsonNode.class).getBody().get("valid").asBoolean()).isTrue();
+        assertThat(TestTokens.as(http, TestTokens.auditor()).getForEntity("/api/v1/audit/verify", JsonNode.class).getBody().get("valid").asBoolean()).isTrue();
         String original = jdbc.queryForObject("SELECT outcome FROM audit_record WHERE id = ?", String.class, id);
-        // the application cannot change the log: the database refuses
+        // the application cannot change the log: the database refuses (its role may only append)
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.update("UPDATE audit_record SET outcome = 'REJECTED' WHERE id = ?", id))
-                .hasMessageContaining("append-only");
+                .hasStackTraceContaining("permission denied");
         try {
             tamper(id, "REJECTED"); // someone with the database owner's rights does it anyway
-            JsonNode verify = http.getForEntity("/api/v1/audit/verify", JsonNode.class).getBody();
+            JsonNode verify = TestTokens.as(http, TestTokens.auditor()).getForEntity("/api/v1/audit/verify", JsonNode.class).getBody();
             assertThat(verify.get("valid").asBoolean()).isFalse();
             assertThat(verify.get("firstBrokenId").asLong()).isEqualTo(id);
             assertThat(verify.get("problem").asText()).contains("altered");
         } finally {
             tamper(id, original);
         }
-        assertThat(http.getForEntity("/api/v1/audit/verify", JsonNode.class).getBody().get("valid").asBoolean()).isTrue();
+        assertThat(TestTokens.as(http, TestTokens.auditor()).getForEntity("/api/v1/audit/verify", JsonNode.class).getBody().get("valid").asBoolean()).isTrue();
     }
 
     private void tamper(long id, String outcome) {
-        jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Object>) con -> {
-            try (var st = con.createStatement()) {
-                st.execute("SET hub.audit_maintenance = 'on'");
-                st.executeUpdate("UPDATE audit_record SET outcome = '" + outcome + "' WHERE id = " + id);
-                st.execute("RESET hub.audit_maintenance");
-            }
-            return null;
-        });
+        // as the schema's owner: the application's own role cannot, even with the maintenance setting
+        try (var con = vn.gov.lgsp.hub.infra.SharedInfrastructure.get().ownerConnection(); var st = con.createStatement()) {
+            st.execute("SET hub.audit_maintenance = 'on'");
+            st.executeUpdate("UPDATE audit_record SET outcome = '" + outcome + "' WHERE id = " + id);
+            st.execute("RESET hub.audit_maintenance");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<String> portalSynced(String code) {
@@ -262,6 +265,6 @@ class HubFoundationIT {
     private ResponseEntity<JsonNode> post(String body) {
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
-        return http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(body, h), JsonNode.class);
+        return TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(body, h), JsonNode.class);
     }
 }

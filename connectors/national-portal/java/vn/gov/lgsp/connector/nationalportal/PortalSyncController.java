@@ -16,11 +16,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.security.Operators;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.WorkItem;
 
@@ -95,8 +95,8 @@ public class PortalSyncController {
     @Operation(summary = "Re-sync a dossier with the national portal", description = "Queues the dossier's current state"
             + " for the portal; audited with the X-Operator header.")
     @PostMapping("/api/v1/portal/resync/{dossier}")
-    public ResponseEntity<?> resync(@PathVariable String dossier,
-                                    @RequestHeader(name = "X-Operator", defaultValue = "unknown-operator") String operator) throws Exception {
+    public ResponseEntity<?> resync(@PathVariable String dossier) throws Exception {
+        String operator = Operators.current();   // from the caller's token, never from a header
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT last_event_at, snapshot, last_seq FROM dossier WHERE code = ?", dossier);
         if (rows.isEmpty()) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "Unknown dossier " + dossier));

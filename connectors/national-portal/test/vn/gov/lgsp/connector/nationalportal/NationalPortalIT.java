@@ -28,6 +28,7 @@ import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.WorkHeaders;
 import vn.gov.lgsp.hub.work.WorkItem;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /** The portal's rules on real infrastructure: every dossier ends at its final status, never backwards. */
 @HubIntegrationTest
@@ -117,10 +118,10 @@ class NationalPortalIT {
             long steps = d.stream().filter(e -> "STATUS_CHANGED".equals(e.get("eventType").asText())).count();
             assertThat(at.progress).as(code).hasSize((int) steps);
         }
-        JsonNode summary = http.getForEntity("/api/v1/portal/sync-status", JsonNode.class).getBody();
+        JsonNode summary = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/portal/sync-status", JsonNode.class).getBody();
         assertThat(summary.get("synced").asLong()).isGreaterThanOrEqualTo(200);
         String one = dossiers.get(0).get(0).get("dossier").get("code").asText();
-        JsonNode status = http.getForEntity("/api/v1/portal/sync-status?dossier=" + one, JsonNode.class).getBody();
+        JsonNode status = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/portal/sync-status?dossier=" + one, JsonNode.class).getBody();
         assertThat(status.get("state").asText()).isEqualTo("SYNCED");
         assertThat(status.get("portal").get("status").asInt()).isEqualTo(10);
     }
@@ -159,10 +160,10 @@ class NationalPortalIT {
         String code = d.get(0).get("dossier").get("code").asText();
         awaitAllFinal(List.of(d));
         int before = portal.dossier(code).received.size();
-        assertThat(http.postForEntity("/api/v1/portal/resync/" + code, null, JsonNode.class).getStatusCode().value()).isEqualTo(202);
+        assertThat(TestTokens.as(http, TestTokens.operator()).postForEntity("/api/v1/portal/resync/" + code, null, JsonNode.class).getStatusCode().value()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> portal.dossier(code).received.size() == before + 1);
         assertThat(portal.dossier(code).status).isEqualTo(10);
-        assertThat(http.postForEntity("/api/v1/portal/resync/000.00.21.H45-200101-0001", null, String.class).getStatusCode().value()).isEqualTo(404);
+        assertThat(TestTokens.as(http, TestTokens.operator()).postForEntity("/api/v1/portal/resync/000.00.21.H45-200101-0001", null, String.class).getStatusCode().value()).isEqualTo(404);
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
+import vn.gov.lgsp.hub.ops.KafkaClientProperties;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.work.UpdatePublisher;
@@ -33,13 +33,13 @@ public class OnestopUpdatePublisher implements UpdatePublisher, DisposableBean {
     private final long ackTimeoutMillis;
 
     public OnestopUpdatePublisher(OnestopProperties props, ObjectMapper json,
-                                  @Value("${hub.kafka.bootstrap-servers}") String brokers) {
+                                  KafkaClientProperties kafka) {
         this.topic = props.getUpdatesTopic();
         this.json = json;
         this.ackTimeoutMillis = props.getPublishTimeout().toMillis();
         int timeout = (int) ackTimeoutMillis;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+        // hub.kafka.properties.* (SASL, TLS, ...) pass through; the delivery settings below are the hub's
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
@@ -49,7 +49,7 @@ public class OnestopUpdatePublisher implements UpdatePublisher, DisposableBean {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout,
                 ProducerConfig.CLIENT_ID_CONFIG, "lgsp-hub-updates",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class)));
     }
 
     @Override

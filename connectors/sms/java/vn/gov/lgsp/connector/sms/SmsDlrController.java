@@ -14,22 +14,39 @@ import org.springframework.web.bind.annotation.RestController;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.web.Problems;
+import vn.gov.lgsp.hub.security.SecurityRefusals;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 
 /**
  * Delivery reports: the gateway GETs /api/v1/partners/sms/dlr?SMSID=..&SendStatus=..&SendSuccess=..&telcoid=..
  * (retrying up to 5 times). Each (SMSID, SendStatus) is recorded once; the SMS row keeps the latest status, and
- * the report goes on the dossier's timeline. When hub.partners.sms.dlr-key is set the call must carry ?key=.
+ * the report goes on the dossier's timeline. The call must carry ?key= equal to hub.partners.sms.dlr-key
+ * (HUB_SMS_DLR_KEY); while that is blank every report is refused (401), and the hub warns at start.
  */
 @RestController
 public class SmsDlrController {
+    private static final Logger log = LoggerFactory.getLogger(SmsDlrController.class);
     private final SmsProperties props;
     private final JdbcTemplate jdbc;
     private final AuditLog audit;
+    private final SecurityRefusals refusals;
 
-    public SmsDlrController(SmsProperties props, JdbcTemplate jdbc, AuditLog audit) {
+    public SmsDlrController(SmsProperties props, JdbcTemplate jdbc, AuditLog audit, SecurityRefusals refusals) {
         this.props = props;
         this.jdbc = jdbc;
         this.audit = audit;
+        this.refusals = refusals;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void warnWithoutKey() {
+        if (props.getDlrKey() == null || props.getDlrKey().isBlank()) {
+            log.warn("hub.partners.sms.dlr-key (HUB_SMS_DLR_KEY) is blank: every SMS delivery report will be refused (401)"
+                    + " until it is set and the gateway's callback URL carries ?key=<it>");
+        }
     }
 
     @Operation(tags = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_PARTNER_CALLBACKS, operationId = "smsDeliveryReport", summary = "SMS delivery report",
@@ -44,9 +61,13 @@ public class SmsDlrController {
         if (smsId.isBlank() || smsId.length() > 64) {
             return Problems.answer(HttpStatus.BAD_REQUEST, "invalid-parameter", "SMSID must be 1 to 64 characters");
         }
-        if (props.getDlrKey() != null && !props.getDlrKey().isBlank()
-                && (key == null || !MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), props.getDlrKey().getBytes(StandardCharsets.UTF_8)))) {
-            audit.record(new AuditEntry(AuditEntry.Direction.IN, SmsSender.PARTY, null, "SMS_DLR", "REJECTED", null, smsId, null, "wrong DLR key"));
+        String expected = props.getDlrKey();
+        if (expected == null || expected.isBlank()) {
+            refusals.refuse("partner-sms", SmsSender.PARTY, "not_configured", "no DLR key configured (HUB_SMS_DLR_KEY)");
+            return Problems.answer(HttpStatus.UNAUTHORIZED, "sms-dlr-not-accepted", "delivery reports are not accepted: no DLR key is configured");
+        }
+        if (key == null || !MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+            refusals.refuse("partner-sms", SmsSender.PARTY, "bad_key", "wrong or missing DLR key");
             return Problems.answer(HttpStatus.UNAUTHORIZED, "sms-dlr-unauthorized", "missing or wrong key");
         }
         int fresh = jdbc.update("INSERT INTO sms_delivery_report (sms_id, send_status, send_success, telco_id) VALUES (?,?,?,?)"

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,6 +38,7 @@ public class SmsReleaser {
     }
 
     @Scheduled(fixedDelayString = "${hub.partners.sms.release-interval:PT30S}")
+    @SchedulerLock(name = "sms-release") // one instance at a time (vn.gov.lgsp.hub.cluster.SingletonJobs)
     public void release() {
         try {
             tx.executeWithoutResult(s -> {

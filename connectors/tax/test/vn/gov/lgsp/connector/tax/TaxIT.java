@@ -1,6 +1,7 @@
 package vn.gov.lgsp.connector.tax;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -109,7 +110,7 @@ class TaxIT {
                 await().atMost(WAIT).until(() -> updates.forDossier(d).stream().anyMatch(u -> "PAYMENT_REQUESTED".equals(u.path("updateType").asText())));
                 List<String> requested = updates.forDossier(d).stream().filter(u -> "PAYMENT_REQUESTED".equals(u.path("updateType").asText()))
                         .map(u -> u.path("updateId").asText()).distinct().toList();
-                assertThat(requested).containsExactly("vietinbank:request:" + pay.get(0).get("cust_code"));
+                assertThat(requested).singleElement().asString().startsWith("vietinbank:request:" + pay.get(0).get("cust_code") + ":");
             }
             assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ? AND outcome = 'APPLIED'",
                     Integer.class, filed.documentId)).isLessThanOrEqualTo(1);
@@ -152,7 +153,8 @@ class TaxIT {
         assertThat(malformed.body()).contains("Fault").contains("authentication failed").doesNotContain("<html");
 
         // nothing changed: still waiting for its answer, no callback recorded, no update queued or published
-        assertThat(stateOfDossier(code)).isEqualTo("SUBMITTED");
+        // (a slow machine may pass the test profile's 3 s answer time meanwhile: OVERDUE is the clock's doing, not the forgery's)
+        assertThat(stateOfDossier(code)).isIn("SUBMITTED", "OVERDUE");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ?", Integer.class, documentId)).isZero();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_update_outbox", Long.class)).isEqualTo(outboxBefore);
         assertThat(answers(code)).isEmpty();
@@ -177,11 +179,11 @@ class TaxIT {
         await().atMost(WAIT).until(() -> "OVERDUE".equals(stateOfDossier(code)));
         String documentId = sim.filedFor(code).get(0).documentId;
         assertThat(sim.stateQueries()).contains(documentId);
-        ResponseEntity<String> overdue = http.getForEntity("/api/v1/tax/overdue", String.class);
+        ResponseEntity<String> overdue = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/tax/overdue", String.class);
         assertThat(overdue.getStatusCode().value()).isEqualTo(200);
         assertThat(overdue.getBody()).contains(documentId).contains(code).contains("PROCESSING");
         assertThat(counter()).isGreaterThan(before);
-        String prometheus = http.getForObject("/actuator/prometheus", String.class);
+        String prometheus = TestTokens.as(http, TestTokens.metrics()).getForObject("/actuator/prometheus", String.class);
         assertThat(prometheus).contains("hub_tax_overdue_total").contains("hub_tax_declarations_overdue");
 
         sim.answerNow(documentId); // the answer arrives after all
@@ -256,7 +258,7 @@ class TaxIT {
     }
 
     private void post(ObjectNode event) {
-        HttpHeaders h = new HttpHeaders();
+        HttpHeaders h = TestTokens.bearer(TestTokens.onestop());
         h.setContentType(MediaType.APPLICATION_JSON);
         ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);

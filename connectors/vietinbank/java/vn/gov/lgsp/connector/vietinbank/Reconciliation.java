@@ -21,6 +21,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -110,6 +111,9 @@ public class Reconciliation {
 
     /** The schedule reconciles yesterday (Vietnam time). */
     @Scheduled(cron = "${hub.partners.vietinbank.reconciliation-cron:0 30 1 * * *}", zone = "Asia/Ho_Chi_Minh")
+    // one instance at a time (vn.gov.lgsp.hub.cluster.SingletonJobs); held a minute at least, so an instance whose
+    // clock is a little late does not start the day's run again after a quick one finished
+    @SchedulerLock(name = "vietinbank-reconciliation", lockAtLeastFor = "PT1M")
     public void daily() {
         LocalDate yesterday = LocalDate.now(DossierUpdates.VIETNAM).minusDays(1);
         try {

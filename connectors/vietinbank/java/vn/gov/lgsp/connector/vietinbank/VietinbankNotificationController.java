@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import vn.gov.lgsp.hub.security.SecurityRefusals;
 
 /**
  * The bank's IPN endpoint. Always HTTP 200 with a signed protocol reply: the bank reads errorCode, and retries
@@ -14,9 +15,11 @@ public class VietinbankNotificationController {
     public static final String PATH = "/api/v1/partners/vietinbank/notifications";
 
     private final PaymentNotifications notifications;
+    private final SecurityRefusals refusals;
 
-    public VietinbankNotificationController(PaymentNotifications notifications) {
+    public VietinbankNotificationController(PaymentNotifications notifications, SecurityRefusals refusals) {
         this.notifications = notifications;
+        this.refusals = refusals;
     }
 
     /**
@@ -27,6 +30,9 @@ public class VietinbankNotificationController {
             description = "RSA-SHA256 signed by the bank; always 200 with a signed protocol reply (errorCode).")
     @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
     public VietinbankReply notify(jakarta.servlet.http.HttpServletRequest request) throws java.io.IOException {
-        return notifications.handle(new String(request.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        VietinbankReply reply = notifications.handle(new String(request.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        // audited by the notification's own records; counted with every other refused call
+        if (VietinbankReply.Code.BAD_SIGNATURE.code.equals(reply.errorCode())) refusals.count("partner-vietinbank", "bad_signature");
+        return reply;
     }
 }

@@ -50,6 +50,7 @@ import vn.gov.lgsp.connector.vietinbank.simulator.VietinbankBankSimulator.RetryP
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /**
  * End to end on real infrastructure: FEE_ASSESSED events through the hub's REST inbound, the vietinbank work
@@ -283,10 +284,10 @@ class VietinbankPaymentIT {
         Delivery unknown = bank.pay("LG8888888888", 5_000);
         JsonNode third = reconcile(today);
         assertThat(third.get("problems").findValuesAsText("transId")).contains(unknown.notification().transId());
-        ResponseEntity<String> get = http.getForEntity("/api/v1/payments/reconciliation/" + today, String.class);
+        ResponseEntity<String> get = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/payments/reconciliation/" + today, String.class);
         assertThat(get.getStatusCode().value()).isEqualTo(200);
         assertThat(get.getBody()).contains("\"status\":\"DONE\"").contains(unknown.notification().transId());
-        assertThat(http.getForEntity("/api/v1/payments/reconciliation/2001-01-01", String.class).getStatusCode().value()).isEqualTo(404);
+        assertThat(TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/payments/reconciliation/2001-01-01", String.class).getStatusCode().value()).isEqualTo(404);
         assertThat(updatesOf("PAYMENT_CONFIRMED", Set.of(dossier))).hasSize(1);
     }
 
@@ -365,7 +366,7 @@ class VietinbankPaymentIT {
     }
 
     private JsonNode reconcile(LocalDate date) {
-        ResponseEntity<String> r = http.postForEntity("/api/v1/payments/reconciliation/" + date, null, String.class);
+        ResponseEntity<String> r = TestTokens.as(http, TestTokens.operator()).postForEntity("/api/v1/payments/reconciliation/" + date, null, String.class);
         assertThat(r.getStatusCode().value()).isEqualTo(200);
         try {
             return JSON.readTree(r.getBody());
@@ -423,7 +424,7 @@ class VietinbankPaymentIT {
         ObjectNode event = f.event("FEE_ASSESSED", OffsetDateTime.now(ZoneOffset.ofHours(7)), dossier, 6, detail);
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
-        ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
+        ResponseEntity<String> r = TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
     }
 }

@@ -26,6 +26,7 @@ import vn.gov.lgsp.connector.vnpost.dto.TrackingRecord;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.web.Problems;
+import vn.gov.lgsp.hub.security.SecurityRefusals;
 
 /**
  * POST /api/v1/partners/vnpost/status: VNPost (or a relay of its tracking) pushes status records in the
@@ -46,7 +47,11 @@ public class VnpostPushController {
     private final AuditLog audit;
     private final ObjectMapper json;
 
-    public VnpostPushController(VnpostProperties props, VnpostTracking tracking, AuditLog audit, ObjectMapper json) {
+    private final SecurityRefusals refusals;
+
+    public VnpostPushController(VnpostProperties props, VnpostTracking tracking, AuditLog audit, ObjectMapper json,
+                                SecurityRefusals refusals) {
+        this.refusals = refusals;
         this.props = props;
         this.tracking = tracking;
         this.audit = audit;
@@ -63,6 +68,8 @@ public class VnpostPushController {
         String refusal = verify(timestamp, signature, body);
         if (refusal != null) {
             audit.record(AuditEntry.in(VnpostTracking.PARTY, null, "STATUS_PUSH", "REJECTED", null, null));
+            refusals.count("partner-vnpost", refusal.startsWith("timestamp") ? "stale_timestamp"
+                    : refusal.startsWith("signature") ? "bad_signature" : refusal.startsWith("push is not") ? "not_configured" : "missing_signature");
             log.warn("VNPost status push refused: {}", refusal);
             return Problems.answer(HttpStatus.UNAUTHORIZED, "vnpost-push-unauthorized", refusal);
         }

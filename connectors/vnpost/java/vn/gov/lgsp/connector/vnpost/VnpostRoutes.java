@@ -2,11 +2,12 @@ package vn.gov.lgsp.connector.vnpost;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.cluster.SingletonJobs;
 import vn.gov.lgsp.hub.work.WorkHeaders;
 
 /**
  * The VNPost connector's Camel entry points: the core's work consumer calls {@link #DELIVER}; a timer drives the
- * tracking poller. Failures are not handled here: the core's PartnerWorker decides retry or dead letter.
+ * tracking poller, one instance of the cluster at a time (a lock row per round, {@link SingletonJobs}). Failures are not handled here: the core's PartnerWorker decides retry or dead letter.
  */
 @Component
 public class VnpostRoutes extends RouteBuilder {
@@ -16,11 +17,13 @@ public class VnpostRoutes extends RouteBuilder {
     private final VnpostDeliverer deliverer;
     private final VnpostStatusPoller poller;
     private final VnpostProperties props;
+    private final SingletonJobs.Runner singleton;
 
-    public VnpostRoutes(VnpostDeliverer deliverer, VnpostStatusPoller poller, VnpostProperties props) {
+    public VnpostRoutes(VnpostDeliverer deliverer, VnpostStatusPoller poller, VnpostProperties props, SingletonJobs.Runner singleton) {
         this.deliverer = deliverer;
         this.poller = poller;
         this.props = props;
+        this.singleton = singleton;
     }
 
     @Override
@@ -35,7 +38,7 @@ public class VnpostRoutes extends RouteBuilder {
             long period = props.getPoll().getInterval().toMillis();
             from("timer:" + POLL_ROUTE + "?period=" + period + "&delay=" + Math.min(period, 10_000))
                     .routeId(POLL_ROUTE)
-                    .process(e -> poller.pollOnce()).id("vnpost-get-status-history");
+                    .process(e -> singleton.runAlone(POLL_ROUTE, poller::pollOnce)).id("vnpost-get-status-history");
         }
     }
 }

@@ -36,6 +36,7 @@ import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.model.DossierEvent;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /**
  * End to end: dossier events in over REST, the hub's durable queues, real HTTP to the VNPost simulator,
@@ -329,7 +330,7 @@ class VnpostIT {
     private void postEvent(ObjectNode event) {
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
-        ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
+        ResponseEntity<String> r = TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
     }
 

@@ -134,7 +134,7 @@ class VnpostMappingTest {
     @Test
     void pushSignatureMustMatchTheSecretAndBeRecent() {
         props.getPush().setHmacSecret("s3cret");
-        VnpostPushController c = new VnpostPushController(props, null, null, json);
+        VnpostPushController c = new VnpostPushController(props, null, null, json, null);
         byte[] body = "{\"data\":[]}".getBytes(StandardCharsets.UTF_8);
         String ts = String.valueOf(Instant.now().getEpochSecond());
         assertThat(c.verify(ts, "sha256=" + VnpostPushController.sign("s3cret", ts, body), body)).isNull();

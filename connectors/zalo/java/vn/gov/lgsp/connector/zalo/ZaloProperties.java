@@ -36,6 +36,8 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     private List<Integer> quotaCodes = new ArrayList<>(List.of(-144));
     private List<Integer> tokenCodes = new ArrayList<>(List.of(-124, -216, -220));
     private Duration webhookDrainInterval = Duration.ofSeconds(2);
+    /** A webhook's signed timestamp must lie this close to now; its signature is refused a second time within it. */
+    private Duration webhookMaxSkew = Duration.ofMinutes(5);
     /** HTTP to Zalo's APIs. */
     private Duration connectTimeout = Duration.ofSeconds(3);
     private Duration responseTimeout = Duration.ofSeconds(15);
@@ -160,6 +162,8 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     public void setResponseTimeout(Duration responseTimeout) { this.responseTimeout = responseTimeout; }
     public int getMaxConnections() { return maxConnections; }
     public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
+    public Duration getWebhookMaxSkew() { return webhookMaxSkew; }
+    public void setWebhookMaxSkew(Duration webhookMaxSkew) { this.webhookMaxSkew = webhookMaxSkew; }
     public Duration getWebhookDrainInterval() { return webhookDrainInterval; }
     public void setWebhookDrainInterval(Duration webhookDrainInterval) { this.webhookDrainInterval = webhookDrainInterval; }
     public String getProvinceHotline() { return provinceHotline; }

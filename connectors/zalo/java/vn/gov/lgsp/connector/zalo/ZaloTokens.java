@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -66,6 +67,7 @@ public class ZaloTokens {
 
     /** Refreshes ahead of expiry even when nothing is being sent. */
     @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT1M")
+    @SchedulerLock(name = "zalo-token-refresh-ahead") // one instance at a time (vn.gov.lgsp.hub.cluster.SingletonJobs)
     public void refreshAhead() {
         try {
             if (!fresh(cached.get()) && jdbc.queryForObject("SELECT count(*) FROM zalo_token", Integer.class) > 0) {

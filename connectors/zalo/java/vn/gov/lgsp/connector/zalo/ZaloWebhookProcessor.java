@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -97,6 +98,7 @@ public class ZaloWebhookProcessor {
 
     /** Takes over what the immediate path did not finish: events a crashed instance left, failures to retry. */
     @Scheduled(fixedDelayString = "${hub.partners.zalo.webhook-drain-interval:PT2S}")
+    @SchedulerLock(name = "zalo-webhook-sweep") // one instance at a time (vn.gov.lgsp.hub.cluster.SingletonJobs)
     public void sweep() {
         drain(true);
     }

@@ -12,8 +12,9 @@ import java.util.HexFormat;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.security.ReplayGuard;
+import vn.gov.lgsp.hub.security.SecurityRefusals;
 
 /**
  * Zalo's webhook, {@code POST /api/v1/partners/zalo/webhook}. Verifies X-ZEvent-Signature = sha256(app_id + raw
@@ -30,25 +31,33 @@ public class ZaloWebhookServlet extends HttpServlet {
     private static final byte[] ACCEPTED = "{\"error\":0,\"message\":\"accepted\"}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DUPLICATE = "{\"error\":0,\"message\":\"duplicate\"}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] FORGED = "{\"error\":-1,\"message\":\"invalid signature\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] STALE = "{\"error\":-1,\"message\":\"timestamp outside the allowed window\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] REPLAYED = "{\"error\":-1,\"message\":\"signature already used\"}".getBytes(StandardCharsets.UTF_8);
+    static final String ENDPOINT = "partner-zalo";
 
     private final transient ZaloProperties props;
     private final transient ZaloWebhookProcessor processor;
     private final transient AuditLog audit;
     private final transient ObjectMapper json;
+    private final transient SecurityRefusals refusals;
+    private final transient ReplayGuard replays;
 
-    ZaloWebhookServlet(ZaloProperties props, ZaloWebhookProcessor processor, AuditLog audit, ObjectMapper json) {
+    ZaloWebhookServlet(ZaloProperties props, ZaloWebhookProcessor processor, AuditLog audit, ObjectMapper json,
+                       SecurityRefusals refusals) {
         this.props = props;
         this.processor = processor;
         this.audit = audit;
         this.json = json;
+        this.refusals = refusals;
+        this.replays = new ReplayGuard(props.getWebhookMaxSkew(), java.time.Clock.systemUTC());
     }
 
     @Configuration
     static class Registration {
         @Bean
         ServletRegistrationBean<ZaloWebhookServlet> zaloWebhook(ZaloProperties props, ZaloWebhookProcessor processor,
-                                                                AuditLog audit, ObjectMapper json) {
-            return new ServletRegistrationBean<>(new ZaloWebhookServlet(props, processor, audit, json), PATH);
+                                                                AuditLog audit, ObjectMapper json, SecurityRefusals refusals) {
+            return new ServletRegistrationBean<>(new ZaloWebhookServlet(props, processor, audit, json, refusals), PATH);
         }
     }
 
@@ -72,10 +81,21 @@ public class ZaloWebhookServlet extends HttpServlet {
         } catch (Exception e) {
             event = null;
         }
-        if (event == null || !event.isObject() || !verify(event, body, request.getHeader("X-ZEvent-Signature"))) {
-            audit.record(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, null, "WEBHOOK", "REJECTED", null, null,
-                    null, "webhook signature missing or wrong"));
+        String signature = request.getHeader("X-ZEvent-Signature");
+        if (event == null || !event.isObject() || !verify(event, body, signature)) {
+            refusals.refuse(ENDPOINT, ZaloNotifier.PARTY, "bad_signature", "webhook signature missing or wrong");
             answer(response, 401, FORGED);
+            return;
+        }
+        // the signature covers the timestamp: an old event cannot be made fresh, and a fresh one is taken once
+        if (!fresh(event)) {
+            refusals.refuse(ENDPOINT, ZaloNotifier.PARTY, "stale_timestamp", "webhook timestamp outside the allowed window");
+            answer(response, 401, STALE);
+            return;
+        }
+        if (!replays.firstUse(signature.trim().toLowerCase())) {
+            refusals.refuse(ENDPOINT, ZaloNotifier.PARTY, "replayed", "webhook signature already used within the window");
+            answer(response, 401, REPLAYED);
             return;
         }
         answer(response, 200, processor.store(event, body) ? ACCEPTED : DUPLICATE);
@@ -86,6 +106,14 @@ public class ZaloWebhookServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    private boolean fresh(JsonNode event) {
+        try {
+            return replays.fresh(java.time.Instant.ofEpochMilli(Long.parseLong(event.path("timestamp").asText("").trim())));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     boolean verify(JsonNode event, String body, String signature) {

@@ -33,6 +33,7 @@ import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.WorkItem;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /** Citizen notifications end to end: one-stop events in over REST, ZNS and SOAP SMS out to the simulators. */
 @HubIntegrationTest
@@ -76,7 +77,7 @@ class NotificationIT {
     private void repost(ObjectNode event) {
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
-        var r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
+        var r = TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
     }
 
@@ -315,7 +316,8 @@ class NotificationIT {
 
         String ask = zalo.userSendsText(user, "cho hỏi hồ sơ " + code.toLowerCase() + " ạ");
         assertThat(zalo.sendWebhook(ask, true)).isEqualTo(200);
-        assertThat(zalo.sendWebhook(ask, true)).as("a repeated delivery is acknowledged").isEqualTo(200);
+        // the same signature again within the window is a replay: refused, counted and audited, never worked twice
+        assertThat(zalo.sendWebhook(ask, true)).as("a repeated delivery is refused").isEqualTo(401);
         await().atMost(WAIT).until(() -> repliesTo(user).size() == 1);
         String reply = repliesTo(user).get(0);
         assertThat(reply).contains(code).contains("đã tiếp nhận")

@@ -5,6 +5,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_AUDIT)
 public class AuditController {
     private final JdbcTemplate jdbc;
+    private final AuditCheckpoints checkpointKeys;
 
-    public AuditController(JdbcTemplate jdbc) {
+    public AuditController(JdbcTemplate jdbc, AuditCheckpoints checkpointKeys) {
         this.jdbc = jdbc;
+        this.checkpointKeys = checkpointKeys;
     }
 
     /** Every record of one dossier, oldest first. Payloads are masked. */
@@ -48,57 +52,116 @@ public class AuditController {
         return Map.of("dossierCode", code, "records", records);
     }
 
-    /** Recomputes the whole chain and names the first record that does not match. */
-    @Operation(summary = "Verify the audit chain", description = "Recomputes the whole hash chain; names the first record"
-            + " that was altered, removed or inserted. lastHash is the head to keep outside the hub.")
+    /**
+     * Recomputes the whole chain and names every record that does not match (each judged against the record stored
+     * before it), then checks the signed checkpoints ({@link AuditCheckpoints}): a checkpoint whose record is gone or
+     * holds another hash than the one signed names a rewrite, even one that recomputed every hash after it.
+     */
+    @Operation(summary = "Verify the audit chain", description = "Recomputes the whole hash chain; names every record"
+            + " that was altered, removed or inserted, and checks the signed checkpoints of the head. lastHash is the head to keep outside the hub.")
     @GetMapping("/api/v1/audit/verify")
     public Map<String, Object> verify() {
-        Verifier v = new Verifier();
+        Map<Long, List<Map<String, Object>>> checkpointsByRecord = new HashMap<>();
+        List<Map<String, Object>> checkpoints = jdbc.queryForList("SELECT * FROM audit_checkpoint ORDER BY id");
+        checkpoints.forEach(c -> checkpointsByRecord.computeIfAbsent(((Number) c.get("last_record_id")).longValue(), k -> new ArrayList<>()).add(c));
+        Verifier v = new Verifier(checkpointsByRecord);
         jdbc.query(con -> {
             var ps = con.prepareStatement("SELECT * FROM audit_record ORDER BY id");
             ps.setFetchSize(2000);
             return ps;
         }, v::check);
+        List<Map<String, Object>> failedCheckpoints = new ArrayList<>();
+        int verified = 0, untrusted = 0;
+        for (Map<String, Object> c : checkpoints) {
+            long cid = ((Number) c.get("id")).longValue();
+            long record = ((Number) c.get("last_record_id")).longValue();
+            String head = (String) c.get("head_hash");
+            String verdict = checkpointKeys.signatureVerdict(record, head, ((java.sql.Timestamp) c.get("created_at")).toInstant(),
+                    (String) c.get("algorithm"), (String) c.get("public_key"), (String) c.get("signature"));
+            String problem = null;
+            if ("BAD_SIGNATURE".equals(verdict)) {
+                problem = "the checkpoint's signature does not verify (the checkpoint was forged or altered)";
+            } else if (!v.seenHashes.containsKey(record)) {
+                problem = "the record this checkpoint signed is gone (records were removed)";
+            } else if (!head.equals(v.seenHashes.get(record))) {
+                problem = "the record this checkpoint signed now has another hash (the chain was rewritten up to here)";
+            }
+            if (problem != null) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("checkpointId", cid);
+                f.put("recordId", record);
+                f.put("problem", problem);
+                failedCheckpoints.add(f);
+            } else if ("UNTRUSTED_KEY".equals(verdict)) {
+                untrusted++;
+            } else {
+                verified++;
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("valid", v.firstBroken == null);
+        out.put("valid", v.broken.isEmpty() && failedCheckpoints.isEmpty());
         out.put("recordsChecked", v.count);
         out.put("lastHash", v.prev);
-        if (v.firstBroken != null) {
-            out.put("firstBrokenId", v.firstBroken);
-            out.put("problem", v.problem);
+        out.put("brokenCount", v.brokenCount);
+        out.put("broken", v.broken);
+        if (!v.broken.isEmpty()) {
+            out.put("firstBrokenId", v.broken.get(0).get("id"));
+            out.put("problem", v.broken.get(0).get("problem"));
         }
+        Map<String, Object> cp = new LinkedHashMap<>();
+        cp.put("checked", checkpoints.size());
+        cp.put("verified", verified);
+        cp.put("signedByUntrustedKey", untrusted);
+        cp.put("failed", failedCheckpoints);
+        out.put("checkpoints", cp);
         out.put("checkedAt", Instant.now().toString());
         return out;
     }
 
     private static final class Verifier {
+        /** Broken records listed in the answer; beyond this many they are only counted. */
+        private static final int LISTED = 1000;
+        final Map<Long, List<Map<String, Object>>> checkpointRecords;
+        final Map<Long, String> seenHashes = new HashMap<>();
+        final List<Map<String, Object>> broken = new ArrayList<>();
         String prev = AuditChain.GENESIS;
         long count;
-        Long firstBroken;
-        String problem;
+        long brokenCount;
+
+        Verifier(Map<Long, List<Map<String, Object>>> checkpointRecords) {
+            this.checkpointRecords = checkpointRecords;
+        }
 
         void check(ResultSet rs) throws SQLException {
             count++;
-            if (firstBroken != null) return;
             long id = rs.getLong("id");
             String storedPrev = rs.getString("prev_hash");
-            if (!prev.equals(storedPrev)) {
-                firstBroken = id;
-                problem = "prev_hash does not match the hash of the record before it (a record was removed or inserted)";
-                return;
-            }
-            Long latency = (Long) rs.getObject("latency_ms");
-            String expected = AuditChain.recordHash(storedPrev, rs.getTimestamp("recorded_at").toInstant(),
-                    rs.getString("direction"), rs.getString("party"), rs.getString("dossier_code"),
-                    rs.getString("message_type"), rs.getString("outcome"), latency, rs.getString("correlation_id"),
-                    rs.getString("payload_digest"), rs.getString("masked_payload"), rs.getString("detail"));
             String stored = rs.getString("record_hash");
-            if (!expected.equals(stored)) {
-                firstBroken = id;
-                problem = "the record's content does not match its hash (the record was altered)";
-                return;
+            if (checkpointRecords.containsKey(id)) seenHashes.put(id, stored);
+            if (!prev.equals(storedPrev)) {
+                broken(id, "prev_hash does not match the hash of the record before it (a record was removed or inserted)");
+            } else {
+                Long latency = (Long) rs.getObject("latency_ms");
+                String expected = AuditChain.recordHash(storedPrev, rs.getTimestamp("recorded_at").toInstant(),
+                        rs.getString("direction"), rs.getString("party"), rs.getString("dossier_code"),
+                        rs.getString("message_type"), rs.getString("outcome"), latency, rs.getString("correlation_id"),
+                        rs.getString("payload_digest"), rs.getString("masked_payload"), rs.getString("detail"));
+                if (!expected.equals(stored)) {
+                    broken(id, "the record's content does not match its hash (the record was altered)");
+                }
             }
+            // the next record is judged against this one as stored: each break is named once, where it is
             prev = stored;
+        }
+
+        private void broken(long id, String problem) {
+            brokenCount++;
+            if (broken.size() < LISTED) {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("id", id);
+                b.put("problem", problem);
+                broken.add(b);
+            }
         }
     }
 }

@@ -58,6 +58,8 @@ public class KafkaInboundConsumer {
     private final InboundService inbound;
     private final InboundProperties props;
     private final String brokers;
+    /** hub.kafka.properties.* (SASL, TLS, ...) for the consumers; none when constructed by hand (tests). */
+    private Map<String, String> clientProperties = Map.of();
     private final List<Loop> loops = new ArrayList<>();
     private final Timer acceptTime;
     private final DistributionSummary batchSize;
@@ -74,6 +76,11 @@ public class KafkaInboundConsumer {
                 .description("Events per batch accepted from Kafka").register(metrics);
         this.acceptFailures = Counter.builder("hub.inbound.accept.failures")
                 .description("Attempts to accept a batch from Kafka that failed and were retried").register(metrics);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired(required = false)
+    void setKafkaClientProperties(vn.gov.lgsp.hub.ops.KafkaClientProperties kafka) {
+        this.clientProperties = Map.copyOf(kafka.getProperties());
     }
 
     /**
@@ -122,7 +129,7 @@ public class KafkaInboundConsumer {
         private boolean paused;
 
         Loop(int index) {
-            Map<String, Object> config = new HashMap<>();
+            Map<String, Object> config = new HashMap<>(clientProperties);
             config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
             config.put(ConsumerConfig.GROUP_ID_CONFIG, props.getGroupId());
             config.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getGroupId() + "-inbound-" + index);

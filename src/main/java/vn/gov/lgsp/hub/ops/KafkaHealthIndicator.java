@@ -7,7 +7,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -15,20 +14,20 @@ import org.springframework.stereotype.Component;
 /** Actuator health "kafka": the cluster answers, with its id and broker count. */
 @Component("kafka")
 public class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
-    private final String brokers;
+    private final KafkaClientProperties kafka;
     private volatile Admin admin;
 
-    public KafkaHealthIndicator(@Value("${hub.kafka.bootstrap-servers}") String brokers) {
-        this.brokers = brokers;
+    public KafkaHealthIndicator(KafkaClientProperties kafka) {
+        this.kafka = kafka;
     }
 
     private Admin admin() {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                    admin = Admin.create(kafka.clientConfig(Map.of(
                             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
+                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000)));
                 }
             }
         }
@@ -41,9 +40,9 @@ public class KafkaHealthIndicator implements HealthIndicator, DisposableBean {
             DescribeClusterResult cluster = admin().describeCluster(new DescribeClusterOptions().timeoutMs(4000));
             String id = cluster.clusterId().get(5, TimeUnit.SECONDS);
             int nodes = cluster.nodes().get(5, TimeUnit.SECONDS).size();
-            return Health.up().withDetail("bootstrapServers", brokers).withDetail("clusterId", id).withDetail("brokers", nodes).build();
+            return Health.up().withDetail("bootstrapServers", kafka.getBootstrapServers()).withDetail("clusterId", id).withDetail("brokers", nodes).build();
         } catch (Exception e) {
-            return Health.down().withDetail("bootstrapServers", brokers).withDetail("error", String.valueOf(e.getMessage())).build();
+            return Health.down().withDetail("bootstrapServers", kafka.getBootstrapServers()).withDetail("error", String.valueOf(e.getMessage())).build();
         }
     }
 

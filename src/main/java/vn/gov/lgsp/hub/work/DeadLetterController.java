@@ -8,9 +8,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import vn.gov.lgsp.hub.security.Operators;
 
 /** Operators see what failed and why, and put it back on its queue. */
 @RestController
@@ -30,13 +30,10 @@ public class DeadLetterController {
         return deadLetters.list(partner, dossier, "ALL".equalsIgnoreCase(status) ? null : status.toUpperCase(), Math.min(limit, 1000));
     }
 
-    /** The operator's name comes from the X-Operator header (set by the province's gateway / SSO proxy). */
+    /** The operator's name comes from the caller's token (preferred_username, else sub), never from a header. */
     @PostMapping("/api/v1/dead-letters/{id}/replay")
-    public ResponseEntity<?> replay(@PathVariable long id,
-                                    @RequestHeader(name = "X-Operator", defaultValue = "unknown-operator") String operator) {
-        // replayed_by is VARCHAR(100)
-        if (operator.length() > 100) return problem(HttpStatus.BAD_REQUEST, "X-Operator is longer than 100 characters");
-        return switch (deadLetters.replay(id, operator)) {
+    public ResponseEntity<?> replay(@PathVariable long id) {
+        return switch (deadLetters.replay(id, Operators.current())) {
             case REPLAYED -> ResponseEntity.accepted().body(Map.of("id", id, "status", "REPLAYED"));
             case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "No dead letter " + id);
             case NOT_OPEN -> problem(HttpStatus.CONFLICT, "Dead letter " + id + " was already replayed");

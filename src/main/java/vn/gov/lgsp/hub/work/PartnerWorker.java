@@ -65,7 +65,8 @@ public class PartnerWorker {
     private final DossierUpdates updates;
     private final DeadLetters deadLetters;
     private final CircuitBreaker circuit;
-    private final RateLimiter rateLimiter;
+    /** The partner's quota for the whole cluster (a token bucket in PostgreSQL; a limit of 0 never touches it). */
+    private final ClusterRateLimiter rateLimiter;
     /** The partner's call threads when {@code parallel-calls} is above 1, else null. */
     private final java.util.concurrent.ExecutorService parallelCalls;
 
@@ -89,7 +90,7 @@ public class PartnerWorker {
                 // the shard consumers wait while it is open: let the trial calls through without a caller asking
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
-        this.rateLimiter = new RateLimiter(policy.getRateLimitPerSecond());
+        this.rateLimiter = new ClusterRateLimiter(jdbc, partner, policy.getRateLimitPerSecond());
         java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
         this.parallelCalls = policy.getParallelCalls() < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(
                 policy.getParallelCalls() * policy.getConcurrency(), r -> new CallThread(r, "call-" + partner + "-" + threads.incrementAndGet()));
@@ -146,7 +147,9 @@ public class PartnerWorker {
     }
 
     /** What the worker does with one message of a batch, decided in the batch's order before any call. */
-    private enum Plan { CALL, DONE, WAIT, AWAIT_INBOX, ADOPT_AND_CALL }
+    private enum Plan { CALL, DONE, WAIT, AWAIT_INBOX, ADOPT_AND_CALL, NOT_WORK }
+
+    private static final String MALFORMED = "not-work:";
 
     /**
      * Works a batch of messages taken from one shard, in order, inside the shard consumer's broker transaction
@@ -161,9 +164,13 @@ public class PartnerWorker {
         List<Work> work = new ArrayList<>(messages.size());
         for (jakarta.jms.Message m : messages) {
             Map<String, Object> headers = headersOf(m);
-            work.add(new Work(headers, new WorkItem(partner, (String) headers.get(WorkHeaders.WORK_ID),
+            String workId = (String) headers.get(WorkHeaders.WORK_ID);
+            String body = m instanceof jakarta.jms.TextMessage t ? t.getText() : null;
+            // something put on a work queue that is no hub work: a dead letter, never a batch that fails forever
+            if (workId == null || body == null) workId = MALFORMED + m.getJMSMessageID();
+            work.add(new Work(headers, new WorkItem(partner, workId,
                     (String) headers.get(WorkHeaders.DOSSIER_CODE), (String) headers.get(WorkHeaders.MESSAGE_TYPE),
-                    ((jakarta.jms.TextMessage) m).getText(), m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1,
+                    body == null ? "" : body, m.propertyExists(WorkHeaders.ATTEMPT) ? m.getIntProperty(WorkHeaders.ATTEMPT) : 1,
                     m.propertyExists(WorkHeaders.SEQ) ? m.getLongProperty(WorkHeaders.SEQ) : 0L)));
         }
         Lookup found = lookUp(messages, work, connectedAt);
@@ -176,7 +183,10 @@ public class PartnerWorker {
             WorkItem item = work.get(i).item();
             if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
             try {
-                if (batch.completed.contains(item.workId()) || plans[i] == Plan.DONE) {
+                if (plans[i] == Plan.NOT_WORK) {
+                    deadLetter(item, "not hub work: the message has no " + WorkHeaders.WORK_ID + " header or no text body",
+                            work.get(i).headers(), 0L, batch);
+                } else if (batch.completed.contains(item.workId()) || plans[i] == Plan.DONE) {
                     alreadyCompleted(item, found.completed().getOrDefault(item.workId(), "[]"), batch);
                     release(holds, item, batch);
                 } else if (plans[i] == Plan.WAIT || (calls[i] == null && plans[i] != Plan.AWAIT_INBOX)) {
@@ -213,7 +223,9 @@ public class PartnerWorker {
         for (int i = 0; i < work.size(); i++) {
             WorkItem item = work.get(i).item();
             String dossier = item.dossierCode();
-            if (found.completed().containsKey(item.workId())) {
+            if (item.workId().startsWith(MALFORMED)) {
+                plans[i] = Plan.NOT_WORK;
+            } else if (found.completed().containsKey(item.workId())) {
                 plans[i] = Plan.DONE;
             } else if (dossier != null && (waitingInBatch.contains(dossier) || holds.mustWait(dossier, item.workId()))) {
                 plans[i] = Plan.WAIT;
@@ -340,7 +352,13 @@ public class PartnerWorker {
                 failure = open;
                 break; // the partner is known to be down: the work waits for it, without using an attempt
             }
-            rateLimiter.acquire();
+            try {
+                rateLimiter.acquire();
+            } catch (org.springframework.dao.DataAccessException dbDown) {
+                circuit.releasePermission(); // the hub's database, not the partner: the batch rolls back
+                failure = dbDown;
+                break;
+            }
             producer.send(deliver(), call);
             long elapsed = System.nanoTime() - started;
             failure = call.getException();
@@ -597,30 +615,5 @@ public class PartnerWorker {
 
     private static String one(Throwable t) {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
-
-    /** A token bucket refilled continuously; callers wait their turn. */
-    static final class RateLimiter {
-        private final double perSecond;
-        private double tokens;
-        private long last = System.nanoTime();
-
-        RateLimiter(double perSecond) {
-            this.perSecond = perSecond;
-            this.tokens = Math.max(1, perSecond);
-        }
-
-        void acquire() throws InterruptedException {
-            if (perSecond <= 0) return;
-            long waitNanos;
-            synchronized (this) {
-                long now = System.nanoTime();
-                tokens = Math.min(Math.max(1, perSecond), tokens + (now - last) / 1e9 * perSecond);
-                last = now;
-                tokens -= 1;
-                waitNanos = tokens >= 0 ? 0 : (long) (-tokens / perSecond * 1e9);
-            }
-            if (waitNanos > 0) TimeUnit.NANOSECONDS.sleep(waitNanos);
-        }
     }
 }

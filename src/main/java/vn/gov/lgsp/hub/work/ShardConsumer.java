@@ -68,20 +68,19 @@ final class ShardConsumer implements Runnable {
                 long connectedAt = System.currentTimeMillis();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
-                    holds = worker.holdsOf(shard); // this consumer now owns the shard: read what an earlier owner left
-                    while (running) {
-                        if (worker.partnerDown()) {
-                            // the partner is down: its work waits here, in order, using none of its attempts; the
-                            // circuit lets a trial call through after circuit-open-for and the shard resumes
-                            pause(100);
-                            continue;
-                        }
+                    // read when the first message arrives, not now: an exclusive queue's standby consumer gets nothing
+                    // until the owner goes, and what the owner left in work_hold is only complete then
+                    holds = null;
+                    // while the partner is down the consumer lets go of the shard: what it had taken in advance
+                    // goes back to the queue (so the queue shows its age) and waits there in order
+                    while (running && !worker.partnerDown()) {
                         Message first = consumer.receive(500);
                         if (first == null) continue;
                         List<Message> batch = new ArrayList<>();
                         batch.add(first);
                         Message next;
                         while (batch.size() < maxBatch && (next = consumer.receiveNoWait()) != null) batch.add(next);
+                        if (holds == null) holds = worker.holdsOf(shard); // this consumer now owns the shard
                         work(connection, session, batch, connectedAt);
                     }
                 } finally {
@@ -92,6 +91,9 @@ final class ShardConsumer implements Runnable {
                 log.warn("consumer of {} failed ({}); reconnecting in 1 s", queue, e.getMessage());
                 pause(1000);
             }
+            // the partner is down: its work waits on the queue, using none of its attempts, until the circuit lets
+            // a trial call through (after circuit-open-for); then the shard is taken again
+            while (running && worker.partnerDown()) pause(100);
         }
     }
 

@@ -19,6 +19,12 @@ class SwaggerUiBrowserIT {
     @Test
     void swaggerUiListsTheHubsOperations() throws Exception {
         try (Browser browser = Browser.start()) {
+            // the API descriptions are behind the console's login (any role that may look)
+            browser.open("http://localhost:" + port + "/console/login");
+            browser.waitForVisible(By.name("username")).sendKeys("viewer");
+            browser.driver().findElement(By.name("password")).sendKeys(vn.gov.lgsp.hub.infra.SharedInfrastructure.get().issuer().password("viewer"));
+            browser.driver().findElement(By.cssSelector("button[type='submit']")).click();
+            browser.waitFor(d -> !d.getCurrentUrl().contains("/console/login"));
             browser.open("http://localhost:" + port + "/swagger-ui.html");
             // rendered by the page's scripts once /v3/api-docs has arrived
             browser.waitForVisible(By.cssSelector(".opblock-summary-path"));

@@ -23,6 +23,8 @@ public final class HubDevApplication {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         Path data = Path.of(System.getProperty("hub.data-dir", "data")).toAbsolutePath();
         Files.createDirectories(data.resolve("postgres"));
+        // the demo's token issuer on a fixed port, so the README's curl commands work
+        if (System.getProperty("hub.dev.issuer-port") == null) System.setProperty("hub.dev.issuer-port", "18080");
         EmbeddedInfrastructure infra = new EmbeddedInfrastructure(
                 Integer.getInteger("hub.dev.kafka-port", 19092), data.resolve("postgres"), Integer.getInteger("hub.dev.postgres-port", 15432));
 
@@ -49,5 +51,15 @@ public final class HubDevApplication {
         System.out.printf("%nLGSP hub ready in %.1f s: http://localhost:%s/actuator/health  (Kafka %s, PostgreSQL %s)%n",
                 Duration.between(started, Instant.now()).toMillis() / 1000.0, System.getProperty("server.port", "8080"),
                 infra.kafkaBootstrap(), infra.jdbcUrl());
+        var issuer = infra.issuer();
+        System.out.printf("Demo token issuer (demo only; keys and passwords new at every start): %s%n", issuer.issuer());
+        issuer.passwords().forEach((user, password) -> System.out.printf("  user %-9s password %s%n", user, password));
+        for (String client : new String[] {"onestop", "prometheus"}) {
+            System.out.printf("  client %-7s secret   %s%n", client, issuer.client(client).secret());
+        }
+        System.out.printf("  TOKEN=$(curl -s -d grant_type=password -d client_id=lgsp-cli -d username=operator -d password=%s %s | jq -r .access_token)%n",
+                issuer.password("operator"), issuer.tokenUri());
+        System.out.printf("  curl -s -H \"Authorization: Bearer $TOKEN\" localhost:%s/api/v1/dead-letters%n", System.getProperty("server.port", "8080"));
+        System.out.printf("  console: http://localhost:%s/console (sign in as one of the users above)%n", System.getProperty("server.port", "8080"));
     }
 }

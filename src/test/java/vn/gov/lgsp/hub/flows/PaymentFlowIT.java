@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.flows;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +67,7 @@ class PaymentFlowIT {
     }
 
     private ObjectNode postEvent(ObjectNode e) {
-        HttpHeaders h = new HttpHeaders();
+        HttpHeaders h = TestTokens.bearer(TestTokens.onestop());
         h.setContentType(MediaType.APPLICATION_JSON);
         var r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(e.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);

@@ -12,6 +12,7 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /**
  * One inbound batch holding what Kafka can deliver together: the same eventId twice, and events of one dossier out
@@ -50,7 +51,7 @@ class InboundBatchIT {
                 + " AND party = 'onestop' AND direction = 'IN' ORDER BY id", String.class, code)).containsExactly(
                 later.get("eventId").asText() + " ACCEPTED", received.get("eventId").asText() + " ACCEPTED",
                 received.get("eventId").asText() + " DUPLICATE", between.get("eventId").asText() + " ACCEPTED");
-        JsonNode verify = http.getForEntity("/api/v1/audit/verify", JsonNode.class).getBody();
+        JsonNode verify = TestTokens.as(http, TestTokens.auditor()).getForEntity("/api/v1/audit/verify", JsonNode.class).getBody();
         assertThat(verify.get("valid").asBoolean()).as(verify.toString()).isTrue();
     }
 

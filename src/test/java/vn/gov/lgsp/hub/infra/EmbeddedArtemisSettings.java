@@ -19,9 +19,9 @@ public class EmbeddedArtemisSettings {
         return config -> {
             config.addAddressSetting("hub.work.#", new AddressSettings()
                     .setMaxDeliveryAttempts(-1)
-                    .setRedeliveryDelay(1000)
-                    .setRedeliveryMultiplier(2)
-                    .setMaxRedeliveryDelay(30_000)
+                    // 0: work handed back (a rolled-back batch, a consumer gone) keeps its place ahead of later work;
+                    // the hub paces its own retries (ShardConsumer pauses after a rollback, backoff is the hub's)
+                    .setRedeliveryDelay(0)
                     .setDefaultExclusiveQueue(true)   // one consumer at a time per shard: order per dossier
                     .setAutoCreateQueues(true)
                     .setAutoCreateAddresses(true));

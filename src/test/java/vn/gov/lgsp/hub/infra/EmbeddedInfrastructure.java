@@ -19,6 +19,10 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     private final EmbeddedKafkaKraftBroker kafka;
     private final EmbeddedPostgres postgres;
+    /** The application's database role: reads and writes the hub's tables, may only append to the audit log. */
+    public static final String APP_ROLE = "lgsp_app";
+    private final String appPassword = java.util.UUID.randomUUID().toString();
+    private final DemoIssuer issuer;
     /** What runs on this infrastructure (the hub's Spring contexts): stopped before it, newest first. */
     private final java.util.Deque<AutoCloseable> users = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -58,7 +62,40 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
             kafka.destroy();
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
+        createAppRole();
+        issuer = new DemoIssuer(Integer.getInteger("hub.dev.issuer-port", 0));
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-infrastructure-stop"));
+    }
+
+    /** The superuser "postgres" owns the schema (Flyway runs as it); the hub connects as {@link #APP_ROLE}. */
+    private void createAppRole() {
+        try (var con = postgres.getPostgresDatabase().getConnection(); var st = con.createStatement()) {
+            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + APP_ROLE + "') THEN"
+                    + " CREATE ROLE " + APP_ROLE + " LOGIN; END IF; END $$");
+            st.execute("ALTER ROLE " + APP_ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + appPassword + "'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not create the application role " + APP_ROLE, e);
+        }
+    }
+
+    /** The token issuer of the tests and the demo run. */
+    public DemoIssuer issuer() {
+        return issuer;
+    }
+
+    /** A connection as the schema's owner (the superuser): what the application role cannot do. */
+    public java.sql.Connection ownerConnection() throws java.sql.SQLException {
+        return postgres.getPostgresDatabase().getConnection();
+    }
+
+    /** A connection as the application role. */
+    public java.sql.Connection appConnection() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(appJdbcUrl(), APP_ROLE, appPassword);
+    }
+
+    /** The database's URL naming no user. */
+    public String appJdbcUrl() {
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
     }
 
     /**
@@ -93,13 +130,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     public Map<String, String> hubProperties(Path artemisDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("hub.kafka.bootstrap-servers", kafkaBootstrap());
-        p.put("spring.datasource.url", jdbcUrl());
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
+        // without the user=postgres that zonky's URL carries: it would win over the username below
+        p.put("spring.datasource.url", appJdbcUrl());
+        p.put("spring.datasource.username", APP_ROLE);
+        p.put("spring.datasource.password", appPassword);
+        p.put("spring.flyway.user", "postgres");
+        p.put("spring.flyway.password", "");
         p.put("spring.artemis.mode", "embedded");
         p.put("spring.artemis.embedded.enabled", "true");
         p.put("spring.artemis.embedded.persistent", "true");
         p.put("spring.artemis.embedded.data-directory", artemisDir.toString());
+        p.putAll(issuer.hubProperties());
         return p;
     }
 
@@ -114,6 +155,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                 System.err.println("stopping a hub before the embedded infrastructure: " + e);
             }
         }
+        issuer.close();
         try {
             postgres.close();
         } catch (IOException ignored) {

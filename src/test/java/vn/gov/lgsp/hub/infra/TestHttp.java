@@ -11,6 +11,7 @@ public final class TestHttp {
     public static HttpRequest.Builder intake(int port, String body) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/dossier-events"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestTokens.onestop())
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 }

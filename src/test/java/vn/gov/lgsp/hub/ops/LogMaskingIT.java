@@ -24,6 +24,7 @@ import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /** Log lines are JSON, carry the dossier code, and never show a citizen ID or a phone number. */
 @HubIntegrationTest
@@ -46,11 +47,11 @@ class LogMaskingIT {
         // a real flow (accepted, portal sync, notification), and a rejected copy that is logged with its reasons
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
-        http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(received.toString(), h), String.class);
+        TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(received.toString(), h), String.class);
         ObjectNode bad = received.deepCopy();
         bad.put("eventId", bad.get("eventId").asText() + "-bad");
         ((ObjectNode) bad.get("dossier").get("applicant")).put("phone", "12" + phone);
-        http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(bad.toString(), h), String.class);
+        TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(bad.toString(), h), String.class);
         await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'national-portal' AND outcome = 'DELIVERED'", Long.class, code) > 0);
 

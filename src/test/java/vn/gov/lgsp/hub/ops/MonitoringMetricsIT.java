@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +44,7 @@ import vn.gov.lgsp.hub.infra.EventPublisher;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
+import vn.gov.lgsp.hub.work.PartnerWorker;
 import vn.gov.lgsp.hub.work.PartnerWorkRoutes;
 
 /**
@@ -64,9 +66,9 @@ class MonitoringMetricsIT {
 
     private final DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
 
-    /** GET as an operator's Prometheus would; the one place to add credentials once actuator needs them. */
+    /** GET as an operator's Prometheus would: with an admin token (actuator needs one beyond the plain status). */
     private ResponseEntity<String> get(String path) {
-        return http.getForEntity(path, String.class);
+        return TestTokens.as(http, TestTokens.admin()).getForEntity(path, String.class);
     }
 
     private String prometheus() {
@@ -126,27 +128,23 @@ class MonitoringMetricsIT {
 
     @Test
     void workNobodyTakesShowsItsAgeAndTheQueueItsDepth() throws Exception {
-        // police has a queue but no connector yet (disabled): what is put there waits
+        // police work waits while its circuit is held open (the shard consumers take nothing from a partner found down)
+        PartnerWorker police = routes.workers().get("police");
+        police.circuit().transitionToForcedOpenState();
         String queue = workQueues.shardQueue("police", 0);
-        try (Connection c = jms.createConnection()) {
-            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
-            s.createProducer(s.createQueue(queue)).send(s.createTextMessage("{\"waiting\":true}"));
-            s.commit();
-        }
         try {
+            try (Connection c = jms.createConnection()) {
+                Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+                s.createProducer(s.createQueue(queue)).send(s.createTextMessage("{\"waiting\":true}"));
+                s.commit();
+            }
             await().atMost(WAIT).untilAsserted(() -> {
                 String exported = prometheus();
                 assertThat(value(exported, "hub_queue_depth", "partner=\"police\"").orElse(0)).isGreaterThanOrEqualTo(1);
                 assertThat(value(exported, "hub_queue_oldest_age_seconds", "partner=\"police\"").orElse(0)).isGreaterThan(0);
             });
         } finally {
-            try (Connection c = jms.createConnection()) {
-                c.start();
-                Session s = c.createSession(true, Session.SESSION_TRANSACTED);
-                try (MessageConsumer consumer = s.createConsumer(s.createQueue(queue))) {
-                    while (consumer.receive(500) != null) s.commit();
-                }
-            }
+            police.circuit().transitionToClosedState(); // the worker takes it (and dead-letters a body that is no work)
         }
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(value(prometheus(), "hub_queue_oldest_age_seconds", "partner=\"police\"")).hasValue(0.0));
@@ -195,7 +193,7 @@ class MonitoringMetricsIT {
     }
 
     private String postEvent(ObjectNode event) {
-        HttpHeaders h = new HttpHeaders();
+        HttpHeaders h = TestTokens.bearer(TestTokens.onestop());
         h.setContentType(MediaType.APPLICATION_JSON);
         ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).isEqualTo(202);

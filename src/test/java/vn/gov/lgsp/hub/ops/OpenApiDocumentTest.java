@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ class OpenApiDocumentTest {
 
     @Test
     void servedDocumentIsTheCommittedOne() throws Exception {
-        ResponseEntity<String> served = http.getForEntity("/v3/api-docs", String.class);
+        ResponseEntity<String> served = TestTokens.as(http, TestTokens.viewer()).getForEntity("/v3/api-docs", String.class);
         assertThat(served.getStatusCode().value()).isEqualTo(200);
         JsonNode live = normalise(JSON.readTree(served.getBody()));
 

@@ -44,12 +44,17 @@ class NotEnabledWorkIT {
     @Test
     void workForAPartnerThatIsNotEnabledBecomesADeadLetterAndAnIntegrationFailedUpdate() throws Exception {
         assertThat(queues.of("archive").isEnabled()).isFalse();
-        route("archive-probe", "archive");
+        // an update type no route of routes/ reacts to, routed here to the switched-off partner for this test only
+        route("citizen-notified", "archive");
         double before = count("archive");
         String dossier = dossierCode();
-        publish(dossier, "ARCHIVE_PROBE");
-
-        await().atMost(WAIT).until(() -> !deadLetters("archive", dossier).isEmpty());
+        try {
+            publish(dossier, "CITIZEN_NOTIFIED", JsonNodeFactory.instance.objectNode().put("channel", "SMS")
+                    .put("notification", "PROBE").put("messageId", UUID.randomUUID().toString()));
+            await().atMost(WAIT).until(() -> !deadLetters("archive", dossier).isEmpty());
+        } finally {
+            unroute("citizen-notified");
+        }
         Map<String, Object> letter = deadLetters("archive", dossier).get(0);
         assertThat((String) letter.get("reason")).startsWith("partner not enabled: archive");
         assertThat(letter.get("status")).isEqualTo("OPEN");
@@ -66,13 +71,16 @@ class NotEnabledWorkIT {
 
     @Test
     void aRouteNamingAPartnerWithoutAnyConfigurationHasItsWorkDeadLetteredToo() throws Exception {
-        route("nowhere-probe", "nowhere");
-        partnerWorkRoutes.adoptUnconfiguredPartners(camel); // what happens at start-up for routes/*.yaml
-        assertThat(queues.of("nowhere").isEnabled()).isFalse();
+        route("citizen-not-reachable", "nowhere");
         String dossier = dossierCode();
-        publish(dossier, "NOWHERE_PROBE");
-
-        await().atMost(WAIT).until(() -> !deadLetters("nowhere", dossier).isEmpty());
+        try {
+            partnerWorkRoutes.adoptUnconfiguredPartners(camel); // what happens at start-up for routes/*.yaml
+            assertThat(queues.of("nowhere").isEnabled()).isFalse();
+            publish(dossier, "CITIZEN_NOT_REACHABLE", JsonNodeFactory.instance.objectNode().put("notification", "PROBE"));
+            await().atMost(WAIT).until(() -> !deadLetters("nowhere", dossier).isEmpty());
+        } finally {
+            unroute("citizen-not-reachable");
+        }
         assertThat((String) deadLetters("nowhere", dossier).get(0).get("reason")).startsWith("partner not enabled: nowhere");
         await().atMost(WAIT).until(() -> failed(dossier) != null);
         assertThat(count("nowhere")).isEqualTo(1);
@@ -88,9 +96,14 @@ class NotEnabledWorkIT {
         });
     }
 
-    private void publish(String dossier, String type) {
-        dossierUpdates.publish(List.of(DossierUpdates.of("probe:" + UUID.randomUUID(), dossier, type, "test",
-                JsonNodeFactory.instance.objectNode().put("probe", true))));
+    private void publish(String dossier, String type, com.fasterxml.jackson.databind.node.ObjectNode detail) {
+        dossierUpdates.publish(List.of(DossierUpdates.of("probe:" + UUID.randomUUID(), dossier, type, "test", detail)));
+    }
+
+    /** Other tests share this hub: their updates of that type must not be routed to the probe partner. */
+    private void unroute(String updateKebab) throws Exception {
+        camel.getRouteController().stopRoute("on-update-" + updateKebab);
+        camel.removeRoute("on-update-" + updateKebab);
     }
 
     private List<Map<String, Object>> deadLetters(String partner, String dossier) {

@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,7 +81,7 @@ class PartnerOutageIT {
             String first = codes.get(0);
             await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM audit_record WHERE party = ?"
                     + " AND outcome = 'WAITING_FOR_PARTNER' AND dossier_code = ANY (?)", PORTAL, (Object) codes.toArray(String[]::new)) > 0);
-            JsonNode lagging = http.getForObject("/api/v1/portal/sync-status?dossier=" + first, JsonNode.class);
+            JsonNode lagging = TestTokens.as(http, TestTokens.viewer()).getForObject("/api/v1/portal/sync-status?dossier=" + first, JsonNode.class);
             assertThat(lagging.path("state").asText()).isEqualTo("OUT_OF_SYNC");
             await().pollDelay(outage).atMost(outage.plusSeconds(5)).until(() -> true); // the outage lasts its time
             assertThat(count("SELECT count(*) FROM dead_letter WHERE partner = ? AND dossier_code = ANY (?)", PORTAL,
@@ -110,7 +111,7 @@ class PartnerOutageIT {
                 received = portal.dossier(codes.get(i)).received.stream().map(r -> r.get("TrangThaiHoSo").asInt()).toList();
             }
             assertThat(received).as("statuses the portal received for " + codes.get(i) + ", in the hub's order").isEqualTo(sent);
-            JsonNode synced = http.getForObject("/api/v1/portal/sync-status?dossier=" + codes.get(i), JsonNode.class);
+            JsonNode synced = TestTokens.as(http, TestTokens.viewer()).getForObject("/api/v1/portal/sync-status?dossier=" + codes.get(i), JsonNode.class);
             assertThat(synced.path("state").asText()).isEqualTo("SYNCED");
         }
         assertThat(count("SELECT count(*) FROM dead_letter WHERE partner = ? AND dossier_code = ANY (?)", PORTAL,

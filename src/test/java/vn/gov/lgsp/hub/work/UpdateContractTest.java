@@ -67,8 +67,11 @@ class UpdateContractTest {
     }
 
     @Test
-    void typesWithoutAProducerYetTakeAnyDetail() {
-        assertThat(UpdateContract.violations(DossierUpdates.of("police:1", DOSSIER, "IDENTITY_VERIFIED", "police",
-                JSON.createObjectNode().put("anything", 1)))).isEmpty();
+    void theAgenciesUpdatesHaveTheirOwnDetail() {
+        assertThatThrownBy(() -> DossierUpdates.of("police:1", DOSSIER, "IDENTITY_VERIFIED", "police",
+                JSON.createObjectNode().put("anything", 1))).isInstanceOf(InvalidUpdateException.class).hasMessageContaining("requestId");
+        ObjectNode verified = JSON.createObjectNode().put("requestId", "e1:police").put("result", "MISMATCH");
+        verified.putArray("mismatchedFields").add("DATE_OF_BIRTH");
+        assertThat(UpdateContract.violations(DossierUpdates.of("police:2", DOSSIER, "IDENTITY_VERIFIED", "police", verified))).isEmpty();
     }
 }

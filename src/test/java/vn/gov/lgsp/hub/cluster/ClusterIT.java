@@ -1,0 +1,299 @@
+package vn.gov.lgsp.hub.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
+import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.hub.HubApplication;
+import vn.gov.lgsp.hub.infra.ChildJvm;
+import vn.gov.lgsp.hub.infra.EmbeddedArtemisSettings;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.hub.infra.TopicRecorder;
+
+/**
+ * Three hub instances as a cluster: separate JVMs sharing one Kafka (one consumer group), one PostgreSQL database
+ * and one Artemis broker (standalone, TCP, the hub's address settings), while dossier events flow: the first two
+ * start, the third joins mid-run, the first is killed with SIGKILL and the second stopped gracefully, and the
+ * third finishes the work. Every event has one inbox row, every portal work item one completion, the portal
+ * sees no dossier go backwards and nothing sent more than the calls in flight at the kill allow, every update
+ * is published, the audit chain verifies, and the scheduled jobs ran under their cluster locks.
+ */
+class ClusterIT {
+    private static final int PORTAL_SHARDS = 8;
+    private static final int PORTAL_PARALLEL_CALLS = 8;
+    private final Map<String, Process> hubs = new LinkedHashMap<>();
+    private PortalSimulator portal;
+    private EmbeddedActiveMQ broker;
+
+    @AfterEach
+    void stop() throws Exception {
+        hubs.values().forEach(Process::destroyForcibly);
+        for (Process p : hubs.values()) p.waitFor(30, TimeUnit.SECONDS);
+        if (portal != null) portal.close();
+        if (broker != null) broker.stop();
+    }
+
+    @Test
+    void threeInstancesShareTheWorkAndSurviveAKillAStopAndAJoinWithoutLossRepeatsOrReorder() throws Exception {
+        EmbeddedInfrastructure infra = SharedInfrastructure.get();
+        String run = "cluster" + UUID.randomUUID().toString().substring(0, 8);
+        String dbUrl = ChildJvm.newDatabase(infra, run);
+        portal = new PortalSimulator("cluster-test", "cluster-test-password");
+        int brokerPort = ChildJvm.freePort();
+        broker = startBroker(brokerPort, Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis"));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(run + ".events", 4, (short) 1), new NewTopic(run + ".updates", 4, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+
+        Map<String, String> props = new HashMap<>();
+        props.put("spring.datasource.url", dbUrl);
+        props.put("spring.datasource.username", "postgres");
+        props.put("spring.datasource.password", "");
+        props.put("spring.datasource.hikari.maximum-pool-size", "16");
+        props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
+        props.put("hub.security.issuer-uri", infra.issuer().issuer());
+        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
+        props.put("spring.artemis.mode", "native");
+        props.put("spring.artemis.broker-url", "tcp://localhost:" + brokerPort);
+        props.put("hub.inbound.topic", run + ".events");
+        props.put("hub.inbound.group-id", run);
+        props.put("hub.partners.onestop.updates-topic", run + ".updates");
+        props.put("hub.partners.national-portal.base-url", portal.baseUrl());
+        props.put("hub.partners.national-portal.username", "cluster-test");
+        props.put("hub.partners.national-portal.password", "cluster-test-password");
+        for (String off : List.of("zalo", "sms", "vnpost", "vietinbank")) props.put("hub.queues.partners." + off + ".enabled", "false");
+        props.put("hub.partners.vnpost.poll.enabled", "false");
+        props.put("hub.partners.sms.release-interval", "500ms"); // a singleton job that runs often: its lock is seen below
+        props.put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS));
+        props.put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS));
+
+        TopicRecorder updates = TopicRecorder.of(infra.kafkaBootstrap(), run + ".updates");
+        DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
+        List<List<ObjectNode>> lifecycles = new ArrayList<>();
+        Set<String> codes = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            List<ObjectNode> l = factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2)));
+            lifecycles.add(l);
+            codes.add(l.get(0).get("dossier").get("code").asText());
+        }
+        List<ObjectNode> events = new ArrayList<>();
+        for (int step = 0; step < 12; step++) {
+            for (List<ObjectNode> l : lifecycles) if (step < l.size()) events.add(l.get(step));
+        }
+        int quarter = events.size() / 4;
+
+        Map<String, Integer> ports = new HashMap<>();
+        for (String name : List.of("hub-1", "hub-2", "hub-3")) ports.put(name, ChildJvm.freePort());
+        start("hub-1", props, ports, run);
+        start("hub-2", props, ports, run);
+        ChildJvm.awaitHealthy(ports.get("hub-1"), Duration.ofMinutes(3));
+        ChildJvm.awaitHealthy(ports.get("hub-2"), Duration.ofMinutes(3));
+
+        try (EventPublisher kafka = new EventPublisher(infra.kafkaBootstrap(), run + ".events")) {
+            for (int i = 0; i < quarter; i++) kafka.publish(events.get(i));
+            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= quarter / 2);
+
+            // a third instance joins while the work flows
+            start("hub-3", props, ports, run);
+            for (int i = quarter; i < 2 * quarter; i++) kafka.publish(events.get(i));
+            ChildJvm.awaitHealthy(ports.get("hub-3"), Duration.ofMinutes(3));
+            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= quarter);
+
+            // the first is killed in the middle of the work: its shards and partitions go to the others
+            for (int i = 2 * quarter; i < 3 * quarter; i++) kafka.publish(events.get(i));
+            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= quarter * 3 / 2);
+            Process killed = hubs.get("hub-1");
+            killed.destroyForcibly().waitFor();
+            assertThat(killed.exitValue()).isEqualTo(137); // SIGKILL: no shutdown hook ran
+
+            // the second is stopped gracefully (SIGTERM) while work flows: the third is left with everything
+            for (int i = 3 * quarter; i < events.size() - quarter / 2; i++) kafka.publish(events.get(i));
+            Process stopped = hubs.get("hub-2");
+            stopped.destroy();
+            assertThat(stopped.waitFor(90, TimeUnit.SECONDS)).as("hub-2 stops within its graceful shutdown").isTrue();
+            assertThat(stopped.exitValue()).as("hub-2 exit code").isIn(0, 143);
+            for (int i = events.size() - quarter / 2; i < events.size(); i++) kafka.publish(events.get(i));
+        }
+
+        // the survivor takes over every shard and partition: all the work completes
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            for (List<ObjectNode> l : lifecycles) {
+                String code = l.get(0).get("dossier").get("code").asText();
+                PortalSimulator.PortalDossier d = portal.dossier(code);
+                assertThat(d).as(code).isNotNull();
+                assertThat(d.status).as(code).isEqualTo(10);
+            }
+        });
+        Set<String> expectedUpdates = new HashSet<>();
+        events.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText()))
+                .forEach(e -> expectedUpdates.add("portal:" + e.get("eventId").asText()));
+        // Known limit (README "Several instances"): when a shard changes instance, a dossier's earlier portal work may be
+        // overtaken by its later work; the portal connector then skips it as stale (the portal never goes backwards)
+        // and no PORTAL_SYNCED update is published for it. Those are counted and bounded like the repeats; any other
+        // missing update (work completed, update never published) fails the test.
+        Set<String> overtaken = new HashSet<>();
+        try {
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                Set<String> missing = new HashSet<>(expectedUpdates);
+                updates.all().forEach(u -> missing.remove(u.path("updateId").asText()));
+                overtaken.clear();
+                overtaken.addAll(skippedAsStale(dbUrl, missing));
+                missing.removeAll(overtaken);
+                assertThat(missing).isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Set<String> missing = new HashSet<>(expectedUpdates);
+            missing.removeAll(overtaken);
+            throw new AssertionError("updates missing on the topic: " + diagnose(dbUrl, missing, updates), e);
+        }
+        assertThat(overtaken.size()).as("portal work overtaken at a shard handover and skipped as stale: %s", overtaken)
+                .isLessThanOrEqualTo(PORTAL_SHARDS * PORTAL_PARALLEL_CALLS);
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
+            assertThat(single(st, "SELECT count(*) FROM inbound_event")).isEqualTo(events.size());
+            assertThat(single(st, "SELECT count(DISTINCT event_id) FROM inbound_event")).isEqualTo(events.size());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    single(st, "SELECT count(*) FROM work_completion WHERE partner = 'national-portal'")).isEqualTo(expectedUpdates.size()));
+            assertThat(single(st, "SELECT count(DISTINCT correlation_id) FROM audit_record WHERE party = 'national-portal'"
+                    + " AND outcome = 'SKIPPED'")).as("portal work skipped as stale").isEqualTo(overtaken.size());
+            assertThat(single(st, "SELECT count(*) FROM dead_letter")).isZero();
+            assertThat(single(st, "SELECT count(*) FROM audit_record WHERE party = 'onestop' AND direction = 'IN' AND outcome = 'ACCEPTED'"))
+                    .isEqualTo(events.size());
+            // the singleton jobs ran under their cluster-wide locks (the SMS release every 500 ms on each instance)
+            assertThat(single(st, "SELECT count(*) FROM shedlock WHERE name = 'sms-release'")).isEqualTo(1);
+        }
+        assertThat(portal.backwardRejections.get()).as(portal.report()).isZero();
+        assertThat(portal.fieldRejections.get()).as(portal.report()).isZero();
+        Map<String, Long> timesReceived = new HashMap<>();
+        portal.dossiers().forEach((code, d) -> d.received.forEach(r -> timesReceived.merge(
+                code + "/" + r.get("NgayCapNhat").asText() + "/" + r.get("TrangThaiHoSo").asText(), 1L, Long::sum)));
+        long repeats = timesReceived.values().stream().mapToLong(n -> n - 1).sum();
+        assertThat(timesReceived.values()).as("no record reaches the portal more than twice").allMatch(n -> n <= 2);
+        // repeats come only from calls in flight at the kill (each shard's parallel calls); a graceful stop adds none
+        assertThat(repeats).isLessThanOrEqualTo(PORTAL_SHARDS * PORTAL_PARALLEL_CALLS);
+
+        HttpResponse<String> verify = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + ports.get("hub-3") + "/api/v1/audit/verify"))
+                .header("Authorization", "Bearer " + vn.gov.lgsp.hub.infra.TestTokens.auditor()).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode chain = new ObjectMapper().readTree(verify.body());
+        assertThat(chain.path("valid").asBoolean()).as(verify.body()).isTrue();
+        assertThat(chain.path("recordsChecked").asLong()).isGreaterThan(events.size());
+
+        List<JsonNode> all = updates.all();
+        System.out.printf("cluster test: %d events over 3 instances (1 killed, 1 stopped, 1 joined), %d portal calls repeated,"
+                        + " %d portal work items overtaken at a handover (skipped as stale), %d updates published (%d distinct),"
+                        + " %d audit records verified%n", events.size(), repeats, overtaken.size(), all.size(),
+                all.stream().map(u -> u.path("updateId").asText()).distinct().count(), chain.path("recordsChecked").asLong());
+    }
+
+    /** Of the missing updates, those whose portal work completed as SKIPPED: stale, the portal having a later status. */
+    private static Set<String> skippedAsStale(String dbUrl, Set<String> missing) throws Exception {
+        Set<String> stale = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
+            for (String id : missing) {
+                String eventId = id.substring("portal:".length());
+                if (single(st, "SELECT count(*) FROM audit_record WHERE party = 'national-portal' AND outcome = 'SKIPPED'"
+                        + " AND correlation_id = '" + eventId + ":national-portal' AND detail LIKE 'stale:%'") > 0
+                        && single(st, "SELECT count(*) FROM work_completion WHERE work_id = '" + eventId + ":national-portal'") == 1) {
+                    stale.add(id);
+                }
+            }
+        }
+        return stale;
+    }
+
+    /** For each missing update: what the database says happened to its work (for the failure message). */
+    private static String diagnose(String dbUrl, Set<String> expected, TopicRecorder updates) throws Exception {
+        Set<String> seen = new HashSet<>();
+        updates.all().forEach(u -> seen.add(u.path("updateId").asText()));
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement()) {
+            for (String id : expected) {
+                if (seen.contains(id)) continue;
+                String eventId = id.substring("portal:".length());
+                out.append("\n").append(id).append(": dossier timeline:");
+                try (ResultSet rs = st.executeQuery("SELECT a.id, a.recorded_at, a.party, a.message_type, a.outcome, a.correlation_id, a.detail"
+                        + " FROM audit_record a WHERE a.dossier_code = (SELECT dossier_code FROM inbound_event WHERE event_id = '"
+                        + eventId + "') ORDER BY a.id")) {
+                    while (rs.next()) out.append("\n     ").append(rs.getLong(1)).append(' ').append(rs.getString(2)).append(' ')
+                            .append(rs.getString(3)).append(' ').append(rs.getString(4)).append(' ').append(rs.getString(5))
+                            .append(' ').append(rs.getString(6)).append(' ').append(rs.getString(7) == null ? ""
+                                    : rs.getString(7).substring(0, Math.min(120, rs.getString(7).length())));
+                }
+                try (ResultSet rs = st.executeQuery("SELECT work_id, completed_at, left(updates, 200) FROM work_completion WHERE work_id IN ('" + eventId
+                        + ":national-portal', 'update:" + id + "')")) {
+                    while (rs.next()) out.append("\n   done: ").append(rs.getString(1)).append(' ').append(rs.getString(2))
+                            .append(" updates: ").append(rs.getString(3));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** A standalone broker as production has one: TCP, persistent journal, the hub's address settings. */
+    private static EmbeddedActiveMQ startBroker(int port, Path dir) throws Exception {
+        Configuration config = new ConfigurationImpl()
+                .setPersistenceEnabled(true).setSecurityEnabled(false)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setLargeMessagesDirectory(dir.resolve("large").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .addAcceptorConfiguration("netty", "tcp://localhost:" + port);
+        new EmbeddedArtemisSettings().hubWorkQueueSettings().customize(config);
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+        return broker;
+    }
+
+    private void start(String name, Map<String, String> common, Map<String, Integer> ports, String run) throws Exception {
+        Map<String, String> props = new HashMap<>(common);
+        props.put("server.port", Integer.toString(ports.get(name)));
+        hubs.put(name, ChildJvm.start(HubApplication.class, props, run + "-" + name, "384m"));
+    }
+
+    private int totalReceived() {
+        return portal.dossiers().values().stream().mapToInt(d -> d.received.size()).sum();
+    }
+
+    private static long single(Statement st, String sql) throws Exception {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
