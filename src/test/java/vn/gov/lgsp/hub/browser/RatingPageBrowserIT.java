@@ -25,6 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
 import vn.gov.lgsp.connector.sms.simulator.SmsGatewaySimulator;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
+import vn.gov.lgsp.hub.infra.TestTokens;
 
 /** The rating page as a citizen's phone shows it: open the SMS link, tap 5 stars, send, read the thanks. */
 @HubIntegrationTest
@@ -50,7 +51,7 @@ class RatingPageBrowserIT {
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
         ObjectNode event = factory.event("RESULT_RETURNED", now, d, 10, new ObjectMapper().createObjectNode().put("at", now.toString()));
-        assertThat(http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class).getStatusCode().value()).isEqualTo(202);
+        assertThat(TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class).getStatusCode().value()).isEqualTo(202);
         String path = await().atMost(Duration.ofSeconds(60)).until(() -> sms.sent().stream().filter(s -> s.phone().equals(phone84))
                 .map(s -> LINK.matcher(s.content())).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null), p -> p != null);
 

@@ -42,6 +42,7 @@ import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.hub.infra.TestTokens;
 import vn.gov.lgsp.hub.infra.TopicRecorder;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 
@@ -225,9 +226,11 @@ class SatisfactionIT {
         // nothing is stored unmasked for viewers
         assertThat(jdbc.queryForObject("SELECT count(*) FROM citizen_rating WHERE dossier_code = ANY (?) AND comment_masked ~ '0[0-9]{9}'",
                 Integer.class, (Object) codes(citizens))).isZero();
+        // viewers only; the page itself needs no login (the calls above carry no token)
+        assertThat(http.getForEntity("/api/v1/satisfaction", String.class).getStatusCode().value()).isEqualTo(401);
         // bad parameters are 400 problems
         for (String bad : List.of("from=2026-13-01", "from=2026-05-01&to=2026-04-01", "to=yesterday", "from=2020-01-01&to=2026-01-01")) {
-            ResponseEntity<String> r = http.getForEntity("/api/v1/satisfaction?" + bad, String.class);
+            ResponseEntity<String> r = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/satisfaction?" + bad, String.class);
             assertThat(r.getStatusCode().value()).as(bad).isEqualTo(400);
             assertThat(r.getHeaders().getContentType().toString()).startsWith("application/problem+json");
         }
@@ -343,7 +346,7 @@ class SatisfactionIT {
         ObjectNode e = factory.event("RESULT_RETURNED", now, d, 10, JSON.createObjectNode().put("at", now.toString()));
         HttpHeaders h = new HttpHeaders();
         h.setContentType(MediaType.APPLICATION_JSON);
-        ResponseEntity<String> r = http.postForEntity("/api/v1/dossier-events", new HttpEntity<>(e.toString(), h), String.class);
+        ResponseEntity<String> r = TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(e.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
     }
 
@@ -380,7 +383,7 @@ class SatisfactionIT {
     }
 
     private JsonNode satisfaction(String query) {
-        ResponseEntity<String> r = http.getForEntity("/api/v1/satisfaction?" + query, String.class);
+        ResponseEntity<String> r = TestTokens.as(http, TestTokens.viewer()).getForEntity("/api/v1/satisfaction?" + query, String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(200);
         try {
             return JSON.readTree(r.getBody());
