@@ -29,6 +29,7 @@ public class ZaloRatingReleaser {
     }
 
     @Scheduled(fixedDelayString = "${hub.partners.zalo.rating.release-interval:PT30S}")
+    @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "zalo-rating-release") // one instance at a time (SingletonJobs)
     public void release() {
         Instant now = clock.instant();
         if (props.getRating().quiet(now)) return;
