@@ -28,6 +28,21 @@ public class NationalPortalProperties implements vn.gov.lgsp.hub.ops.PartnerAddr
     private Duration connectTimeout = Duration.ofSeconds(3);
     private Duration responseTimeout = Duration.ofSeconds(20);
     private int maxConnections = 64;
+    private Ratings ratings = new Ratings();
+
+    /** Citizens' ratings (CITIZEN_RATED) forwarded to the portal: the hub's proposal, off until the portal takes them. */
+    public static class Ratings {
+        private boolean enabled = false;
+        private String service = "DanhGiaHaiLongMC";
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getService() { return service; }
+        public void setService(String service) { this.service = service; }
+    }
+
+    public Ratings getRatings() { return ratings; }
+    public void setRatings(Ratings ratings) { this.ratings = ratings; }
 
     public String getBaseUrl() { return baseUrl; }
     public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }

@@ -42,7 +42,14 @@ public class NationalPortalRoutes extends RouteBuilder {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
-    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json) {
+    /** Message type of a citizen's rating (a dossier update, forwarded by routes/update-citizen-rated.yaml). */
+    public static final String CITIZEN_RATED = "CITIZEN_RATED";
+
+    private final NationalPortalProperties props;
+
+    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json,
+                                NationalPortalProperties props) {
+        this.props = props;
         this.client = client;
         this.mapper = mapper;
         this.jdbc = jdbc;
@@ -60,6 +67,10 @@ public class NationalPortalRoutes extends RouteBuilder {
     }
 
     private void sync(Exchange exchange) throws Exception {
+        if (CITIZEN_RATED.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class))) {
+            rating(exchange);
+            return;
+        }
         Guard known = guard(exchange);
         DossierEvent event = known.event();
         Long seqHeader = exchange.getMessage().getHeader(WorkHeaders.SEQ, Long.class);
@@ -107,6 +118,25 @@ public class NationalPortalRoutes extends RouteBuilder {
         exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, service)));
     }
 
+    /**
+     * A citizen's rating (the CITIZEN_RATED update) as the hub proposes the portal take it: service
+     * {@code DanhGiaHaiLongMC} (hub.partners.national-portal.ratings.service) with {@code data: [{MaHoSo, DiemDanhGia,
+     * HaiLong, LyDo, NoiDung, KenhDanhGia, ThoiDiemDanhGia}]}, an upsert per dossier (a repeat is harmless). Switched
+     * off (hub.partners.national-portal.ratings.enabled false, the default): nothing is sent, audited as SKIPPED.
+     */
+    private void rating(Exchange exchange) throws Exception {
+        if (!props.getRatings().isEnabled()) {
+            exchange.setProperty(WorkHeaders.SKIPPED, true);
+            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ratings to the portal are switched off (hub.partners.national-portal.ratings.enabled)");
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode u = json.readTree(exchange.getMessage().getBody(String.class));
+        ObjectNode request = mapper.rating(u);
+        client.call(props.getRatings().getService(), request);
+        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
+        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, props.getRatings().getService() + " DiemDanhGia=" + u.path("detail").path("stars").asInt());
+    }
+
     private static final String GUARDS = PARTNER + ".guards";
     private static final String SENT_IN_BATCH = PARTNER + ".sent-in-batch";
 
@@ -146,8 +176,11 @@ public class NationalPortalRoutes extends RouteBuilder {
     private Map<String, Guard> readGuards(List<WorkItem> items) {
         Map<String, DossierEvent> events = new LinkedHashMap<>();
         for (WorkItem item : items) {
+            if (CITIZEN_RATED.equals(item.messageType())) continue; // not a dossier event: no guard
             try {
-                events.put(item.workId(), json.readValue(item.body(), DossierEvent.class));
+                DossierEvent e = json.readValue(item.body(), DossierEvent.class);
+                if (e.eventId() == null || e.dossier() == null) continue; // not a dossier event: its own call reports it
+                events.put(item.workId(), e);
             } catch (java.io.IOException notAnEvent) {
                 // its own call reports it
             }

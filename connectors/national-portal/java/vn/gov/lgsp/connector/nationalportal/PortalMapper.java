@@ -32,6 +32,26 @@ public class PortalMapper {
         return t == null ? null : PORTAL_TIME.format(t);
     }
 
+    /**
+     * DanhGiaHaiLongMC (the hub's proposal, connectors/national-portal/README.md): a citizen's rating from the
+     * CITIZEN_RATED update's detail (the update contract's fields): MaHoSo, DiemDanhGia 1..5, HaiLong 1 (4-5 stars)
+     * or 0, LyDo (the reasons), NoiDung (the comment, personal data masked), KenhDanhGia ZALO|WEB, ThoiDiemDanhGia.
+     */
+    public ObjectNode rating(JsonNode update) {
+        JsonNode d = update.path("detail");
+        ObjectNode r = json.createObjectNode();
+        r.put("MaHoSo", update.path("dossierCode").asText());
+        r.put("DiemDanhGia", d.path("stars").asInt());
+        r.put("HaiLong", d.path("satisfied").asBoolean() ? 1 : 0);
+        r.set("LyDo", d.path("reasons").isArray() ? d.get("reasons").deepCopy() : json.createArrayNode());
+        if (d.hasNonNull("comment")) r.put("NoiDung", d.get("comment").asText());
+        r.put("KenhDanhGia", d.path("channel").asText());
+        r.put("ThoiDiemDanhGia", time(OffsetDateTime.parse(d.path("ratedAt").asText())));
+        ObjectNode request = json.createObjectNode();
+        request.putArray("data").add(r);
+        return request;
+    }
+
     /** DongBoHoSoMC: the dossier as the portal stores it, with what this event changed. */
     public ObjectNode dossierSync(DossierEvent e, boolean isUpdating) {
         Dossier d = e.dossier();

@@ -54,6 +54,8 @@ public final class NotificationFacts {
             put(f, "qrUrl", detail.path("qrUrl").asText(null));
             put(f, "assessment", detail.path("assessmentEventId").asText(null));
             put(f, "trackingCode", detail.path("itemCode").asText(null));
+            // the hub's own RATING_INVITATION work (citizen satisfaction): the rating page's link
+            put(f, "ratingUrl", detail.path("ratingUrl").asText(null));
         }
         return f;
     }

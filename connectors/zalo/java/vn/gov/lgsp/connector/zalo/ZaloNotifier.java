@@ -18,6 +18,7 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
 import vn.gov.lgsp.hub.db.AfterPartnerCall;
+import vn.gov.lgsp.hub.satisfaction.RatingInvitations;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 import vn.gov.lgsp.hub.work.WorkHeaders;
@@ -49,9 +50,11 @@ public class ZaloNotifier {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RatingInvitations invitations;
 
     public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
-                        ObjectMapper json, @Qualifier("zaloClock") Clock clock) {
+                        ObjectMapper json, @Qualifier("zaloClock") Clock clock, RatingInvitations invitations) {
+        this.invitations = invitations;
         this.props = props;
         this.api = api;
         this.tokens = tokens;
@@ -60,8 +63,11 @@ public class ZaloNotifier {
         this.clock = clock;
     }
 
-    /** What one work body asks for. */
-    record Request(String type, String dossierCode, JsonNode dossier, JsonNode detail) {}
+    /** What one work body asks for; occurredAt may be null. */
+    record Request(String type, String dossierCode, JsonNode dossier, JsonNode detail, java.time.Instant occurredAt) {}
+
+    /** The facts after which the citizen is invited to rate: the result handed over, or delivered by post. */
+    static final java.util.Set<String> RATING_TRIGGERS = java.util.Set.of("RESULT_RETURNED", "RESULT_DELIVERED");
 
     public void deliver(Exchange exchange) throws Exception {
         String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
@@ -70,9 +76,10 @@ public class ZaloNotifier {
             skip(exchange, "nothing to notify: dossier unknown to the hub");
             return;
         }
+        String rating = RATING_TRIGGERS.contains(req.type()) ? planRating(req) : null;
         ZaloProperties.Template template = props.getTemplates().get(req.type());
         if (template == null) {
-            skip(exchange, "no citizen message is configured for " + req.type());
+            skip(exchange, rating != null ? rating : "no citizen message is configured for " + req.type());
             return;
         }
         Map<String, String> facts = NotificationFacts.of(req.dossier(), req.detail(), props.getProvinceHotline());
@@ -166,6 +173,23 @@ public class ZaloNotifier {
         throw new PartnerRejectedException(Integer.toString(error), "ZNS refused: " + PersonalData.maskText(answer.path("message").asText()));
     }
 
+    /**
+     * Plans the dossier's one rating invitation (citizen satisfaction): due after hub.partners.zalo.rating.delay,
+     * moved out of quiet hours; {@link ZaloRatingReleaser} hands it to this partner's queue when due, as
+     * {@link RatingInvitations#MESSAGE_TYPE} work that this class sends like any notification (ZNS rating template,
+     * SMS with the page's link as the fallback).
+     */
+    private String planRating(Request req) {
+        ZaloProperties.Rating r = props.getRating();
+        if (!r.isEnabled()) return "rating invitations are switched off (hub.partners.zalo.rating.enabled)";
+        java.time.Instant now = clock.instant();
+        java.time.Instant due = r.outsideQuietHours(now.plus(r.getDelay()));
+        // when the citizen got the result (the month the rating counts in); a time in the future is taken as now
+        java.time.Instant returned = req.occurredAt() != null && req.occurredAt().isBefore(now) ? req.occurredAt() : now;
+        boolean planned = invitations.plan(req.dossierCode(), req.type(), PARTY, returned, due);
+        return planned ? "rating invitation planned, due " + due : "rating invitation already planned for this dossier";
+    }
+
     private void fallback(Exchange exchange, String messageId, Request req, ZaloProperties.Template template,
                           Map<String, String> facts, String phone, String why) {
         ObjectNode body = json.createObjectNode();
@@ -217,14 +241,26 @@ public class ZaloNotifier {
     private Request parse(String body) throws Exception {
         JsonNode n = json.readTree(body);
         if (n.hasNonNull("eventType") && n.has("dossier")) {
-            return new Request(n.get("eventType").asText(), n.path("dossier").path("code").asText(), n.get("dossier"), n.path("detail"));
+            return new Request(n.get("eventType").asText(), n.path("dossier").path("code").asText(), n.get("dossier"), n.path("detail"),
+                    instant(n.path("occurredAt").asText(null)));
         }
         String code = n.path("dossierCode").asText(null);
         String type = n.path("updateType").asText(null);
         if (code == null || type == null) throw new PartnerRejectedException(null, "work body is neither a dossier event nor a dossier update");
         List<String> snapshot = jdbc.queryForList("SELECT snapshot FROM dossier WHERE code = ?", String.class, code);
         if (snapshot.isEmpty()) return null;
-        return new Request(type, code, json.readTree(snapshot.get(0)), n.path("detail"));
+        // a postal status's own time (RESULT_DELIVERED: when the citizen got it), else the update's
+        String at = n.path("detail").path("statusAt").asText(n.path("occurredAt").asText(null));
+        return new Request(type, code, json.readTree(snapshot.get(0)), n.path("detail"), instant(at));
+    }
+
+    private static java.time.Instant instant(String isoOffsetDateTime) {
+        if (isoOffsetDateTime == null || isoOffsetDateTime.isBlank()) return null;
+        try {
+            return java.time.OffsetDateTime.parse(isoOffsetDateTime).toInstant();
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private DossierUpdate update(String workId, Request req, String type, ObjectNode detail) {

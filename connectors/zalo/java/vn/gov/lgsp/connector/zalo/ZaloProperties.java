@@ -45,6 +45,62 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     private String provinceHotline = "";
     private Map<String, Template> templates = new LinkedHashMap<>();
     private Map<String, String> lookup = new LinkedHashMap<>();
+    private Rating rating = new Rating();
+
+    /** Citizen satisfaction: the rating invitation after the result (hub.partners.zalo.rating). */
+    public static class Rating {
+        /** false: no invitation is planned (ratings already planned are still sent). */
+        private boolean enabled = true;
+        /** How long after the result reached the citizen the invitation goes out. */
+        private Duration delay = Duration.ofHours(2);
+        /**
+         * No invitation is sent (ZNS or SMS) from quiet-start to quiet-end: one due then waits for quiet-end. Unset:
+         * the SMS connector's hub.partners.sms.quiet-start / quiet-end (21:00 / 07:00), see {@link ZaloConfig}.
+         */
+        private java.time.LocalTime quietStart;
+        private java.time.LocalTime quietEnd;
+        private String zone = "Asia/Ho_Chi_Minh";
+        /** How often due invitations are handed to the zalo queue. */
+        private Duration releaseInterval = Duration.ofSeconds(30);
+        /** Reasons given with a ZNS rating are cut to this many. */
+        private int maxReasons = 20;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public Duration getDelay() { return delay; }
+        public void setDelay(Duration delay) { this.delay = delay; }
+        public java.time.LocalTime getQuietStart() { return quietStart; }
+        public void setQuietStart(java.time.LocalTime quietStart) { this.quietStart = quietStart; }
+        public java.time.LocalTime getQuietEnd() { return quietEnd; }
+        public void setQuietEnd(java.time.LocalTime quietEnd) { this.quietEnd = quietEnd; }
+        public String getZone() { return zone; }
+        public void setZone(String zone) { this.zone = zone; }
+        public Duration getReleaseInterval() { return releaseInterval; }
+        public void setReleaseInterval(Duration releaseInterval) { this.releaseInterval = releaseInterval; }
+        public int getMaxReasons() { return maxReasons; }
+        public void setMaxReasons(int maxReasons) { this.maxReasons = maxReasons; }
+
+        /** Inside [quietStart, quietEnd) in the zone; the window may span midnight. */
+        public boolean quiet(java.time.Instant at) {
+            if (quietStart == null || quietEnd == null) return false;
+            java.time.LocalTime t = at.atZone(java.time.ZoneId.of(zone)).toLocalTime();
+            if (quietStart.equals(quietEnd)) return false;
+            return quietStart.isBefore(quietEnd) ? !t.isBefore(quietStart) && t.isBefore(quietEnd)
+                    : !t.isBefore(quietStart) || t.isBefore(quietEnd);
+        }
+
+        /** {@code at}, or the end of the quiet period it falls in. */
+        public java.time.Instant outsideQuietHours(java.time.Instant at) {
+            if (!quiet(at)) return at;
+            java.time.ZonedDateTime z = at.atZone(java.time.ZoneId.of(zone));
+            java.time.ZonedDateTime end = z.with(quietEnd).withSecond(0).withNano(0);
+            if (!end.isAfter(z)) end = end.plusDays(1);
+            return end.toInstant();
+        }
+    }
+
+    public Rating getRating() { return rating; }
+    public void setRating(Rating rating) { this.rating = rating; }
 
     public static class Template {
         private String templateId;

@@ -25,6 +25,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
+import vn.gov.lgsp.hub.satisfaction.CitizenRatings;
+import vn.gov.lgsp.hub.satisfaction.RatingInvitations;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 
 /**
@@ -49,6 +51,7 @@ public class ZaloWebhookProcessor {
     private final TransactionTemplate tx;
     private final AuditLog audit;
     private final ObjectMapper json;
+    private final CitizenRatings ratings;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "zalo-webhook");
         t.setDaemon(true);
@@ -59,7 +62,8 @@ public class ZaloWebhookProcessor {
     private final java.util.concurrent.ConcurrentLinkedQueue<Long> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public ZaloWebhookProcessor(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
-                                TransactionTemplate tx, AuditLog audit, ObjectMapper json) {
+                                TransactionTemplate tx, AuditLog audit, ObjectMapper json, CitizenRatings ratings) {
+        this.ratings = ratings;
         this.props = props;
         this.api = api;
         this.tokens = tokens;
@@ -214,6 +218,7 @@ public class ZaloWebhookProcessor {
             // not stored, so nothing to try again later: an unknown msg_id is recorded as such at once
             case "user_received_message" -> deliveryReceipts(List.of(new Stored(0, name, e, MAX_ATTEMPTS)));
             case "user_send_text" -> lookup(e);
+            case "user_feedback" -> feedback(e);
             case "user_submit_info" -> {
                 String phone = e.path("info").path("phone").asText("");
                 String user = e.path("sender").path("id").asText("");
@@ -277,6 +282,50 @@ public class ZaloWebhookProcessor {
         // the receipts' rows and their audit records commit together
         if (!entries.isEmpty()) audit.recordWith(companions, entries.toArray(AuditEntry[]::new));
         return early;
+    }
+
+    /**
+     * A citizen rated a service-rating ZNS (citizen satisfaction): correlated by tracking_id (the hub's message id)
+     * or msg_id (Zalo's) to the RATING_INVITATION that asked for it, hence the dossier, and recorded once
+     * ({@link CitizenRatings}: the first rating of a dossier counts; a CITIZEN_RATED update follows). What cannot be
+     * tied to an invitation, or has no rate 1..5, is audited and changes nothing. The note is never audited raw.
+     */
+    private void feedback(JsonNode e) {
+        JsonNode m = e.path("message");
+        String msgId = m.path("msg_id").asText("");
+        String trackingId = m.path("tracking_id").asText("");
+        List<Map<String, Object>> sent = jdbc.queryForList("SELECT dossier_code, event_type FROM notify_message"
+                + " WHERE message_id = ? OR (zalo_msg_id = ? AND zalo_msg_id <> '') LIMIT 1", trackingId, msgId);
+        String ref = msgId.isEmpty() ? trackingId : msgId;
+        if (sent.isEmpty() || !RatingInvitations.MESSAGE_TYPE.equals(sent.get(0).get("event_type"))) {
+            audit.record(AuditEntry.in(ZaloNotifier.PARTY, sent.isEmpty() ? null : (String) sent.get(0).get("dossier_code"),
+                    "USER_FEEDBACK", sent.isEmpty() ? "UNKNOWN_MESSAGE" : "NOT_A_RATING_INVITATION", ref, null));
+            return;
+        }
+        String dossier = (String) sent.get(0).get("dossier_code");
+        int rate = m.path("rate").isIntegralNumber() || m.path("rate").isTextual() ? m.path("rate").asInt(0) : 0;
+        if (rate < 1 || rate > 5) {
+            audit.record(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, dossier, "USER_FEEDBACK", "INVALID",
+                    null, ref, null, "rate is not 1..5: " + truncate(m.path("rate").toString(), 20)));
+            return;
+        }
+        List<String> reasons = new java.util.ArrayList<>();
+        m.path("feedbacks").forEach(f -> {
+            if (f.isTextual() && reasons.size() < props.getRating().getMaxReasons()) reasons.add(f.asText());
+        });
+        Instant submitted;
+        try {
+            submitted = m.hasNonNull("submit_time") ? Instant.ofEpochMilli(Long.parseLong(m.path("submit_time").asText())) : Instant.now();
+        } catch (NumberFormatException bad) {
+            submitted = Instant.now();
+        }
+        CitizenRatings.Outcome outcome = ratings.recordForDossier(dossier, new CitizenRatings.Rating(rate, reasons,
+                m.path("note").asText(null), CitizenRatings.Channel.ZALO, ref, submitted));
+        if (outcome != CitizenRatings.Outcome.RECORDED) {
+            // recorded ones are audited with their update, masked, by CitizenRatings
+            audit.record(AuditEntry.in(ZaloNotifier.PARTY, dossier, "USER_FEEDBACK",
+                    outcome == CitizenRatings.Outcome.ALREADY_RATED ? "DUPLICATE" : outcome.name(), ref, null));
+        }
     }
 
     /** A citizen wrote to the OA: if the text holds a receipt code of one of their dossiers, answer its status. */

@@ -159,6 +159,9 @@ public class SecurityConfig {
                         // (connectors/tax); its WSDL is public. Every other CXF path stays refused.
                         .requestMatchers(HttpMethod.POST, "/services/tax-callback").permitAll()
                         .requestMatchers(HttpMethod.GET, "/services/tax-callback").permitAll()
+                        // citizens' rating page: public, the one-time token in the link is its key (README, Citizen satisfaction)
+                        .requestMatchers(HttpMethod.GET, "/rate/*").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/rate/*").permitAll()
                         // auditors: the chain, exports and reveals of personal data
                         .requestMatchers("/api/v1/audit/**", "/api/v1/personal-data/**").hasRole(HubRoles.AUDITOR)
                         // operators act
@@ -166,7 +169,8 @@ public class SecurityConfig {
                                 "/api/v1/payments/reconciliation/*").hasRole(HubRoles.OPERATOR)
                         // viewers look (masked)
                         .requestMatchers(HttpMethod.GET, "/api/v1/dossiers/*/timeline", "/api/v1/dead-letters", "/api/v1/rejected-messages",
-                                "/api/v1/portal/sync-status", "/api/v1/payments/reconciliation/*", "/api/v1/tax/overdue").hasRole(HubRoles.VIEWER)
+                                "/api/v1/portal/sync-status", "/api/v1/payments/reconciliation/*", "/api/v1/tax/overdue",
+                                "/api/v1/satisfaction").hasRole(HubRoles.VIEWER)
                         // anything else, e.g. a new endpoint nobody gave a rule: refused
                         .anyRequest().denyAll())
                 .oauth2ResourceServer(o -> o.jwt(j -> j.jwtAuthenticationConverter(new JwtRolesConverter(props)))

@@ -34,6 +34,14 @@ public final class HubDevApplication {
         // the embedded Kafka deletes its log directories in its own shutdown hook while the hub is stopping: work
         // still retrying against it would otherwise hold Camel's shutdown for its default 45 s
         props.put("camel.main.shutdown-timeout", "10");
+        // citizen satisfaction in a demo's minutes, not hours: the invitation 20 s after the result, the simulated
+        // citizens rating 15 s after it (6 in 10 on Zalo, half of the SMS recipients on the page, some twice); the
+        // SMS link points at this hub
+        props.put("hub.partners.zalo.rating.delay", "20s");
+        props.put("hub.partners.zalo.rating.release-interval", "5s");
+        props.put("hub.simulators.zalo.rating.delay", "15s");
+        props.put("hub.simulators.sms.rating.delay", "15s");
+        props.put("hub.satisfaction.public-base-url", "http://localhost:" + System.getProperty("server.port", "8080"));
         // system properties outrank config/application.yml; anything given with -D on the command line wins
         props.forEach((k, v) -> {
             if (System.getProperty(k) == null) System.setProperty(k, v);

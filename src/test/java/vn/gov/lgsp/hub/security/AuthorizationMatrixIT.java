@@ -59,6 +59,10 @@ class AuthorizationMatrixIT {
         RULES.put("POST /api/v1/payments/reconciliation/{date}", Rule.OPERATOR);
         RULES.put("GET /api/v1/audit/verify", Rule.AUDITOR);
         RULES.put("GET /api/v1/tax/overdue", Rule.VIEWER);
+        RULES.put("GET /api/v1/satisfaction", Rule.VIEWER);
+        // citizens' rating page: the one-time token in the link is its key
+        RULES.put("GET /rate/{token}", Rule.PUBLIC);
+        RULES.put("POST /rate/{token}", Rule.PUBLIC);
         RULES.put("POST /api/v1/partners/vnpost/status", Rule.PARTNER);
         RULES.put("POST /api/v1/partners/vietinbank/notifications", Rule.PARTNER);
         RULES.put("GET /api/v1/partners/sms/dlr", Rule.PARTNER);
@@ -90,7 +94,7 @@ class AuthorizationMatrixIT {
     }
 
     private static final Map<String, String> VARIABLES = Map.of("{id}", "987654321", "{date}", "1999-01-02",
-            "**", "db", "{requiredMetricName}", "jvm.threads.live");
+            "**", "db", "{requiredMetricName}", "jvm.threads.live", "{token}", "NoSuchTokenAtAllXyz234");
 
     private static final Pattern CITIZEN_ID = Pattern.compile("(?<![0-9A-Za-z])\\d{12}(?![0-9A-Za-z])");
     private static final Pattern PHONE = Pattern.compile("(?<![0-9A-Za-z.])0\\d{9}(?![0-9A-Za-z])");

@@ -136,6 +136,7 @@ public class PortalSimulator implements AutoCloseable {
         ObjectNode result = switch (service) {
             case "DongBoHoSoMC" -> syncDossiers(body);
             case "CapNhatTienDoHoSoMC" -> progress(body);
+            case "DanhGiaHaiLongMC" -> rating(body);
             default -> answer(2, "Dịch vụ không hỗ trợ: " + service);
         };
         reply(ex, 200, result);
@@ -181,6 +182,32 @@ public class PortalSimulator implements AutoCloseable {
             if (retainRequests) d.received.add(hs);
         }
         return answer(0, "Đồng bộ thành công");
+    }
+
+    /** Citizens' ratings as the portal received them, by dossier code (the hub's proposed DanhGiaHaiLongMC: an upsert). */
+    private final java.util.Map<String, JsonNode> ratings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public java.util.Map<String, JsonNode> ratings() {
+        return java.util.Map.copyOf(ratings);
+    }
+
+    /** DanhGiaHaiLongMC (the hub's proposal): MaHoSo of a dossier the portal has, DiemDanhGia 1..5, ThoiDiemDanhGia. */
+    private ObjectNode rating(JsonNode body) {
+        for (JsonNode r : body.path("data")) {
+            for (String f : new String[] {"MaHoSo", "DiemDanhGia", "ThoiDiemDanhGia", "KenhDanhGia"}) {
+                if (!r.hasNonNull(f) || r.get(f).asText().isBlank()) {
+                    fieldRejections.incrementAndGet();
+                    return answer(2, "Thiếu trường " + f);
+                }
+            }
+            int stars = r.get("DiemDanhGia").asInt(0);
+            if (stars < 1 || stars > 5) return answer(2, "DiemDanhGia phải từ 1 đến 5");
+            if (!TIME.matcher(r.get("ThoiDiemDanhGia").asText()).matches()) return answer(2, "ThoiDiemDanhGia sai định dạng");
+            if (!dossiers.containsKey(r.get("MaHoSo").asText())) return answer(2, "Hồ sơ chưa được đồng bộ");
+            ratings.put(r.get("MaHoSo").asText(), r);
+            recordsAccepted.incrementAndGet();
+        }
+        return answer(0, "Ghi nhận đánh giá thành công");
     }
 
     private ObjectNode progress(JsonNode body) {

@@ -22,6 +22,11 @@ public class SmsSimulatorConfig {
     @Bean(destroyMethod = "close")
     public SmsGatewaySimulator smsGatewaySimulator(SmsProperties props, Environment env) throws IOException {
         SmsGatewaySimulator sim = new SmsGatewaySimulator();
+        // recipients of a rating link: hub.simulators.sms.rating.{delay, open-share, twice-share}
+        sim.setRatingDelayMillis(env.getProperty("hub.simulators.sms.rating.delay", java.time.Duration.class,
+                java.time.Duration.ofSeconds(30)).toMillis());
+        sim.setPagePolicy(SmsGatewaySimulator.randomVisits(env.getProperty("hub.simulators.sms.rating.open-share", Double.class, 0.5),
+                env.getProperty("hub.simulators.sms.rating.twice-share", Double.class, 0.1), new java.util.Random()));
         if (!SimulatorSwitch.mayRepoint(env, "sms", "hub.partners.sms.gateway-url", "HUB_SMS_GATEWAY_URL")) return sim;
         props.setGatewayUrl(sim.address());
         props.setDlrKey(DLR_KEY);
@@ -29,6 +34,12 @@ public class SmsSimulatorConfig {
     }
 
     /** Delivery reports come back to the hub's own port, known once the web server runs. */
+    /** The simulated phones reach the hub's rating page on its own port (the link names the public address). */
+    @Bean
+    public ApplicationListener<WebServerInitializedEvent> smsSimulatorRatingPageTarget(SmsGatewaySimulator sim) {
+        return e -> sim.setHubBaseUrl("http://127.0.0.1:" + e.getWebServer().getPort());
+    }
+
     @Bean
     public ApplicationListener<WebServerInitializedEvent> smsSimulatorCallbackTarget(SmsProperties props, Environment env) {
         if (!SimulatorSwitch.mayRepoint(env, "sms", "hub.partners.sms.gateway-url", "HUB_SMS_GATEWAY_URL")) return e -> { };

@@ -35,6 +35,11 @@ import vn.gov.lgsp.connector.zalo.ZaloWebhookServlet;
  *
  * <p>Phone patterns (84... form): ending 118 -> -118 (no Zalo account), 114 -> -114 (inactive), 144 -> -144 (out of
  * quota), 108 -> -108 (phone invalid). Faults: {@link #expireAccessTokens()}, {@link #failNextSends(int, int)}.
+ *
+ * <p>Service ratings: after a ZNS of the rating template ({@link #setRatingTemplateId}), the citizen's tap comes back
+ * as a signed {@code user_feedback} webhook after {@link #setRatingDelayMillis} (partners/zalo.md's fields: rate,
+ * note, feedbacks, msg_id, tracking_id, submit_time). Who rates is the {@link RatingPolicy}: by default a share
+ * never rates and a share of those who do rate twice (the second tap is a new delivery of the same msg_id).
  */
 public class ZaloSimulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +70,75 @@ public class ZaloSimulator implements AutoCloseable {
     private volatile String webhookUrl;
     private volatile boolean sendReceipts = true;
     private final Map<String, String> userIds = new ConcurrentHashMap<>();
+
+    /** What a citizen does with a rating invitation: stars 1..5, the reasons picked, a note; {@code times} 1 or 2. */
+    public record RatingChoice(int stars, List<String> reasons, String note, int times) {}
+
+    /** Decides for each rating ZNS (phone 84..., tracking_id) what its citizen does; null: never rates. */
+    @FunctionalInterface
+    public interface RatingPolicy {
+        RatingChoice choose(String phone84, String trackingId);
+    }
+
+    private static final List<String> GOOD_REASONS = List.of("Đúng hẹn", "Cán bộ nhiệt tình", "Thủ tục nhanh gọn");
+    private static final List<String> BAD_REASONS = List.of("Trễ hẹn", "Phải đi lại nhiều lần", "Hướng dẫn chưa rõ");
+    private volatile String ratingTemplateId = "301009";
+    private volatile long ratingDelayMillis = 30_000;
+    private volatile RatingPolicy ratingPolicy = randomRatings(0.6, 0.1, new java.util.Random());
+    private final AtomicInteger feedbacksSent = new AtomicInteger();
+    private final java.util.concurrent.ScheduledExecutorService ratingTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "zalo-simulator-ratings");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** A share of citizens rate (mostly 4-5 stars, some 1-2 with reasons), a share of those twice. */
+    public static RatingPolicy randomRatings(double rateShare, double twiceShare, java.util.Random random) {
+        return (phone, trackingId) -> {
+            synchronized (random) {
+                if (random.nextDouble() >= rateShare) return null;
+                int stars = new int[] {5, 5, 5, 4, 4, 4, 3, 2, 1}[random.nextInt(9)];
+                List<String> reasons = stars >= 4 ? List.of(GOOD_REASONS.get(random.nextInt(GOOD_REASONS.size())))
+                        : stars <= 2 ? List.of(BAD_REASONS.get(random.nextInt(BAD_REASONS.size()))) : List.of();
+                String note = stars <= 2 ? "Chờ lâu quá, gọi 0912345678 không ai nghe" : null;
+                return new RatingChoice(stars, reasons, note, random.nextDouble() < twiceShare ? 2 : 1);
+            }
+        };
+    }
+
+    public void setRatingTemplateId(String templateId) { this.ratingTemplateId = templateId; }
+    public void setRatingDelayMillis(long millis) { this.ratingDelayMillis = millis; }
+    public void setRatingPolicy(RatingPolicy policy) { this.ratingPolicy = policy; }
+    /** user_feedback webhooks sent so far (each tap, the second of a double one included). */
+    public int feedbacksSent() { return feedbacksSent.get(); }
+
+    /** A user_feedback event as Zalo sends it when the citizen rates (unsigned: {@link #sendWebhook} signs it). */
+    public String feedbackEvent(String phone84, String msgId, String trackingId, int rate, List<String> reasons, String note) {
+        long now = System.currentTimeMillis();
+        ObjectNode e = JSON.createObjectNode();
+        e.put("app_id", appId).put("event_name", "user_feedback").put("timestamp", Long.toString(now));
+        e.putObject("sender").put("id", userIdOf(phone84));
+        e.putObject("recipient").put("id", "oa-sim");
+        ObjectNode m = e.putObject("message");
+        m.put("msg_id", msgId).put("tracking_id", trackingId).put("rate", rate);
+        if (note != null) m.put("note", note);
+        reasons.forEach(m.putArray("feedbacks")::add);
+        m.put("submit_time", Long.toString(now));
+        return e.toString();
+    }
+
+    private void scheduleRating(String phone, String msgId, String trackingId) {
+        RatingChoice choice = ratingPolicy.choose(phone, trackingId);
+        if (choice == null || webhookUrl == null) return;
+        for (int i = 0; i < choice.times(); i++) {
+            // the second tap comes a little later (the citizen taps again, or Zalo delivers again): same msg_id
+            ratingTimer.schedule(() -> CompletableFutureHolder.run(() -> {
+                if (sendWebhook(feedbackEvent(phone, msgId, trackingId, choice.stars(), choice.reasons(), choice.note()), true) > 0) {
+                    feedbacksSent.incrementAndGet();
+                }
+            }), ratingDelayMillis + i * Math.max(50, ratingDelayMillis / 2), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
 
     public ZaloSimulator() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -142,6 +216,9 @@ public class ZaloSimulator implements AutoCloseable {
         data.put("msg_id", msgId).put("sent_time", Long.toString(now)).put("sending_mode", "1");
         data.putObject("quota").put("dailyQuota", "5000").put("remainingQuota", Long.toString(Math.max(0, 5000 - znsCount.get())));
         reply(ex, ok);
+        if (ratingTemplateId != null && ratingTemplateId.equals(body.path("template_id").asText())) {
+            scheduleRating(phone, msgId, body.path("tracking_id").asText());
+        }
         if (sendReceipts && webhookUrl != null) {
             ObjectNode receipt = JSON.createObjectNode();
             receipt.put("app_id", appId).put("event_name", "user_received_message").put("timestamp", Long.toString(now + 1));
@@ -230,6 +307,7 @@ public class ZaloSimulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        ratingTimer.shutdownNow();
         WEBHOOKS.shutdownNow();
         try {
             client.close();

@@ -21,6 +21,13 @@ public class ZaloSimulatorConfig {
     @Bean(destroyMethod = "close")
     public ZaloSimulator zaloSimulator(ZaloProperties props, Environment env) throws IOException {
         ZaloSimulator sim = new ZaloSimulator();
+        // citizens rating the service-rating ZNS: hub.simulators.zalo.rating.{delay, share, twice-share}
+        ZaloProperties.Template rating = props.getTemplates().get("RATING_INVITATION");
+        sim.setRatingTemplateId(rating == null ? null : rating.getTemplateId());
+        sim.setRatingDelayMillis(env.getProperty("hub.simulators.zalo.rating.delay", java.time.Duration.class,
+                java.time.Duration.ofSeconds(30)).toMillis());
+        sim.setRatingPolicy(ZaloSimulator.randomRatings(env.getProperty("hub.simulators.zalo.rating.share", Double.class, 0.6),
+                env.getProperty("hub.simulators.zalo.rating.twice-share", Double.class, 0.1), new java.util.Random()));
         if (!SimulatorSwitch.mayRepoint(env, "zalo", "hub.partners.zalo.base-url", "HUB_ZALO_BASE_URL")) return sim;
         props.setBaseUrl(sim.baseUrl());
         props.setOauthUrl(sim.baseUrl());
