@@ -49,6 +49,7 @@ public class TaxOverdue {
                 .description("Tax declarations overdue now (no answer after the state query)").register(metrics);
     }
 
+    @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "tax-overdue-sweep") // one instance at a time (vn.gov.lgsp.hub.cluster.SingletonJobs)
     @Scheduled(initialDelayString = "${hub.partners.tax.overdue-check-interval:PT5M}", fixedDelayString = "${hub.partners.tax.overdue-check-interval:PT5M}")
     public void sweep() {
         try {

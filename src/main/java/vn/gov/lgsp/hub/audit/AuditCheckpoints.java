@@ -107,6 +107,7 @@ public class AuditCheckpoints {
         return "lgsp-audit-checkpoint|" + lastRecordId + "|" + headHash + "|" + createdAt.getEpochSecond() + "." + createdAt.getNano() / 1000;
     }
 
+    @net.javacrumbs.shedlock.spring.annotation.SchedulerLock(name = "audit-checkpoint") // one instance at a time (vn.gov.lgsp.hub.cluster.SingletonJobs)
     @Scheduled(initialDelayString = "${hub.audit.checkpoint.interval:PT5M}", fixedDelayString = "${hub.audit.checkpoint.interval:PT5M}")
     public void periodic() {
         try {
