@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.EventPublisher;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
@@ -285,49 +285,14 @@ class HubCrashIT {
         }
     }
 
+    /** A hub JVM of its own (as a province runs it), killed or stopped by the test. */
     private Process startHub(Map<String, String> props, String name) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        cmd.add("-Dsun.net.httpserver.nodelay=true");
-        cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-cp");
-        cmd.add(classPath());
-        cmd.add(HubApplication.class.getName());
-        File log = Path.of(System.getProperty("java.io.tmpdir"), name + ".log").toFile();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        Process p = ChildJvm.start(HubApplication.class, props, name, "512m");
         hubs.add(p);
         return p;
     }
 
-    /**
-     * The test JVM's class path as plain entries: surefire hands the JVM a manifest-only jar, whose Class-Path
-     * the child would otherwise see next to the jar itself (and Camel would then find each route file twice).
-     */
-    private static String classPath() throws Exception {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.endsWith(".jar")) {
-                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
-                    String manifestPath = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Class-Path");
-                    if (manifestPath != null && jar.getName().contains("surefire")) {
-                        for (String url : manifestPath.trim().split("\\s+")) entries.add(Path.of(new URI(url)).toString());
-                        continue;
-                    }
-                }
-            }
-            entries.add(entry);
-        }
-        return String.join(File.pathSeparator, new java.util.LinkedHashSet<>(entries));
-    }
-
     private static void awaitHealthy(int port) {
-        HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && r.body().contains("\"status\":\"UP\"");
-        });
+        ChildJvm.awaitHealthy(port, Duration.ofMinutes(2));
     }
 }
