@@ -7,16 +7,11 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
+import vn.gov.lgsp.hub.http.PartnerHttp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -47,23 +42,8 @@ public class NationalPortalClient {
     public NationalPortalClient(NationalPortalProperties props, ObjectMapper json) {
         this.props = props;
         this.json = json;
-        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(props.getMaxConnections()).setMaxConnPerRoute(props.getMaxConnections())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofMilliseconds(props.getConnectTimeout().toMillis()))
-                        .setSocketTimeout(Timeout.ofMilliseconds(props.getResponseTimeout().toMillis())).build())
-                .build();
-        this.http = HttpClients.custom().setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.ofMilliseconds(props.getResponseTimeout().toMillis())).build())
-                .disableAutomaticRetries() // the hub's retry policy decides, not the HTTP client
-                // the session travels in the body: no cookies; no compression of a few hundred bytes; no redirects (a
-                // POST redirected would be repeated as a GET without its body: a 3xx is reported below instead)
-                .disableCookieManagement()
-                .disableContentCompression()
-                .disableRedirectHandling()
-                .disableAuthCaching()
-                .build();
+        // the session travels in the body (no cookies); a 3xx is reported below, not followed (PartnerHttp)
+        this.http = PartnerHttp.client(props.getMaxConnections(), props.getConnectTimeout(), props.getResponseTimeout());
     }
 
     /** Logins performed since start (the session-expiry test counts them). */

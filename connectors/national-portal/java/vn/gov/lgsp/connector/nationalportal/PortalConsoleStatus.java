@@ -16,7 +16,7 @@ public class PortalConsoleStatus implements ConsoleDossierStatus {
 
     @Override
     public String partner() {
-        return NationalPortalRoutes.PARTNER;
+        return NationalPortalSync.PARTNER;
     }
 
     @Override

@@ -28,7 +28,7 @@ import vn.gov.lgsp.hub.work.WorkItem;
 @RestController
 @Tag(name = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_OPERATIONS)
 public class PortalSyncController {
-    private static final String PORTAL = NationalPortalRoutes.PARTNER;
+    private static final String PORTAL = NationalPortalSync.PARTNER;
     private final JdbcTemplate jdbc;
     private final PartnerWorkQueues queues;
     private final AuditLog audit;
@@ -109,9 +109,9 @@ public class PortalSyncController {
                 .atOffset(java.time.ZoneOffset.ofHours(7)).toString());
         event.set("dossier", json.readTree((String) rows.get(0).get("snapshot")));
         event.putObject("detail");
-        queues.enqueue(WorkItem.first(NationalPortalRoutes.PARTNER, eventId + ":" + NationalPortalRoutes.PARTNER, dossier,
-                NationalPortalRoutes.RESYNC, json.writeValueAsString(event)).withSeq(((Number) rows.get(0).get("last_seq")).longValue()));
+        queues.enqueue(WorkItem.first(NationalPortalSync.PARTNER, eventId + ":" + NationalPortalSync.PARTNER, dossier,
+                NationalPortalSync.RESYNC, json.writeValueAsString(event)).withSeq(((Number) rows.get(0).get("last_seq")).longValue()));
         audit.record(AuditEntry.internal("operator", dossier, "PORTAL_RESYNC", "QUEUED", eventId, "re-sync requested by " + operator));
-        return ResponseEntity.accepted().body(Map.of("dossierCode", dossier, "workId", eventId + ":" + NationalPortalRoutes.PARTNER));
+        return ResponseEntity.accepted().body(Map.of("dossierCode", dossier, "workId", eventId + ":" + NationalPortalSync.PARTNER));
     }
 }

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +24,8 @@ import vn.gov.lgsp.hub.infra.EventPublisher;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.WorkBatch;
 import vn.gov.lgsp.hub.work.WorkItem;
 import vn.gov.lgsp.hub.infra.TestTokens;
 
@@ -42,7 +41,7 @@ class NationalPortalIT {
     @Autowired JdbcTemplate jdbc;
     @Autowired TestRestTemplate http;
     @Autowired PartnerWorkQueues queues;
-    @Autowired ProducerTemplate camel;
+    @Autowired NationalPortalSync portalConnector;
 
     @BeforeAll
     static void connect() {
@@ -178,7 +177,7 @@ class NationalPortalIT {
         // one broker transaction, newest first: the shard usually takes both in one batch, whose guards are read
         // together before either is sent; either way the older one must not reach the portal
         queues.enqueueAll(List.of(work(newest), work(older)));
-        String olderWork = older.get("eventId").asText() + ":" + NationalPortalRoutes.PARTNER;
+        String olderWork = older.get("eventId").asText() + ":" + NationalPortalSync.PARTNER;
         await().atMost(Duration.ofSeconds(30)).until(() -> outcomes(olderWork).contains("SKIPPED"));
         PortalSimulator.PortalDossier at = portal.dossier(code);
         assertThat(at.received).hasSize(2);
@@ -187,7 +186,7 @@ class NationalPortalIT {
     }
 
     @Test
-    void workDeliveredAgainIsNotSentAgainWhetherTheHubsCompletionOrThePortalsOwnRecordRecognisesIt() {
+    void workDeliveredAgainIsNotSentAgainWhetherTheHubsCompletionOrThePortalsOwnRecordRecognisesIt() throws Exception {
         ObjectNode received = dossiers(1).get(0).get(0);
         String code = received.get("dossier").get("code").asText();
         kafka.publish(received);
@@ -199,22 +198,19 @@ class NationalPortalIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> outcomes(first.workId()).contains("ALREADY_DONE"));
         // the same work handed to the connector as a first delivery is (as when the inbound queued it twice, which the
         // hub does not look up): the portal's own record answers
-        Exchange again = camel.send(NationalPortalRoutes.DELIVER, e -> {
-            e.getMessage().setHeader(WorkHeaders.WORK_ID, first.workId());
-            e.getMessage().setBody(first.body());
-        });
-        assertThat(again.getException()).isNull();
-        assertThat(again.getProperty(WorkHeaders.AUDIT_DETAIL, String.class)).contains("already accepted by the portal");
+        Delivery again = portalConnector.deliver(first, new WorkBatch(List.of(first)));
+        assertThat(again.detail()).contains("already accepted by the portal");
+        assertThat(again.updates()).extracting(u -> u.updateType()).containsExactly("PORTAL_SYNCED");
         assertThat(portal.dossier(code).received).hasSize(1);
     }
 
     private List<String> outcomes(String workId) {
         return jdbc.queryForList("SELECT outcome FROM audit_record WHERE party = ? AND correlation_id = ?", String.class,
-                NationalPortalRoutes.PARTNER, workId);
+                NationalPortalSync.PARTNER, workId);
     }
 
     private static WorkItem work(ObjectNode event) {
-        return WorkItem.first(NationalPortalRoutes.PARTNER, event.get("eventId").asText() + ":" + NationalPortalRoutes.PARTNER,
+        return WorkItem.first(NationalPortalSync.PARTNER, event.get("eventId").asText() + ":" + NationalPortalSync.PARTNER,
                 event.get("dossier").get("code").asText(), event.get("eventType").asText(), event.toString());
     }
 

@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import javax.xml.datatype.DatatypeFactory;
-import org.apache.camel.Exchange;
 import org.apache.cxf.binding.soap.SoapFault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,10 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.PersonalData;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.PartnerConnector;
+import vn.gov.lgsp.hub.work.WorkBatch;
+import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
  * Partner "police" work: an IDENTITY_CHECK_REQUESTED event -> VerifyIdentity at the population database -> an
@@ -48,7 +50,7 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
  * The citizen ID is never logged nor stored in clear (a SHA-256 and the masked form only).
  */
 @Component
-public class IdentityChecks {
+public class IdentityChecks implements PartnerConnector {
     private static final Logger log = LoggerFactory.getLogger(IdentityChecks.class);
     public static final String PARTNER = "police";
 
@@ -71,13 +73,17 @@ public class IdentityChecks {
         }
     }
 
-    public void deliver(Exchange exchange) throws Exception {
-        JsonNode event = json.readTree(exchange.getMessage().getBody(String.class));
-        String requestId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+    @Override
+    public String partner() {
+        return PARTNER;
+    }
+
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        JsonNode event = json.readTree(work.body());
+        String requestId = work.workId();
         if (!"IDENTITY_CHECK_REQUESTED".equals(event.path("eventType").asText())) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "not an identity check: " + event.path("eventType").asText());
-            return;
+            return Delivery.skipped("not an identity check: " + event.path("eventType").asText());
         }
         JsonNode dossier = event.path("dossier");
         String dossierCode = dossier.path("code").asText();
@@ -102,10 +108,9 @@ public class IdentityChecks {
         Map<String, Object> row = jdbc.queryForMap("SELECT id, status, result, mismatched_fields, check_id, answered_at"
                 + " FROM police_identity_check WHERE request_id = ?", requestId);
         if ("COMPLETED".equals(row.get("status"))) { // answered before (a redelivery): the same update again, no call
-            answered(exchange, requestId, dossierCode, masked, (String) row.get("result"), (String) row.get("mismatched_fields"),
-                    (String) row.get("check_id"), ((Timestamp) row.get("answered_at")).toInstant().atZone(DossierUpdates.VIETNAM).toOffsetDateTime().toString());
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "answered before: " + row.get("result"));
-            return;
+            return Delivery.done("answered before: " + row.get("result")).withUpdate(answered(requestId, dossierCode, masked,
+                    (String) row.get("result"), (String) row.get("mismatched_fields"), (String) row.get("check_id"),
+                    ((Timestamp) row.get("answered_at")).toInstant().atZone(DossierUpdates.VIETNAM).toOffsetDateTime().toString()));
         }
         Integer earlier = jdbc.queryForObject("SELECT count(*) FROM police_identity_check WHERE dossier_code = ? AND id < ?"
                 + " AND status IN ('REQUESTED', 'PENDING') AND requested_at > now() - make_interval(secs => ?)", Integer.class,
@@ -122,9 +127,9 @@ public class IdentityChecks {
         req.setCitizenId(citizenId);
         req.setFullName(fullName);
         req.setDateOfBirth(DatatypeFactory.newInstance().newXMLGregorianCalendar(dateOfBirth.toString()));
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.createObjectNode().put("RequestId", requestId)
+        String wire = json.createObjectNode().put("RequestId", requestId)
                 .put("RequestingAgency", props.getRequestingAgency()).put("DossierCode", dossierCode).put("CitizenId", masked)
-                .put("FullName", fullName).put("DateOfBirth", dateOfBirth.toString()).toString());
+                .put("FullName", fullName).put("DateOfBirth", dateOfBirth.toString()).toString();
 
         Verification v;
         try {
@@ -145,9 +150,8 @@ public class IdentityChecks {
         jdbc.update("UPDATE police_identity_check SET status = 'COMPLETED', result = ?, mismatched_fields = ?, check_id = ?,"
                 + " answered_at = ?::timestamptz WHERE request_id = ?", v.getResult().value(), fields.isEmpty() ? null : fields,
                 v.getCheckId(), checkedAt, requestId);
-        answered(exchange, requestId, dossierCode, masked, v.getResult().value(), fields, v.getCheckId(), checkedAt);
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, v.getResult().value() + (fields.isEmpty() ? "" : " " + fields)
-                + ", check " + v.getCheckId());
+        return Delivery.done(v.getResult().value() + (fields.isEmpty() ? "" : " " + fields) + ", check " + v.getCheckId())
+                .withPayload(wire).withUpdate(answered(requestId, dossierCode, masked, v.getResult().value(), fields, v.getCheckId(), checkedAt));
     }
 
     /** A check answered PENDING before: ask for its result; a database that forgot it is asked to check again. */
@@ -178,7 +182,7 @@ public class IdentityChecks {
         }
     }
 
-    private void answered(Exchange exchange, String requestId, String dossierCode, String maskedId, String result,
+    private DossierUpdate answered(String requestId, String dossierCode, String maskedId, String result,
                           String fields, String checkId, String checkedAt) {
         ObjectNode detail = json.createObjectNode();
         detail.put("requestId", requestId);
@@ -188,8 +192,7 @@ public class IdentityChecks {
         detail.put("checkId", checkId);
         detail.put("checkedAt", checkedAt);
         detail.put("citizenId", maskedId);
-        DossierUpdate update = DossierUpdates.of("police:" + requestId, dossierCode, "IDENTITY_VERIFIED", PARTNER, detail);
-        exchange.setProperty(WorkHeaders.UPDATES, List.of(update));
+        return DossierUpdates.of("police:" + requestId, dossierCode, "IDENTITY_VERIFIED", PARTNER, detail);
     }
 
     private static String text(JsonNode node, String field, String fallback) {

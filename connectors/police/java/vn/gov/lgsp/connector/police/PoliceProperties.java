@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-/** Population database identity checks (config/partners/police.yml). Credentials come from HUB_POLICE_* variables. */
+/** Population database identity checks (connectors/police/config.yml). Credentials come from HUB_POLICE_* variables. */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.police")
 public class PoliceProperties {

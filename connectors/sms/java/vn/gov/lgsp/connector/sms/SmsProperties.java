@@ -9,7 +9,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-/** SMS brandname gateway settings (config/partners/sms.yml). Credentials come from environment variables. */
+/** SMS brandname gateway settings (connectors/sms/config.yml). Credentials come from environment variables. */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.sms")
 public class SmsProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {

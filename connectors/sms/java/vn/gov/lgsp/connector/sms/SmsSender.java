@@ -12,7 +12,6 @@ import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -24,13 +23,16 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.PartnerConnector;
+import vn.gov.lgsp.hub.work.WorkBatch;
+import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
  * Partner "sms" work: a citizen message (queued by the zalo connector as its fallback) to send as a brandname SMS.
  * <ul>
  *   <li>the body carries messageId, dossierCode, eventType, phone, urgent and the facts; the text is rendered
- *       here from config/partners/sms.yml, without diacritics, within the segment budget;</li>
+ *       here from connectors/sms/config.yml, without diacritics, within the segment budget;</li>
  *   <li>one sms_message row per message id; RequestId = message id, and the gateway's 124 (duplicate RequestId)
  *       means it already has it: success;</li>
  *   <li>quiet hours: a non-urgent message is stored DEFERRED with not_before = the end of the quiet period and
@@ -38,7 +40,7 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
  * </ul>
  */
 @Component
-public class SmsSender {
+public class SmsSender implements PartnerConnector {
     private static final Logger log = LoggerFactory.getLogger(SmsSender.class);
     public static final String PARTY = "sms";
 
@@ -57,18 +59,21 @@ public class SmsSender {
         this.clock = clock;
     }
 
-    public void deliver(Exchange exchange) throws Exception {
-        JsonNode body = json.readTree(exchange.getMessage().getBody(String.class));
+    @Override
+    public String partner() {
+        return PARTY;
+    }
+
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        JsonNode body = json.readTree(work.body());
         String messageId = body.path("messageId").asText(null);
         if (messageId == null) throw new PartnerRejectedException(null, "SMS work without a messageId");
         boolean released = body.path("released").asBoolean(false);
         if (!released) {
             String eventType = body.path("eventType").asText();
             String template = props.getTemplates().get(eventType);
-            if (template == null) {
-                skip(exchange, "no SMS text is configured for " + eventType);
-                return;
-            }
+            if (template == null) return skip("no SMS text is configured for " + eventType);
             String phone = body.path("phone").asText("");
             if (Identifiers.checkPhone(phone).isPresent()) {
                 throw new PartnerRejectedException("108", "not a Vietnamese mobile number");
@@ -93,27 +98,21 @@ public class SmsSender {
             ObjectNode detail = json.createObjectNode().put("channel", "SMS").put("notification", (String) row.get("event_type"));
             if (sent) detail.put("messageId", messageId);
             else detail.put("code", row.get("code_result") == null ? 0 : ((Number) row.get("code_result")).intValue());
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(messageId, (String) row.get("dossier_code"),
-                    sent ? "CITIZEN_NOTIFIED" : "CITIZEN_NOT_REACHABLE", detail)));
-            skip(exchange, "SMS " + messageId + " already " + status);
-            return;
+            return skip("SMS " + messageId + " already " + status).withUpdate(update(messageId, (String) row.get("dossier_code"),
+                    sent ? "CITIZEN_NOTIFIED" : "CITIZEN_NOT_REACHABLE", detail));
         }
-        if ("DEFERRED".equals(status) && !released) {
-            skip(exchange, "SMS " + messageId + " waits for the end of quiet hours");
-            return;
-        }
+        if ("DEFERRED".equals(status) && !released) return skip("SMS " + messageId + " waits for the end of quiet hours");
         Instant now = clock.instant();
         if (!released && !Boolean.TRUE.equals(row.get("urgent")) && quiet(now)) {
             Instant notBefore = quietEnd(now);
             jdbc.update("UPDATE sms_message SET status = 'DEFERRED', not_before = ? WHERE message_id = ?",
                     Timestamp.from(notBefore), messageId);
-            skip(exchange, "quiet hours: SMS " + messageId + " deferred until " + notBefore.atZone(zone()).toLocalDateTime());
-            return;
+            return skip("quiet hours: SMS " + messageId + " deferred until " + notBefore.atZone(zone()).toLocalDateTime());
         }
-        send(exchange, messageId, row);
+        return send(messageId, row);
     }
 
-    private void send(Exchange exchange, String messageId, Map<String, Object> row) {
+    private Delivery send(String messageId, Map<String, Object> row) {
         String content = (String) row.get("content");
         SendSms req = new SendSms();
         req.setBrandname(props.getBrandname());
@@ -123,9 +122,9 @@ public class SmsSender {
         req.setSmsType(props.getSmsType());
         req.setRequestId(messageId);
         if (props.getCallbackUrl() != null && !props.getCallbackUrl().isBlank()) req.setCallbackUrl(props.getCallbackUrl());
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.createObjectNode().put("Brandname", req.getBrandname())
+        String wire = json.createObjectNode().put("Brandname", req.getBrandname())
                 .put("Phone", req.getPhone()).put("Content", content).put("IsUnicode", req.getIsUnicode())
-                .put("RequestId", messageId).toString());
+                .put("RequestId", messageId).toString();
 
         SendSmsResponse r = gateway.send(req);
         int code = r.getCodeResult();
@@ -140,17 +139,13 @@ public class SmsSender {
                     + " delivered_at = CASE WHEN r.send_status = 5 THEN now() ELSE m.delivered_at END"
                     + " FROM (SELECT send_status FROM sms_delivery_report WHERE sms_id = ? ORDER BY id DESC LIMIT 1) r"
                     + " WHERE m.message_id = ?", r.getSmsId(), messageId);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "CodeResult " + code + ", SMSID " + r.getSmsId());
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(messageId, dossier, "CITIZEN_NOTIFIED",
-                    json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("messageId", messageId))));
-            return;
+            return Delivery.done("CodeResult " + code + ", SMSID " + r.getSmsId()).withPayload(wire).withUpdate(update(messageId, dossier,
+                    "CITIZEN_NOTIFIED", json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("messageId", messageId)));
         }
         if (props.getNotReachableCodes().contains(code)) {
             jdbc.update("UPDATE sms_message SET status = 'NOT_REACHABLE', code_result = ? WHERE message_id = ?", code, messageId);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "CodeResult " + code + ": " + r.getErrorMessage());
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(messageId, dossier, "CITIZEN_NOT_REACHABLE",
-                    json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("code", code))));
-            return;
+            return Delivery.done("CodeResult " + code + ": " + r.getErrorMessage()).withPayload(wire).withUpdate(update(messageId, dossier,
+                    "CITIZEN_NOT_REACHABLE", json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("code", code)));
         }
         if (props.getRejectedCodes().contains(code)) {
             throw new PartnerRejectedException(Integer.toString(code), "SMS gateway refused: " + r.getErrorMessage());
@@ -184,9 +179,8 @@ public class SmsSender {
         return DossierUpdates.of("sms:" + messageId + ":" + type, dossier, type, PARTY, detail);
     }
 
-    private static void skip(Exchange exchange, String why) {
-        exchange.setProperty(WorkHeaders.SKIPPED, true);
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, why);
+    private static Delivery skip(String why) {
         log.debug("sms: {}", why);
+        return Delivery.skipped(why);
     }
 }

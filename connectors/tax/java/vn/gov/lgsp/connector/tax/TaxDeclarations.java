@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.connector.tax.edxml.EdXML;
@@ -22,7 +21,10 @@ import vn.gov.lgsp.connector.tax.wsdl.SubmitDeclarationResponse;
 import vn.gov.lgsp.connector.tax.wsdl.TaxFault_Exception;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.PartnerConnector;
+import vn.gov.lgsp.hub.work.WorkBatch;
+import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
  * Partner "tax" work: a TAX_DECLARATION_SUBMITTED event -> the declaration (structured) and its edXML document
@@ -39,7 +41,7 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
  * </ul>
  */
 @Component
-public class TaxDeclarations {
+public class TaxDeclarations implements PartnerConnector {
     public static final String PARTNER = "tax";
 
     private final TaxOfficeClient client;
@@ -54,14 +56,19 @@ public class TaxDeclarations {
         this.json = json;
     }
 
-    public void deliver(Exchange exchange) throws Exception {
-        JsonNode event = json.readTree(exchange.getMessage().getBody(String.class));
+    @Override
+    public String partner() {
+        return PARTNER;
+    }
+
+    /** Partner "tax" work: a TAX_DECLARATION_SUBMITTED event -> the declaration in edXML to the tax office. */
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        JsonNode event = json.readTree(work.body());
         if (!"TAX_DECLARATION_SUBMITTED".equals(event.path("eventType").asText())) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "not a tax declaration: " + event.path("eventType").asText());
-            return;
+            return Delivery.skipped("not a tax declaration: " + event.path("eventType").asText());
         }
-        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        String workId = work.workId();
         String dossier = event.path("dossier").path("code").asText();
         JsonNode d = event.path("detail");
         Declaration declaration = declaration(dossier, d);
@@ -88,10 +95,8 @@ public class TaxDeclarations {
         Map<String, Object> row = rows.get(0);
         String documentId = (String) row.get("document_id");
         if (!"SUBMITTING".equals(row.get("state"))) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "declaration " + documentId + " already submitted (" + row.get("state")
+            return Delivery.skipped("declaration " + documentId + " already submitted (" + row.get("state")
                     + (row.get("receipt_number") == null ? "" : ", receipt " + row.get("receipt_number")) + ")");
-            return;
         }
         declaration.setDocumentId(documentId);
         LocalDate promulgated = ((java.sql.Timestamp) row.get("created_at")).toInstant().atZone(DossierUpdates.VIETNAM).toLocalDate();
@@ -121,7 +126,6 @@ public class TaxDeclarations {
         SubmitDeclaration req = new SubmitDeclaration();
         req.setDeclaration(declaration);
         req.setEdXML(envelope);
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(data));
 
         SubmitDeclarationResponse resp;
         try {
@@ -143,8 +147,8 @@ public class TaxDeclarations {
                 + " submitted_at = COALESCE(submitted_at, now()),"
                 + " answer_due_at = COALESCE(answer_due_at, now() + make_interval(secs => ?)) WHERE document_id = ?",
                 resp.getReceiptNumber(), (double) props.getAnswerTimeout().toMillis() / 1000.0, documentId);
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "declaration " + documentId + " received by the tax office, receipt "
-                + resp.getReceiptNumber() + " (edXML status " + status + ")");
+        return Delivery.done("declaration " + documentId + " received by the tax office, receipt "
+                + resp.getReceiptNumber() + " (edXML status " + status + ")").withPayload(json.writeValueAsString(data));
     }
 
     private Declaration declaration(String dossier, JsonNode d) throws PartnerRejectedException {

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-/** Tax office exchange (config/partners/tax.yml). Secrets come from HUB_TAX_* environment variables. */
+/** Tax office exchange (connectors/tax/config.yml). Secrets come from HUB_TAX_* environment variables. */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.tax")
 public class TaxProperties {

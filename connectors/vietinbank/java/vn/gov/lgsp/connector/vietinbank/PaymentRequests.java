@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,7 +21,10 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 import vn.gov.lgsp.hub.work.UpdateContract;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.PartnerConnector;
+import vn.gov.lgsp.hub.work.WorkBatch;
+import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
  * FEE_ASSESSED work -> a payment request (payment code, amount, expiry, VietQR) and a PAYMENT_REQUESTED update.
@@ -32,7 +34,7 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
  * amount, expiring at the end of its due date; it never replaces an open fee request (nor the other way round).
  */
 @Component
-public class PaymentRequests {
+public class PaymentRequests implements PartnerConnector {
     public static final String PARTNER = "vietinbank";
 
     private final JdbcTemplate jdbc;
@@ -52,21 +54,21 @@ public class PaymentRequests {
     public record Request(String custCode, String dossierCode, long amount, String status, String qr,
                           OffsetDateTime expiresAt, String fees, String assessmentEventId) {}
 
-    /** The deliver route's processor. */
-    public void deliver(Exchange exchange) throws Exception {
-        JsonNode event = json.readTree(exchange.getMessage().getBody(String.class));
-        if ("TAX_NOTICE_ISSUED".equals(event.path("updateType").asText())) {
-            taxNotice(exchange, event);
-            return;
-        }
+    @Override
+    public String partner() {
+        return PARTNER;
+    }
+
+    /** Partner "vietinbank" work: a fee assessment or a tax notice becomes a payment request. */
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        JsonNode event = json.readTree(work.body());
+        String workId = work.workId();
+        if ("TAX_NOTICE_ISSUED".equals(event.path("updateType").asText())) return taxNotice(event, workId);
         String type = event.path("eventType").asText();
         JsonNode dossier = event.path("dossier");
         String dossierCode = dossier.path("code").asText(null);
-        if (!"FEE_ASSESSED".equals(type) || dossierCode == null) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "not a fee assessment: " + type);
-            return;
-        }
+        if (!"FEE_ASSESSED".equals(type) || dossierCode == null) return Delivery.skipped("not a fee assessment: " + type);
         JsonNode fees = event.path("detail").has("fees") ? event.path("detail").path("fees") : dossier.path("fees");
         ArrayNode unpaid = json.createArrayNode();
         long total = 0;
@@ -80,27 +82,16 @@ public class PaymentRequests {
             unpaid.add(f);
             total = Math.addExact(total, amount);
         }
-        if (total == 0) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "no unpaid fee");
-            return;
-        }
-        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
+        if (total == 0) return Delivery.skipped("no unpaid fee");
         long owed = total;
         String eventId = event.path("eventId").asText();
         Outcome o = tx.execute(s -> request(dossierCode, unpaid, owed, workId, eventId, "FEE", null));
-        if (o.alreadyPaid()) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "fee set already paid with " + o.request().custCode());
-            return;
-        }
+        if (o.alreadyPaid()) return Delivery.skipped("fee set already paid with " + o.request().custCode());
         Request r = o.request();
         DossierUpdate update = paymentRequested(r, o.replaced(), props, json);
         JsonNode detail = update.detail();
-        exchange.setProperty(WorkHeaders.UPDATES, List.of(update));
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(detail));
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "payment code " + r.custCode() + ", " + r.amount() + " VND"
-                + (o.replaced().isEmpty() ? "" : ", replaces " + o.replaced()));
+        return Delivery.done("payment code " + r.custCode() + ", " + r.amount() + " VND"
+                + (o.replaced().isEmpty() ? "" : ", replaces " + o.replaced())).withPayload(json.writeValueAsString(detail)).withUpdate(update);
     }
 
     /**
@@ -134,7 +125,7 @@ public class PaymentRequests {
     }
 
     /** A TAX_NOTICE_ISSUED update: the tax amount gets its own payment code. */
-    private void taxNotice(Exchange exchange, JsonNode update) throws Exception {
+    private Delivery taxNotice(JsonNode update, String workId) throws Exception {
         String dossierCode = update.path("dossierCode").asText(null);
         JsonNode d = update.path("detail");
         long amount = d.path("amount").asLong(-1);
@@ -150,15 +141,10 @@ public class PaymentRequests {
         if (d.hasNonNull("dueDate")) {
             expires = java.time.LocalDate.parse(d.path("dueDate").asText()).atTime(23, 59, 59).atZone(DossierUpdates.VIETNAM).toOffsetDateTime();
         }
-        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
         OffsetDateTime expiry = expires;
         String assessment = update.path("updateId").asText(workId); // the tax notice's update opened it
         Outcome o = tx.execute(s -> request(dossierCode, fees, amount, workId, assessment, "TAX", expiry));
-        if (o.alreadyPaid()) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "tax notice " + noticeNumber + " already paid with " + o.request().custCode());
-            return;
-        }
+        if (o.alreadyPaid()) return Delivery.skipped("tax notice " + noticeNumber + " already paid with " + o.request().custCode());
         Request r = o.request();
         DossierUpdate requested = paymentRequested(r, o.replaced(), props, json);
         ObjectNode detail = (ObjectNode) requested.detail();
@@ -166,9 +152,8 @@ public class PaymentRequests {
         detail.put("taxNoticeNumber", noticeNumber);
         if (d.hasNonNull("paymentReference")) detail.put("taxPaymentReference", d.path("paymentReference").asText());
         UpdateContract.check(requested); // the tax fields too
-        exchange.setProperty(WorkHeaders.UPDATES, List.of(requested));
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(detail));
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "payment code " + r.custCode() + " for tax notice " + noticeNumber + ", " + r.amount() + " VND");
+        return Delivery.done("payment code " + r.custCode() + " for tax notice " + noticeNumber + ", " + r.amount() + " VND")
+                .withPayload(json.writeValueAsString(detail)).withUpdate(requested);
     }
 
     record Outcome(Request request, List<String> replaced, boolean alreadyPaid) {}

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import vn.gov.lgsp.hub.http.PartnerHttp;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -56,7 +56,8 @@ public class Reconciliation {
     private final VietinbankProperties props;
     private final UpdateOutboxRelay relay;
     private final ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** One statement a day: one connection; the bank may take its time building it. */
+    private final CloseableHttpClient http = PartnerHttp.client(1, Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     public Reconciliation(JdbcTemplate jdbc, PlatformTransactionManager txManager, PaymentApplier applier, AuditLog audit,
                           VietinbankProperties props, UpdateOutboxRelay relay, ObjectMapper json) {
@@ -191,13 +192,13 @@ public class Reconciliation {
         if (props.getStatementUrl() == null || props.getStatementUrl().isBlank()) {
             throw new IllegalStateException("hub.partners.vietinbank.statement-url is not configured");
         }
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(props.getStatementUrl() + "/" + date))
-                .timeout(Duration.ofSeconds(60)).header("Accept", "application/json").GET();
-        if (props.getClientId() != null) req.header("x-ibm-client-id", props.getClientId());
-        if (props.getClientSecret() != null) req.header("x-ibm-client-secret", props.getClientSecret());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        if (props.getClientId() != null) headers.put("x-ibm-client-id", props.getClientId());
+        if (props.getClientSecret() != null) headers.put("x-ibm-client-secret", props.getClientSecret());
         try {
-            HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() != 200) throw new IllegalStateException("statement service answered HTTP " + resp.statusCode());
+            PartnerHttp.Answer resp = PartnerHttp.get(http, URI.create(props.getStatementUrl() + "/" + date), headers);
+            if (resp.status() != 200) throw new IllegalStateException("statement service answered HTTP " + resp.status());
             JsonNode doc = json.readTree(resp.body());
             List<Line> lines = new ArrayList<>();
             for (JsonNode t : doc.path("transactions")) {
@@ -206,9 +207,6 @@ public class Reconciliation {
             return lines;
         } catch (IOException e) {
             throw new IllegalStateException("statement of " + date + " unavailable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

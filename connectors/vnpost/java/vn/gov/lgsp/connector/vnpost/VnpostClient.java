@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Map;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import vn.gov.lgsp.hub.http.PartnerHttp;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -34,14 +34,14 @@ import vn.gov.lgsp.hub.work.PartnerRejectedException;
 public class VnpostClient {
     private final VnpostProperties props;
     private final ObjectMapper json;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final VnpostTokens tokens;
 
     public VnpostClient(VnpostProperties props, ObjectMapper json) {
         this.props = props;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(props.getConnectTimeout())
-                .version(HttpClient.Version.HTTP_1_1).build();
+        // a few orders a second: the connector's 4 shards never need more connections than that
+        this.http = PartnerHttp.client(8, props.getConnectTimeout(), props.getReadTimeout());
         this.tokens = new VnpostTokens(props, http, json, Clock.systemUTC());
     }
 
@@ -79,13 +79,13 @@ public class VnpostClient {
 
     private JsonNode call(String method, String path, String body) {
         String token = tokens.token();
-        HttpResponse<String> res = send(method, path, body, token);
-        if (res.statusCode() == 401) {
+        PartnerHttp.Answer res = send(method, path, body, token);
+        if (res.status() == 401) {
             tokens.invalidate(token);
             res = send(method, path, body, tokens.token());
-            if (res.statusCode() == 401) throw new VnpostUnavailableException(path + ": VNPost refused a fresh token (HTTP 401)");
+            if (res.status() == 401) throw new VnpostUnavailableException(path + ": VNPost refused a fresh token (HTTP 401)");
         }
-        int s = res.statusCode();
+        int s = res.status();
         if (s >= 200 && s < 300) return read(res.body(), path);
         if (s == 408 || s == 429 || s >= 500) {
             throw new VnpostUnavailableException(name(path) + " answered HTTP " + s);
@@ -100,25 +100,15 @@ public class VnpostClient {
                         + (description == null || description.equals(message) ? "" : " - " + description));
     }
 
-    private HttpResponse<String> send(String method, String path, String body, String token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(props.getBaseUrl(), path))
-                .timeout(props.getReadTimeout())
-                .header("token", token)
-                .header("Accept", "application/json");
-        if ("POST".equals(method)) {
-            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        } else {
-            b.GET();
-        }
+    private PartnerHttp.Answer send(String method, String path, String body, String token) {
+        Map<String, String> headers = Map.of("token", token, "Accept", "application/json");
+        URI uri = uri(props.getBaseUrl(), path);
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return "POST".equals(method) ? PartnerHttp.postJson(http, uri, body, headers) : PartnerHttp.get(http, uri, headers);
         } catch (IOException e) {
             // timeouts and refused connections: VNPost may or may not have acted; the caller's look-up decides
             throw new VnpostUnavailableException(name(path) + " failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VnpostUnavailableException("interrupted calling VNPost " + name(path), e);
         }
     }
 

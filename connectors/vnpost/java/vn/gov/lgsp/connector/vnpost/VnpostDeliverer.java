@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -18,10 +17,13 @@ import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.payments.DossierPayments;
 import vn.gov.lgsp.hub.work.DossierUpdates;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.PartnerConnector;
+import vn.gov.lgsp.hub.work.WorkBatch;
+import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
- * The work behind {@code direct:vnpost-deliver}: dossier events become VNPost orders or cancellations.
+ * Partner "vnpost" work: dossier events become VNPost orders or cancellations.
  *
  * <p><b>Exactly one order per dossier and purpose.</b> The row for (dossier, purpose) is claimed first
  * (unique key), then, under a transaction-scoped advisory lock on the business key:
@@ -33,7 +35,7 @@ import vn.gov.lgsp.hub.work.WorkHeaders;
  * </ul>
  */
 @Component
-public class VnpostDeliverer {
+public class VnpostDeliverer implements PartnerConnector {
     private static final Logger log = LoggerFactory.getLogger(VnpostDeliverer.class);
 
     private final VnpostOrderMapper mapper;
@@ -53,25 +55,26 @@ public class VnpostDeliverer {
         this.json = json;
     }
 
-    public void deliver(Exchange exchange) throws Exception {
-        String type = exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class);
-        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
-        DossierEvent event = json.readValue(exchange.getMessage().getBody(String.class), DossierEvent.class);
-        switch (type == null ? "" : type) {
-            case "PICKUP_REQUESTED" -> ensureOrder(exchange, event, workId, OrderPurpose.PICKUP);
-            case "RESULT_READY" -> {
-                if (event.dossier().returnMethod() == Dossier.ReturnMethod.POSTAL) {
-                    ensureOrder(exchange, event, workId, OrderPurpose.DELIVERY);
-                } else {
-                    skip(exchange, "result is collected at the counter");
-                }
-            }
-            case "DOSSIER_WITHDRAWN" -> cancelOpenOrders(exchange, event, workId);
-            default -> skip(exchange, "no VNPost action for " + type);
-        }
+    @Override
+    public String partner() {
+        return VnpostTracking.PARTY;
     }
 
-    private void ensureOrder(Exchange exchange, DossierEvent event, String workId, OrderPurpose purpose) {
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        String type = work.messageType();
+        DossierEvent event = json.readValue(work.body(), DossierEvent.class);
+        return switch (type == null ? "" : type) {
+            case "PICKUP_REQUESTED" -> ensureOrder(event, work.workId(), OrderPurpose.PICKUP);
+            case "RESULT_READY" -> event.dossier().returnMethod() == Dossier.ReturnMethod.POSTAL
+                    ? ensureOrder(event, work.workId(), OrderPurpose.DELIVERY)
+                    : Delivery.skipped("result is collected at the counter");
+            case "DOSSIER_WITHDRAWN" -> cancelOpenOrders(event, work.workId());
+            default -> Delivery.skipped("no VNPost action for " + type);
+        };
+    }
+
+    private Delivery ensureOrder(DossierEvent event, String workId, OrderPurpose purpose) {
         // cash on delivery = the fees still unpaid after the payments the hub recorded (the core's dossier_payment,
         // written with each bank payment): a dossier paid by transfer is not charged again at the door
         Map<String, Long> settled = purpose == OrderPurpose.DELIVERY ? payments.settledByFee(event.dossierCode()) : Map.of();
@@ -81,13 +84,12 @@ public class VnpostDeliverer {
         String dossier = event.dossierCode();
         String saleOrderCode = purpose.saleOrderCode(dossier);
         orders.claim(dossier, purpose, workId, cod, VnpostOrderStore.CREATING);
-        tx.executeWithoutResult(status -> {
+        return tx.execute(status -> {
             orders.lock(saleOrderCode);
             OrderRow row = orders.find(dossier, purpose).orElseThrow();
             if (!VnpostOrderStore.CREATING.equals(row.state())) {
-                skip(exchange, purpose + " order " + saleOrderCode + " already " + row.state()
+                return Delivery.skipped(purpose + " order " + saleOrderCode + " already " + row.state()
                         + (row.itemCode() == null ? "" : " as " + row.itemCode()) + "; not created again");
-                return;
             }
             VnpostOrder order = row.createAttempts() > 0 ? client.findBySaleOrderCode(saleOrderCode).orElse(null) : null;
             boolean adopted = order != null;
@@ -96,11 +98,10 @@ public class VnpostDeliverer {
                 order = client.createOrder(request);
             }
             orders.markCreated(row.id(), order);
-            exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, payload);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, (adopted ? "found existing " : "created ") + purpose
-                    + " order " + saleOrderCode + ": itemCode=" + order.itemCode() + ", orderHdrID=" + order.orderHdrId()
-                    + (cod > 0 ? ", COD=" + cod : ""));
             log.info("VNPost {} order for {}: {} (itemCode {})", purpose, dossier, adopted ? "adopted after an earlier attempt" : "created", order.itemCode());
+            return Delivery.done((adopted ? "found existing " : "created ") + purpose
+                    + " order " + saleOrderCode + ": itemCode=" + order.itemCode() + ", orderHdrID=" + order.orderHdrId()
+                    + (cod > 0 ? ", COD=" + cod : "")).withPayload(payload);
         });
     }
 
@@ -108,7 +109,7 @@ public class VnpostDeliverer {
      * Cancels the dossier's orders that are not finished. Purposes without an order get a CANCELLED row too, so a
      * pickup or delivery request still waiting in a retry cannot create an order for a withdrawn dossier.
      */
-    private void cancelOpenOrders(Exchange exchange, DossierEvent event, String workId) {
+    private Delivery cancelOpenOrders(DossierEvent event, String workId) {
         String dossier = event.dossierCode();
         for (OrderPurpose p : OrderPurpose.values()) orders.claim(dossier, p, workId, 0, VnpostOrderStore.CANCELLED);
         List<DossierUpdate> produced = new ArrayList<>();
@@ -141,16 +142,7 @@ public class VnpostDeliverer {
                 orders.setState(row.id(), VnpostOrderStore.CANCELLED);
             });
         }
-        exchange.setProperty(WorkHeaders.UPDATES, produced);
-        if (done.isEmpty()) {
-            skip(exchange, "no open VNPost order to cancel");
-        } else {
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "orderCancel: " + String.join(", ", done));
-        }
-    }
-
-    private static void skip(Exchange exchange, String why) {
-        exchange.setProperty(WorkHeaders.SKIPPED, true);
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, why);
+        return (done.isEmpty() ? Delivery.skipped("no open VNPost order to cancel")
+                : Delivery.done("orderCancel: " + String.join(", ", done))).withUpdates(produced);
     }
 }

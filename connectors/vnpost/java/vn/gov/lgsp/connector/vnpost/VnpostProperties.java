@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The VNPost connector's configuration (config/partners/vnpost.yml). Credentials and the push secret come from
+ * The VNPost connector's configuration (connectors/vnpost/config.yml). Credentials and the push secret come from
  * environment variables (HUB_VNPOST_USERNAME, HUB_VNPOST_PASSWORD, HUB_VNPOST_PUSH_SECRET), never from files.
  *
  * <p>The base URL is read at call time, so the demo/test simulator can point it at itself after start-up.
@@ -98,6 +98,8 @@ public class VnpostProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     public static class Poll {
         private boolean enabled = true;
         @NotNull private Duration interval = Duration.ofMinutes(5);
+        /** Before the first round after a start (read by VnpostPolling's schedule). */
+        @NotNull private Duration initialDelay = Duration.ofSeconds(10);
         /** Open orders per poll round. */
         @Min(1) private int batchSize = 200;
         /** GetStatusHistoryOrder calls per second (this instance). */
@@ -107,6 +109,8 @@ public class VnpostProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public Duration getInterval() { return interval; }
         public void setInterval(Duration interval) { this.interval = interval; }
+        public Duration getInitialDelay() { return initialDelay; }
+        public void setInitialDelay(Duration initialDelay) { this.initialDelay = initialDelay; }
         public int getBatchSize() { return batchSize; }
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
         public double getRequestsPerSecond() { return requestsPerSecond; }

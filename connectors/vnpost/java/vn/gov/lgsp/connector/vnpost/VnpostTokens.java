@@ -3,10 +3,9 @@ package vn.gov.lgsp.connector.vnpost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import vn.gov.lgsp.hub.http.PartnerHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +24,7 @@ public class VnpostTokens {
     private static final Logger log = LoggerFactory.getLogger(VnpostTokens.class);
 
     private final VnpostProperties props;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final ObjectMapper json;
     private final Clock clock;
     private final ReentrantLock refreshing = new ReentrantLock();
@@ -34,7 +33,7 @@ public class VnpostTokens {
 
     private record Token(String value, Instant expiresAt) {}
 
-    public VnpostTokens(VnpostProperties props, HttpClient http, ObjectMapper json, Clock clock) {
+    public VnpostTokens(VnpostProperties props, CloseableHttpClient http, ObjectMapper json, Clock clock) {
         this.props = props;
         this.http = http;
         this.json = json;
@@ -81,23 +80,16 @@ public class VnpostTokens {
         }
         String body = json.createObjectNode().put("username", props.getUsername()).put("password", props.getPassword())
                 .put("customerCode", props.getCustomerCode()).toString();
-        HttpRequest req = HttpRequest.newBuilder(VnpostClient.uri(props.getBaseUrl(), "GetAccessToken"))
-                .timeout(props.getReadTimeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        HttpResponse<String> res;
+        PartnerHttp.Answer res;
         try {
             fetches++;
-            res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            res = PartnerHttp.postJson(http, VnpostClient.uri(props.getBaseUrl(), "GetAccessToken"), body, java.util.Map.of());
         } catch (IOException e) {
             throw new VnpostUnavailableException("GetAccessToken failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VnpostUnavailableException("interrupted while fetching a VNPost token", e);
         }
-        if (res.statusCode() != 200) {
+        if (res.status() != 200) {
             // wrong credentials are an operator problem, but retrying costs little and survives a VNPost hiccup
-            throw new VnpostUnavailableException("GetAccessToken answered HTTP " + res.statusCode());
+            throw new VnpostUnavailableException("GetAccessToken answered HTTP " + res.status());
         }
         try {
             JsonNode n = json.readTree(res.body());

@@ -11,15 +11,11 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
+import vn.gov.lgsp.hub.http.PartnerHttp;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,22 +42,7 @@ public class ZaloApi extends RouteBuilder {
     public ZaloApi(ZaloProperties props, ObjectMapper json) {
         this.props = props;
         this.json = json;
-        Timeout connect = Timeout.ofMilliseconds(props.getConnectTimeout().toMillis());
-        Timeout response = Timeout.ofMilliseconds(props.getResponseTimeout().toMillis());
-        this.http = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(props.getMaxConnections()).setMaxConnPerRoute(props.getMaxConnections())
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(response).build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(response).build())
-                .disableAutomaticRetries() // the hub's retry policy decides, not the HTTP client
-                // an API client: no cookies, no compression of a few hundred bytes, and no redirects (a POST
-                // redirected would be repeated as a GET without its body; a 3xx is reported as the failure it is)
-                .disableCookieManagement()
-                .disableContentCompression()
-                .disableRedirectHandling()
-                .disableAuthCaching()
-                .build();
+        this.http = PartnerHttp.client(props.getMaxConnections(), props.getConnectTimeout(), props.getResponseTimeout());
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -21,7 +20,9 @@ import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.satisfaction.RatingInvitations;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.PartnerConnector;
+import vn.gov.lgsp.hub.work.WorkBatch;
 import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
@@ -39,7 +40,7 @@ import vn.gov.lgsp.hub.work.WorkItem;
  * </ol>
  */
 @Component
-public class ZaloNotifier {
+public class ZaloNotifier implements PartnerConnector {
     private static final Logger log = LoggerFactory.getLogger(ZaloNotifier.class);
     public static final String PARTY = "zalo";
     public static final String SMS = "sms";
@@ -69,26 +70,24 @@ public class ZaloNotifier {
     /** The facts after which the citizen is invited to rate: the result handed over, or delivered by post. */
     static final java.util.Set<String> RATING_TRIGGERS = java.util.Set.of("RESULT_RETURNED", "RESULT_DELIVERED");
 
-    public void deliver(Exchange exchange) throws Exception {
-        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
-        Request req = parse(exchange.getMessage().getBody(String.class));
-        if (req == null) {
-            skip(exchange, "nothing to notify: dossier unknown to the hub");
-            return;
-        }
+    @Override
+    public String partner() {
+        return PARTY;
+    }
+
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        String workId = work.workId();
+        Request req = parse(work.body());
+        if (req == null) return Delivery.skipped("nothing to notify: dossier unknown to the hub");
         String rating = RATING_TRIGGERS.contains(req.type()) ? planRating(req) : null;
         ZaloProperties.Template template = props.getTemplates().get(req.type());
-        if (template == null) {
-            skip(exchange, rating != null ? rating : "no citizen message is configured for " + req.type());
-            return;
-        }
+        if (template == null) return Delivery.skipped(rating != null ? rating : "no citizen message is configured for " + req.type());
         Map<String, String> facts = NotificationFacts.of(req.dossier(), req.detail(), props.getProvinceHotline());
         String rawPhone = facts.get("phone");
         if (rawPhone == null || Identifiers.checkPhone(rawPhone).isPresent()) {
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOT_REACHABLE",
-                    json.createObjectNode().put("notification", req.type()).put("reason", "no valid mobile number"))));
-            skip(exchange, "the applicant has no valid mobile number");
-            return;
+            return Delivery.skipped("the applicant has no valid mobile number").withUpdate(update(workId, req, "CITIZEN_NOT_REACHABLE",
+                    json.createObjectNode().put("notification", req.type()).put("reason", "no valid mobile number")));
         }
         String phone = Identifiers.localPhone(rawPhone);
         if (template.getDedupeOn() != null && !facts.containsKey(template.getDedupeOn())) {
@@ -105,26 +104,21 @@ public class ZaloNotifier {
                 if (workId != null && workId.equals(claim.workId())) {
                     // this very work sent it, and its completion was lost (the batch rolled back: database, broker or
                     // Kafka down): hand back the same update, as if nothing had failed
-                    exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
-                            .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId()))));
-                    exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ZNS already sent by this work (message " + claim.messageId()
-                            + "); not sent again");
-                    return;
+                    return Delivery.done("ZNS already sent by this work (message " + claim.messageId() + "); not sent again")
+                            .withUpdate(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
+                                    .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId())));
                 }
-                skip(exchange, "citizen already notified of " + eventKey + " (message " + claim.messageId() + ")");
-                return;
+                return Delivery.skipped("citizen already notified of " + eventKey + " (message " + claim.messageId() + ")");
             }
             case "SMS_QUEUED" -> {
                 // the SMS work may not have survived a crash between commits: queue it again; the SMS side
                 // keys on the message id and the gateway answers 124 to a repeated RequestId
-                fallback(exchange, claim.messageId(), req, template, facts, phone, "SMS already chosen");
-                return;
+                return fallback(claim.messageId(), req, template, facts, phone, "SMS already chosen");
             }
             default -> { }
         }
         if (claim.noZalo() != null ? claim.noZalo() : rememberedNoZalo(phone)) {
-            fallback(exchange, claim.messageId(), req, template, facts, phone, "phone has no Zalo (remembered)");
-            return;
+            return fallback(claim.messageId(), req, template, facts, phone, "phone has no Zalo (remembered)");
         }
 
         ObjectNode zns = json.createObjectNode();
@@ -134,7 +128,6 @@ public class ZaloNotifier {
         ObjectNode data = zns.putObject("template_data");
         template.getParams().forEach((name, p) -> data.put(name, TextLimits.truncate(TextLimits.render(p.getValue(), facts), p.getMax())));
         zns.put("tracking_id", claim.messageId());
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, zns.toString());
 
         String token = tokens.accessToken();
         JsonNode answer = api.sendZns(zns.toString(), token);
@@ -149,21 +142,18 @@ public class ZaloNotifier {
             // the citizen has it: a record that cannot be written now would send it again
             AfterPartnerCall.record("ZNS " + claim.messageId(), () -> jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT',"
                     + " channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?", msgId, claim.messageId()));
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ZNS msg_id " + msgId + ", tracking_id " + claim.messageId());
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
-                    .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId()))));
-            return;
+            return Delivery.done("ZNS msg_id " + msgId + ", tracking_id " + claim.messageId()).withPayload(zns.toString())
+                    .withUpdate(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
+                            .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId())));
         }
         if (props.getFallbackCodes().contains(error)) {
             jdbc.update("INSERT INTO zalo_no_account (phone, error_code, no_zalo_until) VALUES (?,?,?)"
                     + " ON CONFLICT (phone) DO UPDATE SET error_code = EXCLUDED.error_code, no_zalo_until = EXCLUDED.no_zalo_until,"
                     + " recorded_at = now()", phone, error, Timestamp.from(clock.instant().plus(props.getNoZaloFor())));
-            fallback(exchange, claim.messageId(), req, template, facts, phone, "Zalo error " + error + " " + answer.path("message").asText());
-            return;
+            return fallback(claim.messageId(), req, template, facts, phone, "Zalo error " + error + " " + answer.path("message").asText());
         }
         if (props.getQuotaCodes().contains(error)) {
-            fallback(exchange, claim.messageId(), req, template, facts, phone, "ZNS quota exhausted (" + error + ")");
-            return;
+            return fallback(claim.messageId(), req, template, facts, phone, "ZNS quota exhausted (" + error + ")");
         }
         if (props.getTokenCodes().contains(error)) {
             tokens.forget();
@@ -190,7 +180,7 @@ public class ZaloNotifier {
         return planned ? "rating invitation planned, due " + due : "rating invitation already planned for this dossier";
     }
 
-    private void fallback(Exchange exchange, String messageId, Request req, ZaloProperties.Template template,
+    private Delivery fallback(String messageId, Request req, ZaloProperties.Template template,
                           Map<String, String> facts, String phone, String why) {
         ObjectNode body = json.createObjectNode();
         body.put("messageId", messageId);
@@ -201,13 +191,11 @@ public class ZaloNotifier {
         body.put("fallbackReason", why);
         ObjectNode f = body.putObject("facts");
         facts.forEach(f::put);
-        exchange.setProperty(WorkHeaders.FOLLOW_UP_WORK, List.of(WorkItem.first(SMS, "sms:" + messageId, req.dossierCode(),
-                req.type(), body.toString())));
         jdbc.update("UPDATE notify_message SET status = 'SMS_QUEUED', channel = 'SMS', detail = ?, updated_at = now()"
                 + " WHERE message_id = ?", why, messageId);
-        exchange.setProperty(WorkHeaders.SKIPPED, true);
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "fallback to SMS: " + why + " (message " + messageId + ")");
         log.info("zalo: message {} for dossier {} goes by SMS: {}", messageId, req.dossierCode(), why);
+        return Delivery.skipped("fallback to SMS: " + why + " (message " + messageId + ")")
+                .withFollowUp(WorkItem.first(SMS, "sms:" + messageId, req.dossierCode(), req.type(), body.toString()));
     }
 
     private boolean rememberedNoZalo(String phone) {
@@ -265,11 +253,6 @@ public class ZaloNotifier {
 
     private DossierUpdate update(String workId, Request req, String type, ObjectNode detail) {
         return DossierUpdates.of("zalo:" + workId + ":" + type, req.dossierCode(), type, PARTY, detail);
-    }
-
-    private static void skip(Exchange exchange, String why) {
-        exchange.setProperty(WorkHeaders.SKIPPED, true);
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, why);
     }
 
     private static String truncate(String s, int max) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-/** Zalo ZNS / OA settings (config/partners/zalo.yml). Secrets come from environment variables. */
+/** Zalo ZNS / OA settings (connectors/zalo/config.yml). Secrets come from environment variables. */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.zalo")
 public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {

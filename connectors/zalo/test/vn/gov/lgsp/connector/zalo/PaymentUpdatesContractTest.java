@@ -25,15 +25,15 @@ import vn.gov.lgsp.hub.work.UpdateContract;
 
 /**
  * Contract test, consumer side: the citizen's messages made from the updates VietinBank's own code produces (its
- * mapping methods, not JSON written here), with the ZNS templates and SMS texts of config/partners/. If VietinBank
+ * mapping methods, not JSON written here), with the ZNS templates and SMS texts of connectors/zalo/config.yml and connectors/sms/config.yml. If VietinBank
  * renamed a field, or Zalo read another name, the code or the QR would be empty here.
  */
 class PaymentUpdatesContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ObjectNode dossier = new DossierEventFactory(7).newDossier(OffsetDateTime.now(DossierEventFactory.VN));
-    private final ZaloProperties zalo = bind("partners/zalo.yml", "hub.partners.zalo", ZaloProperties.class);
-    private final SmsProperties sms = bind("partners/sms.yml", "hub.partners.sms", SmsProperties.class);
+    private final ZaloProperties zalo = bind("connectors/zalo/config.yml", "hub.partners.zalo", ZaloProperties.class);
+    private final SmsProperties sms = bind("connectors/sms/config.yml", "hub.partners.sms", SmsProperties.class);
 
     private static <T> T bind(String resource, String prefix, Class<T> type) {
         try {

@@ -23,7 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Scheduled jobs run on one hub instance at a time, whatever the number of instances: each run takes the job's
  * lock row in PostgreSQL (ShedLock, table {@code shedlock}, the database's clock) and skips when another instance
- * holds it. Methods carry {@code @SchedulerLock(name = ...)}; Camel timers go through {@link #runAlone}.
+ * holds it. Methods carry {@code @SchedulerLock(name = ...)}: every scheduled job of the hub is a Spring {@code @Scheduled}
+ * method (one scheduling style; Camel timers are not used).
  *
  * <p>A lock is taken for {@code hub.cluster.lock-at-most-for} (30 s, ShedLock's keep-alive minimum) and renewed
  * every half of that while its job runs, so a long run keeps it, and released when the run ends: every run takes
@@ -71,44 +72,4 @@ public class SingletonJobs implements org.springframework.beans.factory.Disposab
         return new KeepAliveLockProvider(rows, keepAlive);
     }
 
-    @Bean
-    public LockingTaskExecutor singletonJobExecutor(LockProvider singletonJobLocks) {
-        return new DefaultLockingTaskExecutor(singletonJobLocks);
-    }
-
-    /** Runs jobs outside Spring's scheduler (Camel timers) under the same locks. */
-    @Bean
-    public Runner singletonJobRunner(LockingTaskExecutor singletonJobExecutor,
-                                     @Value("${hub.cluster.lock-at-most-for:PT30S}") Duration lockAtMostFor) {
-        return new Runner(singletonJobExecutor, lockAtMostFor);
-    }
-
-    public static final class Runner {
-        private final LockingTaskExecutor executor;
-        private final Duration lockAtMostFor;
-
-        Runner(LockingTaskExecutor executor, Duration lockAtMostFor) {
-            this.executor = executor;
-            this.lockAtMostFor = lockAtMostFor;
-        }
-
-        /** Runs {@code job} unless another instance is running the job {@code name}; true if it ran here. */
-        public boolean runAlone(String name, Job job) throws Exception {
-            try {
-                return executor.executeWithLock(() -> {
-                    job.run();
-                    return Boolean.TRUE;
-                }, new LockConfiguration(ClockProvider.now(), name, lockAtMostFor, Duration.ZERO)).wasExecuted();
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    public interface Job {
-        void run() throws Exception;
-    }
 }

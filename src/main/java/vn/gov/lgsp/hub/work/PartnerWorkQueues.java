@@ -53,8 +53,8 @@ public class PartnerWorkQueues {
         if (items.isEmpty()) return;
         if (Thread.currentThread() instanceof PartnerWorker.CallThread) {
             // it would commit on its own, apart from the batch it belongs to
-            throw new IllegalStateException("a connector sent work from a parallel partner call: return it in "
-                    + WorkHeaders.FOLLOW_UP_WORK + " instead, or set the partner's parallel-calls to 1");
+            throw new IllegalStateException("a connector sent work from a parallel partner call: return it in its "
+                    + "Delivery's follow-up work instead, or set the partner's parallel-calls to 1");
         }
         jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of())));
     }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.CamelContext;
@@ -16,9 +18,12 @@ import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.audit.AuditLog;
 
 /**
- * For every partner in hub.queues.partners: a planning entry {@code direct:work-<partner>} that routes/*.yaml call
+ * For every partner (each {@link PartnerConnector} bean, and every hub.queues.partners entry): a planning entry {@code direct:work-<partner>} that routes/*.yaml call
  * to request work, and one {@link ShardConsumer} per shard of the partner's durable queues
- * (hub.work.&lt;partner&gt;.&lt;n&gt;, see {@link PartnerWorkQueues#queueOf}) handing batches to a {@link PartnerWorker}.
+ * (hub.work.&lt;partner&gt;.&lt;n&gt;, see {@link PartnerWorkQueues#queueOf}) handing batches to a {@link PartnerWorker},
+ * which calls the partner's connector. Connectors are found by their {@link PartnerConnector#partner()} name: a
+ * connector's queue settings are its own defaults ({@code connectors/<partner>/config.yml}), or the defaults of
+ * {@link QueueProperties.PartnerQueue} when it has none.
  *
  * <p>Nothing planned is dropped: work for a partner that is not enabled, or that a route names without any
  * configuration ({@code direct:work-<name>} with no hub.queues.partners entry, found once Camel has started), is
@@ -41,12 +46,17 @@ public class PartnerWorkRoutes extends RouteBuilder {
     private final List<ShardConsumer> consumers = new ArrayList<>();
     private final ConnectionFactory connectionFactory;
     private final MeterRegistry metrics;
+    private final org.springframework.beans.factory.ObjectProvider<PartnerConnector> connectors;
+    /** The partners' circuit breakers, with resilience4j's metrics bound to the hub's registry. */
+    private final CircuitBreakerRegistry circuits = CircuitBreakerRegistry.ofDefaults();
     private final List<NotEnabledWork> notEnabled = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean started;
 
     public PartnerWorkRoutes(QueueProperties queues, JdbcTemplate jdbc, AuditLog audit, PartnerWorkQueues workQueues,
                              DossierUpdates updates, DeadLetters deadLetters, ConnectionFactory connectionFactory,
-                             MeterRegistry metrics) {
+                             MeterRegistry metrics, org.springframework.beans.factory.ObjectProvider<PartnerConnector> connectors) {
+        this.connectors = connectors;
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuits).bindTo(metrics);
         this.connectionFactory = connectionFactory;
         this.metrics = metrics;
         this.queues = queues;
@@ -84,13 +94,26 @@ public class PartnerWorkRoutes extends RouteBuilder {
 
     @Override
     public void configure() throws Exception {
-        queues.getPartners().forEach((partner, policy) -> {
+        Map<String, PartnerConnector> byPartner = new java.util.LinkedHashMap<>();
+        connectors.orderedStream().forEach(c -> {
+            PartnerConnector other = byPartner.putIfAbsent(c.partner(), c);
+            if (other != null) {
+                throw new IllegalStateException("two connectors for partner " + c.partner() + ": "
+                        + other.getClass().getName() + " and " + c.getClass().getName());
+            }
+        });
+        Map<String, QueueProperties.PartnerQueue> partners = new java.util.LinkedHashMap<>(queues.getPartners());
+        byPartner.keySet().forEach(name -> partners.computeIfAbsent(name, n -> new QueueProperties.PartnerQueue()));
+        queues.setPartners(partners);
+        partners.forEach((partner, policy) -> {
             planningEntry(this, partner);
             if (!policy.isEnabled()) {
                 notEnabled(partner, "hub.queues.partners." + partner + ".enabled is false", policy);
                 return;
             }
-            PartnerWorker worker = new PartnerWorker(partner, policy, getContext(), jdbc, audit, workQueues, updates, deadLetters);
+            PartnerConnector connector = byPartner.get(partner);
+            if (connector == null) log.error("partner '{}' is enabled but no connector is installed for it: its work will be dead-lettered", partner);
+            PartnerWorker worker = new PartnerWorker(partner, policy, connector, jdbc, audit, workQueues, updates, deadLetters, circuits);
             workers.put(partner, worker);
             for (int shard = 0; shard < policy.getConcurrency(); shard++) {
                 consumers.add(new ShardConsumer(connectionFactory, workQueues.shardQueue(partner, shard), shard, worker, policy.getMaxBatch()));

@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -30,7 +26,7 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  *   <li>work already completed (a redelivery after a crash) is not sent again; its stored updates are published
  *       again;</li>
  *   <li>the partner's rate limit and circuit breaker are respected;</li>
- *   <li>the connector's {@code direct:<partner>-deliver} is called, with quick in-memory retries for blips;</li>
+ *   <li>the partner's {@link PartnerConnector} is called, with quick in-memory retries for blips;</li>
  *   <li>success: the produced updates are published to the one-stop system, then the completion and the audit
  *       records are committed;</li>
  *   <li>partner rejection: a dead letter plus an INTEGRATION_FAILED update, no retry;</li>
@@ -57,8 +53,8 @@ public class PartnerWorker {
 
     private final String partner;
     private final QueueProperties.PartnerQueue policy;
-    private final CamelContext camel;
-    private final ProducerTemplate producer;
+    /** The partner's connector; null when none is installed (its work is dead-lettered, saying so). */
+    private final PartnerConnector connector;
     private final JdbcTemplate jdbc;
     private final AuditLog audit;
     private final PartnerWorkQueues queues;
@@ -70,18 +66,19 @@ public class PartnerWorker {
     /** The partner's call threads when {@code parallel-calls} is above 1, else null. */
     private final java.util.concurrent.ExecutorService parallelCalls;
 
-    PartnerWorker(String partner, QueueProperties.PartnerQueue policy, CamelContext camel, JdbcTemplate jdbc,
-                  AuditLog audit, PartnerWorkQueues queues, DossierUpdates updates, DeadLetters deadLetters) {
+    PartnerWorker(String partner, QueueProperties.PartnerQueue policy, PartnerConnector connector, JdbcTemplate jdbc,
+                  AuditLog audit, PartnerWorkQueues queues, DossierUpdates updates, DeadLetters deadLetters,
+                  CircuitBreakerRegistry circuits) {
         this.partner = partner;
         this.policy = policy;
-        this.camel = camel;
-        this.producer = camel.createProducerTemplate();
+        this.connector = connector;
         this.jdbc = jdbc;
         this.audit = audit;
         this.queues = queues;
         this.updates = updates;
         this.deadLetters = deadLetters;
-        this.circuit = CircuitBreaker.of(partner, CircuitBreakerConfig.custom()
+        // from the registry, so resilience4j's own metrics (resilience4j_circuitbreaker_*) describe it too
+        this.circuit = circuits.circuitBreaker(partner, CircuitBreakerConfig.custom()
                 .failureRateThreshold(policy.getCircuitFailureRate())
                 .slidingWindowSize(policy.getCircuitWindow())
                 .minimumNumberOfCalls(Math.min(policy.getCircuitWindow(), 10))
@@ -94,15 +91,6 @@ public class PartnerWorker {
         java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
         this.parallelCalls = policy.getParallelCalls() < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(
                 policy.getParallelCalls() * policy.getConcurrency(), r -> new CallThread(r, "call-" + partner + "-" + threads.incrementAndGet()));
-    }
-
-    private volatile org.apache.camel.Endpoint deliver;
-
-    /** The connector's entry, resolved once rather than from its URI on every call. */
-    private org.apache.camel.Endpoint deliver() {
-        org.apache.camel.Endpoint e = deliver;
-        if (e == null) deliver = e = camel.getEndpoint(WorkHeaders.deliverUri(partner));
-        return e;
     }
 
     /** A thread making partner calls for a shard: it holds no broker transaction. */
@@ -322,31 +310,35 @@ public class PartnerWorker {
     /** A message of the batch: its headers and the work it carries. */
     private record Work(Map<String, Object> headers, WorkItem item) {}
 
-    /** The outcome of calling the connector for one work item; recorded on the shard's thread. */
-    private record Call(Work work, Exchange exchange, Exception failure, long latencyMs) {}
+    /** The outcome of calling the connector for one work item (a delivery or a failure); recorded on the shard's thread. */
+    private record Call(Work work, Delivery delivery, Exception failure, long latencyMs) {}
 
     /** A call that failed for a reason that is not final: the dossier's later work in the batch must not be called. */
     private static boolean holdsUpItsDossier(Call c) {
         return c.failure() != null && !(c.failure() instanceof PartnerRejectedException)
-                && !(c.failure() instanceof DirectConsumerNotAvailableException);
+                && !(c.failure() instanceof NoConnectorException);
+    }
+
+    /** The partner has no {@link PartnerConnector}: final, its work is dead-lettered. */
+    static final class NoConnectorException extends RuntimeException {
+        NoConnectorException(String partner) {
+            super("no connector is installed for partner " + partner);
+        }
     }
 
     /**
-     * Calls the connector's {@code direct:<partner>-deliver}, with quick in-memory retries for blips, within the
-     * partner's circuit breaker and rate limit. Sends nothing to the broker: that is {@link #record}'s part.
+     * Calls the partner's connector, with quick in-memory retries for blips, within the partner's circuit breaker and
+     * rate limit. Sends nothing to the broker: that is {@link #record}'s part.
      * A failure of the hub's own infrastructure is not held against the partner: it releases the circuit's permission
      * without recording a call, and is not retried here (the whole batch rolls back).
      */
     private Call call(Work work, WorkBatch shared) throws InterruptedException {
+        if (connector == null) return new Call(work, null, new NoConnectorException(partner), 0L);
         Exception failure = null;
-        Exchange call = null;
+        Delivery delivery = null;
         long started = System.nanoTime();
         for (int i = 0; i <= policy.getQuickRetries(); i++) {
             if (i > 0) TimeUnit.MILLISECONDS.sleep(policy.getQuickRetryDelay().toMillis());
-            call = new DefaultExchange(camel);
-            call.getMessage().setHeaders(new LinkedHashMap<>(work.headers()));
-            call.getMessage().setBody(work.item().body());
-            call.setProperty(WorkHeaders.BATCH, shared);
             started = System.nanoTime();
             try {
                 circuit.acquirePermission();
@@ -361,9 +353,16 @@ public class PartnerWorker {
                 failure = dbDown;
                 break;
             }
-            producer.send(deliver(), call);
+            try {
+                delivery = connector.deliver(work.item(), shared);
+                failure = null;
+            } catch (InterruptedException interrupted) {
+                circuit.releasePermission();
+                throw interrupted;
+            } catch (Exception e) {
+                failure = e;
+            }
             long elapsed = System.nanoTime() - started;
-            failure = call.getException();
             if (failure == null) {
                 circuit.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 break;
@@ -373,9 +372,9 @@ public class PartnerWorker {
                 break;
             }
             circuit.onError(elapsed, TimeUnit.NANOSECONDS, failure);
-            if (failure instanceof PartnerRejectedException || failure instanceof DirectConsumerNotAvailableException) break;
+            if (failure instanceof PartnerRejectedException) break;
         }
-        return new Call(work, call, failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return new Call(work, failure == null ? delivery : null, failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Without parallel calls: in the batch's order, a dossier's later work skipped once one of its calls failed. */
@@ -401,7 +400,7 @@ public class PartnerWorker {
      * With {@code parallel-calls} above 1, the batch's calls for different dossiers are made at once on the
      * partner's call threads, each dossier's in order (stopping at a failure, as in {@link #callInOrder}); what they
      * lead to is recorded afterwards, in the batch's order, on the shard's thread (which holds the broker
-     * transaction). Connectors hand the work they lead to back in {@link WorkHeaders#FOLLOW_UP_WORK}; a call thread
+     * transaction). Connectors hand the work they lead to back in {@link Delivery#followUp()}; a call thread
      * has no broker transaction, and sending from it fails loudly ({@link PartnerWorkQueues#enqueueAll}).
      */
     private void callInParallel(List<Work> work, Plan[] plans, WorkBatch shared, Call[] calls) throws Exception {
@@ -442,7 +441,7 @@ public class PartnerWorker {
         long latencyMs = c.latencyMs();
         Map<String, Object> headers = c.work().headers();
         if (failure == null) {
-            succeeded(c.exchange(), item, latencyMs, batch);
+            succeeded(c.delivery(), item, latencyMs, batch);
             release(holds, item, batch);
         } else if (InfrastructureFaults.isInfrastructure(failure)) {
             // the hub's database, broker or Kafka failed, not the partner: the batch rolls back and comes again
@@ -452,8 +451,8 @@ public class PartnerWorker {
             deadLetter(item, "rejected by " + partner + (rejected.partnerCode() == null ? "" : " (" + rejected.partnerCode() + ")")
                     + ": " + rejected.getMessage(), headers, latencyMs, batch);
             release(holds, item, batch);
-        } else if (failure instanceof DirectConsumerNotAvailableException) {
-            deadLetter(item, "no connector is installed for partner " + partner, headers, latencyMs, batch);
+        } else if (failure instanceof NoConnectorException) {
+            deadLetter(item, failure.getMessage(), headers, latencyMs, batch);
             release(holds, item, batch);
         } else if (isOutage(failure)) {
             retryLater(item, failure, latencyMs, holds, batch, false);
@@ -478,15 +477,13 @@ public class PartnerWorker {
         if (released != null) batch.companions.add(released);
     }
 
-    @SuppressWarnings("unchecked")
-    private void succeeded(Exchange call, WorkItem item, long latencyMs, Batch batch) {
-        List<DossierUpdate> produced = call.getProperty(WorkHeaders.UPDATES, List.class);
-        if (produced == null) produced = List.of();
-        boolean skipped = Boolean.TRUE.equals(call.getProperty(WorkHeaders.SKIPPED, Boolean.class));
-        String payload = call.getProperty(WorkHeaders.AUDIT_PAYLOAD, item.body(), String.class);
-        String detail = call.getProperty(WorkHeaders.AUDIT_DETAIL, String.class);
-        List<WorkItem> followUp = call.getProperty(WorkHeaders.FOLLOW_UP_WORK, List.class);
-        if (followUp != null) queues.enqueueAll(followUp); // joins the batch's broker transaction
+    private void succeeded(Delivery delivery, WorkItem item, long latencyMs, Batch batch) {
+        if (delivery == null) delivery = Delivery.done(null); // a connector that had nothing to say
+        List<DossierUpdate> produced = delivery.updates();
+        boolean skipped = delivery.skipped();
+        String payload = delivery.wirePayload() != null ? delivery.wirePayload() : item.body();
+        String detail = delivery.detail();
+        if (!delivery.followUp().isEmpty()) queues.enqueueAll(delivery.followUp()); // joins the batch's broker transaction
         batch.updates.addAll(produced);
         batch.completed.add(item.workId());
         batch.companions.add(new AuditLog.Companion(

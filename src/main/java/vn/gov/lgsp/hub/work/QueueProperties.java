@@ -47,7 +47,7 @@ public class QueueProperties {
         /**
          * Partner calls a shard makes at once for different dossiers of its batch (one dossier's work stays in
          * order): throughput with a slow partner without more shards. The connector must hand follow-up work back
-         * in {@code hubFollowUpWork} rather than send it (all connectors here do).
+         * in {@link Delivery#followUp()} rather than send it (all connectors here do).
          */
         @Min(1) private int parallelCalls = 1;
         /** In-memory retries for blips, before the message is handed back to the broker. */
@@ -59,7 +59,7 @@ public class QueueProperties {
         @NotNull private Duration backoffMax = Duration.ofMinutes(30);
         /** Deliveries (each with its quick retries) before the work goes to the dead letters. */
         @Min(1) private int maxAttempts = 10;
-        /** Partner calls per second across this instance's consumers; 0 = unlimited. */
+        /** Partner calls per second for the whole cluster (ClusterRateLimiter); 0 = unlimited. */
         @Min(0) private double rateLimitPerSecond = 0;
         /** Circuit breaker: failure rate (%) over the last calls that opens it, and how long it stays open. */
         private float circuitFailureRate = 50f;

@@ -29,15 +29,7 @@ class SingletonJobsTest {
                 .check(PRODUCTION);
         assertThat(PRODUCTION.stream().flatMap(c -> c.getMethods().stream())
                 .filter(m -> m.isAnnotatedWith(SchedulerLock.class)).map(m -> m.getAnnotationOfType(SchedulerLock.class).name()))
-                .contains("vietinbank-reconciliation", "zalo-webhook-sweep", "zalo-token-refresh-ahead", "sms-release")
+                .contains("vietinbank-reconciliation", "zalo-webhook-sweep", "zalo-token-refresh-ahead", "sms-release", "vnpost-poll")
                 .doesNotHaveDuplicates();
-    }
-
-    @Test
-    void camelTimersRunThroughTheSingletonRunner() {
-        // a timer route's processor calls SingletonJobs.Runner.runAlone: the VNPost poll is the one timer today
-        assertThat(PRODUCTION.get("vn.gov.lgsp.connector.vnpost.VnpostRoutes").getAccessesFromSelf().stream()
-                .map(a -> a.getTarget().getFullName()))
-                .anyMatch(t -> t.startsWith(SingletonJobs.Runner.class.getName() + ".runAlone"));
     }
 }

@@ -35,8 +35,8 @@ public class SharedInfrastructure implements ApplicationContextInitializer<Confi
             Map<String, Object> props = new LinkedHashMap<>(get().hubProperties(artemis));
             get().closeFirst(context);
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("embedded-infrastructure", props));
-            // the test profile outranks everything, including the connectors' config/partners/*.yml imports
-            // (an imported file would otherwise win over application-test.yml)
+            // the test profile outranks everything (the connectors' defaults, connectors/*/config.yml, are below all else)
+            // and the test profile must also win over config/application.yml
             for (var source : new YamlPropertySourceLoader().load("test-profile", new ClassPathResource("application-test.yml"))) {
                 context.getEnvironment().getPropertySources().addFirst(source);
             }

@@ -11,7 +11,7 @@ import org.springframework.core.env.PropertySource;
  * The partner simulators' rules (tests and the demo run). Each partner's simulator is switched by
  * {@code hub.simulators.<partner>.enabled}, which defaults to {@code hub.simulators.enabled} (the conditions on the
  * simulator configurations). A partner address configured explicitly (its environment variable, a system property,
- * a command-line argument, a test property: anything but the connector's own defaults in config/partners/) always
+ * a command-line argument, a test property: anything but the connector's own defaults in connectors/<partner>/config.yml) always
  * wins: that partner's simulator then runs unused and the connector keeps its address and credentials.
  */
 public final class SimulatorSwitch {
@@ -21,7 +21,7 @@ public final class SimulatorSwitch {
 
     /**
      * True when the simulator may repoint the partner: its address {@code key} was not configured explicitly.
-     * {@code envVar} is the variable config/partners/&lt;partner&gt;.yml reads the address from.
+     * {@code envVar} is the variable connectors/&lt;partner&gt;/config.yml reads the address from.
      */
     public static boolean mayRepoint(Environment env, String partner, String key, String envVar) {
         String explicit = explicitSource(env, key, envVar);

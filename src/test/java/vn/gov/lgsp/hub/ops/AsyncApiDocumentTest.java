@@ -65,7 +65,7 @@ class AsyncApiDocumentTest {
     @Test
     void describesTheTopicsTheHubIsConfiguredWithAndTheSchemaItValidatesWith() throws Exception {
         JsonNode app = read(Path.of("config/application.yml"));
-        JsonNode onestop = read(Path.of("config/partners/onestop.yml"));
+        JsonNode onestop = read(Path.of("connectors/onestop/config.yml"));
         String inbound = app.at("/hub/inbound/topic").asText();
         String updates = onestop.at("/hub/partners/onestop/updates-topic").asText();
         assertThat(inbound).isEqualTo("onestop.dossier.events");

@@ -123,9 +123,7 @@ class StartupChecksIT {
         String url = ChildJvm.newDatabase(infra, "checks" + UUID.randomUUID().toString().substring(0, 8));
         Flyway flyway = Flyway.configure().dataSource(url, "postgres", "").outOfOrder(true)
                 .placeholders(java.util.Map.of("app_role", vn.gov.lgsp.hub.infra.EmbeddedInfrastructure.APP_ROLE))
-                .locations("classpath:db/migration", "classpath:connectors/onestop/db", "classpath:connectors/national-portal/db",
-                        "classpath:connectors/vnpost/db", "classpath:connectors/vietinbank/db", "classpath:connectors/zalo/db",
-                        "classpath:connectors/sms/db", "classpath:connectors/police/db", "classpath:connectors/tax/db")
+                .locations("classpath:db/migration", "classpath:connectors")
                 .load();
         flyway.migrate();
         assertThat(checks("hub.work.", topic4, 1, flyway).health().getStatus()).isEqualTo(Status.UP);

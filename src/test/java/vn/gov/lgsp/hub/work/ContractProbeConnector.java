@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.apache.camel.builder.RouteBuilder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierUpdate;
@@ -17,7 +16,7 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  */
 @Component
 @ConditionalOnProperty(name = "hub.queues.partners.contract-probe.enabled", havingValue = "true")
-public class ContractProbeConnector extends RouteBuilder {
+public class ContractProbeConnector implements PartnerConnector {
     public static final String PARTNER = "contract-probe";
 
     private final ObjectMapper json;
@@ -27,15 +26,18 @@ public class ContractProbeConnector extends RouteBuilder {
     }
 
     @Override
-    public void configure() {
-        from(WorkHeaders.deliverUri(PARTNER)).routeId("contract-probe-deliver").process(e -> {
-            JsonNode b = json.readTree(e.getMessage().getBody(String.class));
-            DossierUpdate u = b.path("bypass").asBoolean()
-                    ? new DossierUpdate(b.path("updateId").asText(), b.path("dossierCode").asText(), b.path("updateType").asText(),
-                            OffsetDateTime.now(DossierUpdates.VIETNAM), PARTNER, b.get("detail"))
-                    : DossierUpdates.of(b.path("updateId").asText(), b.path("dossierCode").asText(), b.path("updateType").asText(),
-                            PARTNER, b.get("detail"));
-            e.setProperty(WorkHeaders.UPDATES, new java.util.ArrayList<>(List.of(u)));
-        });
+    public String partner() {
+        return PARTNER;
+    }
+
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        JsonNode b = json.readTree(work.body());
+        DossierUpdate u = b.path("bypass").asBoolean()
+                ? new DossierUpdate(b.path("updateId").asText(), b.path("dossierCode").asText(), b.path("updateType").asText(),
+                        OffsetDateTime.now(DossierUpdates.VIETNAM), PARTNER, b.get("detail"))
+                : DossierUpdates.of(b.path("updateId").asText(), b.path("dossierCode").asText(), b.path("updateType").asText(),
+                        PARTNER, b.get("detail"));
+        return Delivery.done("probe").withUpdate(u);
     }
 }

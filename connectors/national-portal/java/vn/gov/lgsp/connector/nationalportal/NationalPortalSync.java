@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.db.AfterPartnerCall;
@@ -20,7 +18,8 @@ import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.EventType;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.WorkBatch;
-import vn.gov.lgsp.hub.work.WorkHeaders;
+import vn.gov.lgsp.hub.work.Delivery;
+import vn.gov.lgsp.hub.work.PartnerConnector;
 import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
@@ -28,12 +27,11 @@ import vn.gov.lgsp.hub.work.WorkItem;
  * portal accepted per dossier, and an older event (one sent late by the one-stop system, or an operator's replay of
  * a dead letter) is skipped and audited as SKIPPED instead of being sent. Events are compared in the hub's order: by
  * when they happened and, when their times tie (one-stop systems stamp them to the second), by the order the hub
- * accepted them ({@link WorkHeaders#SEQ}). Per-dossier order on the queue comes from its shard (one consumer per shard).
+ * accepted them ({@link WorkItem#seq()}). Per-dossier order on the queue comes from its shard (one consumer per shard).
  */
 @Component
-public class NationalPortalRoutes extends RouteBuilder {
+public class NationalPortalSync implements PartnerConnector {
     public static final String PARTNER = "national-portal";
-    public static final String DELIVER = "direct:national-portal-deliver";
     /** Message type of an operator's re-sync: the dossier's current full state. */
     public static final String RESYNC = "RESYNC";
 
@@ -47,7 +45,7 @@ public class NationalPortalRoutes extends RouteBuilder {
 
     private final NationalPortalProperties props;
 
-    public NationalPortalRoutes(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json,
+    public NationalPortalSync(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json,
                                 NationalPortalProperties props) {
         this.props = props;
         this.client = client;
@@ -57,34 +55,31 @@ public class NationalPortalRoutes extends RouteBuilder {
     }
 
     @Override
-    public void configure() {
-        from(DELIVER).routeId("national-portal-deliver")
-                .process(this::sync).id("national-portal-sync");
+    public String partner() {
+        return PARTNER;
+    }
+
+    @Override
+    public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
+        return CITIZEN_RATED.equals(work.messageType()) ? rating(work) : sync(work, batch);
     }
 
     private static java.time.Instant asStored(java.time.Instant t) {
         return t.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
-    private void sync(Exchange exchange) throws Exception {
-        if (CITIZEN_RATED.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class))) {
-            rating(exchange);
-            return;
-        }
-        Guard known = guard(exchange);
+    private Delivery sync(WorkItem work, WorkBatch batch) throws Exception {
+        Guard known = guard(work, batch);
         DossierEvent event = known.event();
-        Long seqHeader = exchange.getMessage().getHeader(WorkHeaders.SEQ, Long.class);
-        long seq = seqHeader == null ? 0L : seqHeader;
-        boolean resync = RESYNC.equals(exchange.getMessage().getHeader(WorkHeaders.MESSAGE_TYPE, String.class));
+        long seq = work.seq();
+        boolean resync = RESYNC.equals(work.messageType());
         if (known.sentService() != null) {
             // the portal has it: sent before the hub restarted, the work's own commit was lost with the crash
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, known.sentService() + " already accepted by the portal at "
-                    + known.sentAt().toInstant() + "; not sent again");
-            exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, known.sentService())));
-            return;
+            return Delivery.done(known.sentService() + " already accepted by the portal at " + known.sentAt().toInstant()
+                    + "; not sent again").withUpdate(synced(event, known.sentService()));
         }
         // what the portal holds: as read for the batch, or as this batch has since sent for the dossier
-        Map<String, Held> sentInBatch = batchOf(exchange).shared(SENT_IN_BATCH, items -> new ConcurrentHashMap<>());
+        Map<String, Held> sentInBatch = batch.shared(SENT_IN_BATCH, items -> new ConcurrentHashMap<>());
         Held held = sentInBatch.getOrDefault(event.dossierCode(), known.held());
         if (held != null) {
             // compared as PostgreSQL stores times (rounded to microseconds); a redelivered event that the portal
@@ -93,10 +88,8 @@ public class NationalPortalRoutes extends RouteBuilder {
             boolean older = at.isBefore(held.eventAt()) || (at.equals(held.eventAt()) && seq < held.seq());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
-                exchange.setProperty(WorkHeaders.SKIPPED, true);
-                exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "stale: portal already has status " + held.status()
+                return Delivery.skipped("stale: portal already has status " + held.status()
                         + " from " + held.eventAt() + "; this update (" + event.occurredAt() + ") was not sent");
-                return;
             }
         }
         boolean isUpdating = held != null || event.eventType() != EventType.DOSSIER_RECEIVED;
@@ -113,9 +106,8 @@ public class NationalPortalRoutes extends RouteBuilder {
         AfterPartnerCall.record("portal sync of " + event.eventId(), () -> recordSent(event, seq, sent, resync));
         // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
         sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, service + " TrangThaiHoSo=" + event.dossier().status());
-        exchange.setProperty(WorkHeaders.UPDATES, List.of(synced(event, service)));
+        return Delivery.done(service + " TrangThaiHoSo=" + event.dossier().status())
+                .withPayload(json.writeValueAsString(request)).withUpdate(synced(event, service));
     }
 
     /**
@@ -124,17 +116,15 @@ public class NationalPortalRoutes extends RouteBuilder {
      * HaiLong, LyDo, NoiDung, KenhDanhGia, ThoiDiemDanhGia}]}, an upsert per dossier (a repeat is harmless). Switched
      * off (hub.partners.national-portal.ratings.enabled false, the default): nothing is sent, audited as SKIPPED.
      */
-    private void rating(Exchange exchange) throws Exception {
+    private Delivery rating(WorkItem work) throws Exception {
         if (!props.getRatings().isEnabled()) {
-            exchange.setProperty(WorkHeaders.SKIPPED, true);
-            exchange.setProperty(WorkHeaders.AUDIT_DETAIL, "ratings to the portal are switched off (hub.partners.national-portal.ratings.enabled)");
-            return;
+            return Delivery.skipped("ratings to the portal are switched off (hub.partners.national-portal.ratings.enabled)");
         }
-        com.fasterxml.jackson.databind.JsonNode u = json.readTree(exchange.getMessage().getBody(String.class));
+        com.fasterxml.jackson.databind.JsonNode u = json.readTree(work.body());
         ObjectNode request = mapper.rating(u);
         client.call(props.getRatings().getService(), request);
-        exchange.setProperty(WorkHeaders.AUDIT_PAYLOAD, json.writeValueAsString(request));
-        exchange.setProperty(WorkHeaders.AUDIT_DETAIL, props.getRatings().getService() + " DiemDanhGia=" + u.path("detail").path("stars").asInt());
+        return Delivery.done(props.getRatings().getService() + " DiemDanhGia=" + u.path("detail").path("stars").asInt())
+                .withPayload(json.writeValueAsString(request));
     }
 
     private static final String GUARDS = PARTNER + ".guards";
@@ -146,28 +136,13 @@ public class NationalPortalRoutes extends RouteBuilder {
     /** A work item's event, whether the portal accepted it already, and what the portal held for its dossier. */
     private record Guard(DossierEvent event, String sentService, Timestamp sentAt, Held held) {}
 
-    private static WorkBatch batchOf(Exchange exchange) {
-        WorkBatch batch = exchange.getProperty(WorkHeaders.BATCH, WorkBatch.class);
-        if (batch == null) {
-            batch = new WorkBatch(List.of(itemOf(exchange)));
-            exchange.setProperty(WorkHeaders.BATCH, batch);
-        }
-        return batch;
-    }
-
-    private static WorkItem itemOf(Exchange exchange) {
-        String workId = exchange.getMessage().getHeader(WorkHeaders.WORK_ID, String.class);
-        return WorkItem.first(PARTNER, workId == null ? "" : workId, null, null, exchange.getMessage().getBody(String.class));
-    }
-
     /**
      * This work's guard, read with those of the whole batch in one statement the first time one is asked for: a
      * batch of n dossier events costs one read instead of n. A body that is not a dossier event is left out of the
      * batch's read (the rest of the batch goes on) and fails its own work here.
      */
-    private Guard guard(Exchange exchange) throws java.io.IOException {
-        WorkItem item = itemOf(exchange);
-        Guard g = batchOf(exchange).<Map<String, Guard>>shared(GUARDS, this::readGuards).get(item.workId());
+    private Guard guard(WorkItem item, WorkBatch batch) throws java.io.IOException {
+        Guard g = batch.<Map<String, Guard>>shared(GUARDS, this::readGuards).get(item.workId());
         if (g != null) return g;
         json.readValue(item.body(), DossierEvent.class); // throws what is wrong with it
         return readGuards(List.of(item)).get(item.workId());
