@@ -23,8 +23,8 @@ import vn.gov.lgsp.hub.audit.AuditLog;
 
 /**
  * Work planned for a partner that is switched off ({@code hub.queues.partners.<p>.enabled: false}) or that no
- * configuration names at all: nothing accepted may vanish. The planning entry {@code direct:work-<p>} queues such
- * work like any other (so it is durable with the inbound's batch, and audited as "work for: p"); this consumer takes
+ * configuration names at all: nothing accepted may vanish. Work planned for such a partner (routes/*.yaml) is queued
+ * like any other (so it is durable with the inbound's batch, and audited as "work for: p"); this consumer takes
  * it from the partner's shard queues and, in the broker transaction that consumes it, files a dead letter (reason
  * "partner not enabled"), publishes an INTEGRATION_FAILED update for the dossier, audits it and counts it
  * ({@code hub_work_not_enabled_total{partner}}). A crash in between redelivers the message: the dead letter is

@@ -18,23 +18,21 @@ import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.audit.AuditLog;
 
 /**
- * For every partner (each {@link PartnerConnector} bean, and every hub.queues.partners entry): a planning entry {@code direct:work-<partner>} that routes/*.yaml call
- * to request work, and one {@link ShardConsumer} per shard of the partner's durable queues
+ * For every partner (each {@link PartnerConnector} bean, and every hub.queues.partners entry): one
+ * {@link ShardConsumer} per shard of the partner's durable queues
  * (hub.work.&lt;partner&gt;.&lt;n&gt;, see {@link PartnerWorkQueues#queueOf}) handing batches to a {@link PartnerWorker},
  * which calls the partner's connector. Connectors are found by their {@link PartnerConnector#partner()} name: a
  * connector's queue settings are its own defaults ({@code connectors/<partner>/config.yml}), or the defaults of
  * {@link QueueProperties.PartnerQueue} when it has none.
  *
  * <p>Nothing planned is dropped: work for a partner that is not enabled, or that a route names without any
- * configuration ({@code direct:work-<name>} with no hub.queues.partners entry, found once Camel has started), is
+ * connector or configuration ({@code direct:work-<name>} for an unknown name, found once Camel has started), is
  * queued all the same and dead-lettered by {@link NotEnabledWork} (reason "partner not enabled", an
  * INTEGRATION_FAILED update, {@code hub_work_not_enabled_total}).
  */
 @Component
 public class PartnerWorkRoutes extends RouteBuilder {
     private static final Logger log = LoggerFactory.getLogger(PartnerWorkRoutes.class);
-    /** Exchange property holding the List&lt;String&gt; of partners the business routes asked for. */
-    public static final String PLANNED = "hubPlannedPartners";
 
     private final QueueProperties queues;
     private final JdbcTemplate jdbc;
@@ -47,6 +45,7 @@ public class PartnerWorkRoutes extends RouteBuilder {
     private final ConnectionFactory connectionFactory;
     private final MeterRegistry metrics;
     private final org.springframework.beans.factory.ObjectProvider<PartnerConnector> connectors;
+    private final BusinessRoutes routes;
     /** The partners' circuit breakers, with resilience4j's metrics bound to the hub's registry. */
     private final CircuitBreakerRegistry circuits = CircuitBreakerRegistry.ofDefaults();
     private final List<NotEnabledWork> notEnabled = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -54,8 +53,10 @@ public class PartnerWorkRoutes extends RouteBuilder {
 
     public PartnerWorkRoutes(QueueProperties queues, JdbcTemplate jdbc, AuditLog audit, PartnerWorkQueues workQueues,
                              DossierUpdates updates, DeadLetters deadLetters, ConnectionFactory connectionFactory,
-                             MeterRegistry metrics, org.springframework.beans.factory.ObjectProvider<PartnerConnector> connectors) {
+                             MeterRegistry metrics, org.springframework.beans.factory.ObjectProvider<PartnerConnector> connectors,
+                             BusinessRoutes routes) {
         this.connectors = connectors;
+        this.routes = routes;
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuits).bindTo(metrics);
         this.connectionFactory = connectionFactory;
         this.metrics = metrics;
@@ -106,7 +107,6 @@ public class PartnerWorkRoutes extends RouteBuilder {
         byPartner.keySet().forEach(name -> partners.computeIfAbsent(name, n -> new QueueProperties.PartnerQueue()));
         queues.setPartners(partners);
         partners.forEach((partner, policy) -> {
-            planningEntry(this, partner);
             if (!policy.isEnabled()) {
                 notEnabled(partner, "hub.queues.partners." + partner + ".enabled is false", policy);
                 return;
@@ -131,23 +131,6 @@ public class PartnerWorkRoutes extends RouteBuilder {
         });
     }
 
-    /**
-     * The planning entry: the partner joins the exchange's list of planned partners, enabled or not (a partner that is
-     * not enabled gets its work dead-lettered by {@link NotEnabledWork}, never silently dropped).
-     */
-    private static void planningEntry(RouteBuilder builder, String partner) {
-        builder.from("direct:work-" + partner).routeId("work-" + partner)
-                .process(e -> {
-                    @SuppressWarnings("unchecked")
-                    List<String> planned = e.getProperty(PLANNED, List.class);
-                    if (planned == null) {
-                        planned = new ArrayList<>();
-                        e.setProperty(PLANNED, planned);
-                    }
-                    if (!planned.contains(partner)) planned.add(partner);
-                });
-    }
-
     private NotEnabledWork notEnabled(String partner, String why, QueueProperties.PartnerQueue policy) {
         List<String> shards = new ArrayList<>();
         for (int shard = 0; shard < policy.getConcurrency(); shard++) shards.add(workQueues.shardQueue(partner, shard));
@@ -157,19 +140,12 @@ public class PartnerWorkRoutes extends RouteBuilder {
     }
 
     /**
-     * A route (routes/*.yaml) that names {@code direct:work-<name>} for a partner without any configuration gets a
-     * planning entry and a one-shard queue for it too, worked by {@link NotEnabledWork}: otherwise the direct
-     * endpoint would have no consumer and the inbound could never accept the event.
+     * A route (routes/*.yaml) that names {@code direct:work-<name>} for a partner without any connector or
+     * configuration gets a one-shard queue for it too, worked by {@link NotEnabledWork}: its work is dead-lettered,
+     * saying so, never dropped.
      */
-    public void adoptUnconfiguredPartners(CamelContext context) throws Exception {
-        List<String> absent = new ArrayList<>();
-        for (org.apache.camel.Endpoint e : context.getEndpoints()) {
-            String uri = e.getEndpointUri();
-            String name = uri.startsWith("direct://work-") ? uri.substring("direct://work-".length())
-                    : uri.startsWith("direct:work-") ? uri.substring("direct:work-".length()) : null;
-            if (name == null || name.isEmpty() || name.contains("?") || queues.getPartners().containsKey(name) || absent.contains(name)) continue;
-            absent.add(name);
-        }
+    public void adoptUnconfiguredPartners(CamelContext context) {
+        List<String> absent = routes.partnersNamed(context).stream().filter(name -> !queues.getPartners().containsKey(name)).toList();
         if (absent.isEmpty()) return;
         Map<String, QueueProperties.PartnerQueue> partners = new java.util.LinkedHashMap<>(queues.getPartners());
         for (String name : absent) {
@@ -179,15 +155,9 @@ public class PartnerWorkRoutes extends RouteBuilder {
             partners.put(name, policy);
         }
         queues.setPartners(partners);
-        context.addRoutes(new RouteBuilder(context) {
-            @Override
-            public void configure() {
-                absent.forEach(name -> planningEntry(this, name));
-            }
-        });
         for (String name : absent) {
-            log.error("routes plan work for partner '{}', which has no hub.queues.partners entry: its work will be dead-lettered", name);
-            NotEnabledWork n = notEnabled(name, "no hub.queues.partners." + name + " is configured", partners.get(name));
+            log.error("routes plan work for partner '{}', which has no connector nor hub.queues.partners entry: its work will be dead-lettered", name);
+            NotEnabledWork n = notEnabled(name, "no connector and no hub.queues.partners." + name + " is configured", partners.get(name));
             if (started) n.start();
         }
     }
