@@ -125,12 +125,12 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
      * same port and logs. Only for an infrastructure started with a fixed Kafka port.
      */
     public void stopKafkaBroker() {
-        kafka.getCluster().brokers().values().forEach(kafka.server.BrokerServer::shutdown);
+        kafka.getCluster().brokers().values().forEach(broker -> broker.shutdown());
     }
 
     /** Starts the broker stopped by {@link #stopKafkaBroker()} again, on the same port and log folder. */
     public void startKafkaBroker() {
-        kafka.getCluster().brokers().values().forEach(kafka.server.BrokerServer::startup);
+        kafka.getCluster().brokers().values().forEach(broker -> broker.startup());
     }
 
     public String kafkaBootstrap() {
