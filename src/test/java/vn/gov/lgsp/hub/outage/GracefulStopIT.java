@@ -95,7 +95,7 @@ class GracefulStopIT {
         Set<String> codes = Set.of(traffic.codes());
 
         Process first = startHub(props, run + "-1");
-        ChildJvm.awaitHealthy(port, Duration.ofMinutes(2));
+        ChildJvm.awaitHealthy(port, Duration.ofMinutes(5)); // a start takes minutes on a loaded 2-core machine
         long stopMillis;
         int pollsBefore;
         try (EventPublisher kafka = new EventPublisher(infra.kafkaBootstrap(), run + ".events")) {
@@ -114,7 +114,7 @@ class GracefulStopIT {
             for (int i = split; i < traffic.events.size(); i++) kafka.publish(traffic.events.get(i)); // the one-stop system carries on
             startHub(props, run + "-2");
             long restarted = System.nanoTime();
-            ChildJvm.awaitHealthy(port, Duration.ofMinutes(2));
+            ChildJvm.awaitHealthy(port, Duration.ofMinutes(5)); // a start takes minutes on a loaded 2-core machine
             ledger.awaitAndCheck(Duration.ofMinutes(3));
             System.out.printf("graceful stop under load: stopped %d ms after SIGTERM (%d VNPost status requests before it; the log says: %s);"
                             + " after the restart everything done within %d ms; %s; %d updates published more than once%n",
