@@ -26,11 +26,14 @@ public class DossierEventController {
     private final InboundService inbound;
     private final JdbcTemplate jdbc;
     private final ApplicationAvailability availability;
+    private final vn.gov.lgsp.hub.work.BrokerAvailability broker;
 
-    public DossierEventController(InboundService inbound, JdbcTemplate jdbc, ApplicationAvailability availability) {
+    public DossierEventController(InboundService inbound, JdbcTemplate jdbc, ApplicationAvailability availability,
+                                  vn.gov.lgsp.hub.work.BrokerAvailability broker) {
         this.inbound = inbound;
         this.jdbc = jdbc;
         this.availability = availability;
+        this.broker = broker;
     }
 
     /**
@@ -52,6 +55,11 @@ public class DossierEventController {
         if (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
             return Problems.unavailable("not-ready", "The hub is starting or stopping and accepts no event now;"
                     + " send the same event again later.");
+        }
+        if (broker.down()) {
+            // at once: waiting for a broker known to be gone would hold the client for the broker's timeouts
+            return Problems.unavailable("unavailable", "The hub cannot act on this request now: its message broker is"
+                    + " not available. Nothing was accepted; send the same request again later.");
         }
         // an empty body is rejected like any other non-object, and recorded as such (never a null in the database)
         String text = body == null ? "" : body;

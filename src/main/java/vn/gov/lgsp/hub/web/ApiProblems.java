@@ -26,12 +26,19 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 public class ApiProblems extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiProblems.class);
+    private final org.springframework.beans.factory.ObjectProvider<vn.gov.lgsp.hub.work.BrokerAvailability> broker;
+
+    public ApiProblems(org.springframework.beans.factory.ObjectProvider<vn.gov.lgsp.hub.work.BrokerAvailability> broker) {
+        this.broker = broker;
+    }
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<ProblemDetail> failure(Exception e) {
         String unavailable = Unavailability.of(e);
         if (unavailable != null) {
             log.warn("request not accepted: {} unavailable ({})", unavailable, e.toString());
+            // the next requests are answered at once while the broker is gone, rather than each waiting for it
+            broker.ifAvailable(b -> b.failed(e));
             return Problems.unavailable("unavailable", "The hub cannot act on this request now: its " + unavailable
                     + " is not available. Nothing was accepted; send the same request again later.");
         }

@@ -18,6 +18,8 @@ public final class Unavailability {
 
     /** What is unavailable ("database", "message broker", "routing"), or null if the failure is not an outage. */
     public static String of(Throwable failure) {
+        // the broker first, anywhere in the chain: a JMS transaction that cannot commit is a Spring TransactionException
+        // (which would otherwise read as the database) caused by the broker
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof HubNotReadyException) return "routing";
             if (t instanceof org.springframework.jms.JmsException || t instanceof jakarta.jms.JMSException
@@ -25,6 +27,8 @@ public final class Unavailability {
                     || t.getClass().getName().startsWith("org.apache.activemq.artemis.api.core.ActiveMQ")) {
                 return "message broker";
             }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
                     || t instanceof RecoverableDataAccessException || t instanceof TransactionException
                     || t instanceof SQLTransientException || t instanceof SQLRecoverableException) {

@@ -90,6 +90,7 @@ final class ShardConsumer implements Runnable {
                 if (!running) return;
                 log.warn("consumer of {} failed ({}); reconnecting in 1 s", queue, e.getMessage());
                 pause(1000);
+                awaitBroker(e);
             }
             // the partner is down: its work waits on the queue, using none of its attempts, until the circuit lets
             // a trial call through (after circuit-open-for); then the shard is taken again
@@ -106,10 +107,22 @@ final class ShardConsumer implements Runnable {
             log.warn("batch of {} from {} rolled back, the broker will deliver it again: {}", batch.size(), queue, e.getMessage());
             session.rollback();
             pause(1000); // the database or the broker is failing: do not spin
+            awaitBroker(e);
             holds = reloadHolds(); // what the batch changed in memory never reached the database
         } finally {
             TransactionSynchronizationManager.unbindResource(connectionFactory);
         }
+    }
+
+    /**
+     * While the broker is known to be gone, waits for it without trying to connect: every consumer trying in turn
+     * at the shared connection's lock would hold up the intake and the health check behind them.
+     */
+    private void awaitBroker(Exception failure) {
+        BrokerAvailability broker = BrokerAvailability.current();
+        if (broker == null) return;
+        broker.failed(failure);
+        while (running && broker.down()) pause(100);
     }
 
     /** The shard's lines as the database has them; retried while the database is down (nothing can be worked then). */

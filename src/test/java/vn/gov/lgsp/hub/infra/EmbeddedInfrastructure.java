@@ -40,8 +40,13 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     public EmbeddedInfrastructure(int kafkaPort, Path postgresDir, int postgresPort, boolean statementStatistics) {
         quietBrokerLogs();
         kafka = new EmbeddedKafkaKraftBroker(1, 4, EVENTS_TOPIC, UPDATES_TOPIC);
-        if (kafkaPort > 0) kafka.kafkaPorts(kafkaPort);
-        kafka.brokerProperties(Map.of("auto.create.topics.enable", "true", "num.partitions", "4"));
+        Map<String, String> brokerProperties = new LinkedHashMap<>(Map.of("auto.create.topics.enable", "true", "num.partitions", "4"));
+        if (kafkaPort > 0) {
+            // the KRaft test kit ignores kafkaPorts: its clients' listener is set instead (the controller's stays
+            // random); a fixed port also lets an outage test start the stopped broker where its clients look for it
+            brokerProperties.put("listeners", "EXTERNAL://localhost:" + kafkaPort + ",CONTROLLER://localhost:0");
+        }
+        kafka.brokerProperties(brokerProperties);
         kafka.afterPropertiesSet();
         try {
             EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder()
@@ -112,6 +117,20 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger", "io.zonky"}) {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
         }
+    }
+
+    /**
+     * Stops the Kafka broker as an outage would: its clients lose it, its log folder stays (the KRaft controller of
+     * the same test node keeps the cluster's metadata meanwhile). {@link #startKafkaBroker()} brings it back on the
+     * same port and logs. Only for an infrastructure started with a fixed Kafka port.
+     */
+    public void stopKafkaBroker() {
+        kafka.getCluster().brokers().values().forEach(broker -> broker.shutdown());
+    }
+
+    /** Starts the broker stopped by {@link #stopKafkaBroker()} again, on the same port and log folder. */
+    public void startKafkaBroker() {
+        kafka.getCluster().brokers().values().forEach(broker -> broker.startup());
     }
 
     public String kafkaBootstrap() {

@@ -16,9 +16,19 @@ public class SharedInfrastructure implements ApplicationContextInitializer<Confi
 
     public static synchronized EmbeddedInfrastructure get() {
         if (infra == null) {
-            infra = new EmbeddedInfrastructure(0, null, 0); // stops itself, after the test contexts, at the JVM's exit
+            // stops itself, after the test contexts, at the JVM's exit; Kafka on a fixed port so that an outage test can
+            // stop its broker and start it again where the test hub's clients look for it (KafkaOutageIT)
+            infra = new EmbeddedInfrastructure(freeKafkaPort(), null, 0);
         }
         return infra;
+    }
+
+    private static int freeKafkaPort() {
+        try {
+            return ChildJvm.freePort();
+        } catch (Exception e) {
+            throw new IllegalStateException("no free port for the embedded Kafka", e);
+        }
     }
 
     /** After the last test: stops the test hubs (Spring's cached contexts), then the infrastructure. */
