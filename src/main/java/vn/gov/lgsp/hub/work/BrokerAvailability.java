@@ -23,9 +23,6 @@ import org.springframework.stereotype.Component;
 public class BrokerAvailability implements HealthIndicator, org.springframework.beans.factory.DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(BrokerAvailability.class);
     static final long PROBE_EVERY_MILLIS = 500;
-    /** The instance of the running hub, for the shard consumers (created by the work routes, not by Spring). */
-    private static volatile BrokerAvailability current;
-
     private final ConnectionFactory target;
     private final AtomicBoolean down = new AtomicBoolean();
     private volatile long downSince;
@@ -40,12 +37,6 @@ public class BrokerAvailability implements HealthIndicator, org.springframework.
             // the shared connection is lost: the broker stopped or the network dropped (it is reset and made again)
             shared.setExceptionListener(e -> lost(e));
         }
-        current = this;
-    }
-
-    /** The running hub's, or null before it exists (then nothing is known to be down). */
-    static BrokerAvailability current() {
-        return current;
     }
 
     /** True while the broker is known to be gone: do not wait for it, answer or pause at once. */

@@ -46,6 +46,7 @@ public class PartnerWorkRoutes extends RouteBuilder {
     private final MeterRegistry metrics;
     private final org.springframework.beans.factory.ObjectProvider<PartnerConnector> connectors;
     private final BusinessRoutes routes;
+    private final BrokerAvailability broker;
     /** The partners' circuit breakers, with resilience4j's metrics bound to the hub's registry. */
     private final CircuitBreakerRegistry circuits = CircuitBreakerRegistry.ofDefaults();
     private final List<NotEnabledWork> notEnabled = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -54,7 +55,8 @@ public class PartnerWorkRoutes extends RouteBuilder {
     public PartnerWorkRoutes(QueueProperties queues, JdbcTemplate jdbc, AuditLog audit, PartnerWorkQueues workQueues,
                              DossierUpdates updates, DeadLetters deadLetters, ConnectionFactory connectionFactory,
                              MeterRegistry metrics, org.springframework.beans.factory.ObjectProvider<PartnerConnector> connectors,
-                             BusinessRoutes routes) {
+                             BusinessRoutes routes, BrokerAvailability broker) {
+        this.broker = broker;
         this.connectors = connectors;
         this.routes = routes;
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuits).bindTo(metrics);
@@ -116,7 +118,7 @@ public class PartnerWorkRoutes extends RouteBuilder {
             PartnerWorker worker = new PartnerWorker(partner, policy, connector, jdbc, audit, workQueues, updates, deadLetters, circuits);
             workers.put(partner, worker);
             for (int shard = 0; shard < policy.getConcurrency(); shard++) {
-                consumers.add(new ShardConsumer(connectionFactory, workQueues.shardQueue(partner, shard), shard, worker, policy.getMaxBatch()));
+                consumers.add(new ShardConsumer(connectionFactory, workQueues.shardQueue(partner, shard), shard, worker, policy.getMaxBatch(), broker));
             }
         });
         getContext().addStartupListener(new StartupListener() {

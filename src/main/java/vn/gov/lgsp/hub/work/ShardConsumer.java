@@ -33,11 +33,15 @@ final class ShardConsumer implements Runnable {
     private final int maxBatch;
     private volatile boolean running = true;
     private final Thread thread;
+    /** Whether the broker is known to be gone (then the consumer waits for it rather than try to connect). */
+    private final BrokerAvailability broker;
     /** The shard's lines of waiting work; read when the consumer connects and after a batch rolls back. */
     private ShardHolds holds;
 
-    ShardConsumer(ConnectionFactory connectionFactory, String queue, int shard, PartnerWorker worker, int maxBatch) {
+    ShardConsumer(ConnectionFactory connectionFactory, String queue, int shard, PartnerWorker worker, int maxBatch,
+                  BrokerAvailability broker) {
         this.connectionFactory = connectionFactory;
+        this.broker = broker;
         this.queue = queue;
         this.shard = shard;
         this.worker = worker;
@@ -119,8 +123,6 @@ final class ShardConsumer implements Runnable {
      * at the shared connection's lock would hold up the intake and the health check behind them.
      */
     private void awaitBroker(Exception failure) {
-        BrokerAvailability broker = BrokerAvailability.current();
-        if (broker == null) return;
         broker.failed(failure);
         while (running && broker.down()) pause(100);
     }
