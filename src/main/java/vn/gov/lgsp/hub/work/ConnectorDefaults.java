@@ -22,6 +22,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  */
 public class ConnectorDefaults implements EnvironmentPostProcessor, Ordered {
     static final String PATTERN = "classpath*:connectors/*/config.yml";
+    /** The name of each connector's property source starts with this (then the connector's folder name). */
+    public static final String SOURCE_PREFIX = "connector defaults: ";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -32,7 +34,7 @@ public class ConnectorDefaults implements EnvironmentPostProcessor, Ordered {
             Arrays.sort(found, Comparator.comparing(r -> String.valueOf(r.getDescription())));
             for (Resource r : found) {
                 String connector = connectorOf(r);
-                for (PropertySource<?> source : yaml.load("connector defaults: " + connector, r)) {
+                for (PropertySource<?> source : yaml.load(SOURCE_PREFIX + connector, r)) {
                     environment.getPropertySources().addLast(source);
                 }
             }

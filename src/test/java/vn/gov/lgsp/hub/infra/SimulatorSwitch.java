@@ -38,8 +38,8 @@ public final class SimulatorSwitch {
             // Spring's view of all the others, first in the list: the source that really defines the key follows
             if (ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)) continue;
             if (!source.containsProperty(key)) continue;
-            // the connector's defaults (partners/<partner>.yml, with its placeholder left at its default) are no choice
-            if (source.getName().contains("partners/")) return null;
+            // the connector's defaults (connectors/<partner>/config.yml, with its placeholder left at its default) are no choice
+            if (source.getName().startsWith(vn.gov.lgsp.hub.work.ConnectorDefaults.SOURCE_PREFIX)) return null;
             Object value = source.getProperty(key);
             return value == null || value.toString().isBlank() ? null : source.getName();
         }
