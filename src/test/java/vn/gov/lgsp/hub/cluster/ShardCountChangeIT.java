@@ -1,0 +1,204 @@
+package vn.gov.lgsp.hub.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
+import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.hub.HubApplication;
+import vn.gov.lgsp.hub.infra.ChildJvm;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.hub.infra.TestTokens;
+
+/**
+ * README "Changing a partner's shard count", step by step, with the portal's work piled up on its shards (the portal
+ * was down) and more of the same dossiers' events arriving during the change: the hub is restarted on an empty
+ * drain topic, works the queues off once the portal is back, the operator waits for hub_queue_depth 0 and no
+ * waiting lines, and the hub is redeployed on the real topic with fewer shards (5 -> 3: the case where work left
+ * on the old shards 3 and 4 would never be worked). Nothing is lost, nothing overtaken, no dossier goes backwards
+ * at the portal, and the old shards are empty.
+ */
+class ShardCountChangeIT {
+    private static final String PORTAL = "national-portal";
+    private static final Pattern DEPTH = Pattern.compile("(?m)^hub_queue_depth\\{[^}]*partner=\"national-portal\"[^}]*\\} (\\S+)$");
+    private final Map<String, Process> hubs = new HashMap<>();
+    private PortalSimulator portal;
+    private DeployKitBroker broker;
+
+    @AfterEach
+    void stop() throws Exception {
+        hubs.values().forEach(Process::destroyForcibly);
+        for (Process p : hubs.values()) p.waitFor(30, TimeUnit.SECONDS);
+        if (portal != null) portal.close();
+        if (broker != null) broker.close();
+    }
+
+    @Test
+    void aPartnersShardCountChangesByTheDocumentedProcedureWithoutLossOrReorder() throws Exception {
+        EmbeddedInfrastructure infra = SharedInfrastructure.get();
+        String run = "shards" + UUID.randomUUID().toString().substring(0, 8);
+        String dbUrl = ChildJvm.newDatabase(infra, run);
+        String topic = run + ".events";
+        String drain = topic + ".drain";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1), new NewTopic(run + ".updates", 4, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        String brokerPassword = UUID.randomUUID().toString();
+        broker = DeployKitBroker.start(ChildJvm.freePort(), brokerPassword,
+                Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis"));
+        portal = new PortalSimulator("shards-test", "shards-test-password");
+        portal.setDown(true); // the portal's work piles up on its shards
+
+        Map<String, String> props = new HashMap<>();
+        props.put("spring.datasource.url", dbUrl);
+        props.put("spring.datasource.username", "postgres");
+        props.put("spring.datasource.password", "");
+        props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
+        props.put("hub.security.issuer-uri", infra.issuer().issuer());
+        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
+        props.put("spring.artemis.mode", "native");
+        props.put("spring.artemis.broker-url", broker.url());
+        props.put("spring.artemis.user", DeployKitBroker.HUB_USER);
+        props.put("spring.artemis.password", brokerPassword);
+        props.put("hub.inbound.group-id", run);
+        props.put("hub.partners.onestop.updates-topic", run + ".updates");
+        props.put("hub.partners.national-portal.base-url", portal.baseUrl());
+        props.put("hub.partners.national-portal.username", "shards-test");
+        props.put("hub.partners.national-portal.password", "shards-test-password");
+        for (String off : List.of("zalo", "sms", "vnpost", "vietinbank")) props.put("hub.queues.partners." + off + ".enabled", "false");
+        props.put("hub.partners.vnpost.poll.enabled", "false");
+        props.put("hub.metrics.refresh", "1000"); // the gauge the procedure watches, refreshed every second
+
+        DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
+        List<List<ObjectNode>> lifecycles = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            lifecycles.add(factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2))));
+        }
+        List<ObjectNode> before = new ArrayList<>();
+        List<ObjectNode> during = new ArrayList<>();
+        for (int step = 0; step < 12; step++) {
+            for (List<ObjectNode> l : lifecycles) if (step < l.size()) (step < 5 ? before : during).add(l.get(step));
+        }
+        int all = before.size() + during.size();
+        long portalWork = lifecycles.stream().flatMap(List::stream)
+                .filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText())).count();
+
+        // the hub with 5 portal shards takes the first part of the lifecycles; the portal is down
+        int port = ChildJvm.freePort();
+        startHub("before", props, port, topic, 5, run);
+        try (EventPublisher kafka = new EventPublisher(infra.kafkaBootstrap(), topic)) {
+            for (ObjectNode e : before) kafka.publish(e);
+            await().atMost(Duration.ofMinutes(2)).until(() -> count(dbUrl, "SELECT count(*) FROM inbound_event") == before.size());
+            await().atMost(Duration.ofMinutes(1)).until(() -> broker.messageCount("hub.work." + PORTAL + ".") > 0);
+            long waiting = broker.messageCount("hub.work." + PORTAL + ".");
+
+            // 1. an empty topic with the same partitions; 2. the hubs restarted on it
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
+                admin.createTopics(List.of(new NewTopic(drain, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            stopHub("before");
+            startHub("draining", props, port, drain, 5, run);
+            portal.setDown(false);
+            // the one-stop system keeps publishing on the real topic: it waits there meanwhile
+            for (ObjectNode e : during) kafka.publish(e);
+
+            // 3. hub_queue_depth{partner="national-portal"} 0 and no waiting lines for the partner
+            HttpClient http = HttpClient.newHttpClient();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() ->
+                    queueDepth(http, port) == 0 && count(dbUrl, "SELECT count(*) FROM work_hold WHERE partner = '" + PORTAL + "'") == 0);
+            assertThat(count(dbUrl, "SELECT count(*) FROM inbound_event")).as("nothing taken from the real topic while draining")
+                    .isEqualTo(before.size());
+
+            // 4. redeployed on the real topic with 3 shards
+            stopHub("draining");
+            startHub("after", props, port, topic, 3, run);
+            System.out.printf("shard count change: %d portal work items waiting on 5 shards when the drain began, %d events"
+                    + " published during the change%n", waiting, during.size());
+        }
+
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            for (List<ObjectNode> l : lifecycles) {
+                String code = l.get(0).get("dossier").get("code").asText();
+                PortalSimulator.PortalDossier d = portal.dossier(code);
+                assertThat(d).as(code).isNotNull();
+                assertThat(d.status).as(code).isEqualTo(10);
+            }
+        });
+        assertThat(count(dbUrl, "SELECT count(DISTINCT event_id) FROM inbound_event")).isEqualTo(all);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                count(dbUrl, "SELECT count(*) FROM work_completion WHERE partner = '" + PORTAL + "'")).isEqualTo(portalWork));
+        assertThat(count(dbUrl, "SELECT count(*) FROM audit_record WHERE party = '" + PORTAL + "' AND outcome = 'SKIPPED'"))
+                .as("portal work overtaken and skipped as stale").isZero();
+        assertThat(count(dbUrl, "SELECT count(*) FROM dead_letter WHERE partner = '" + PORTAL + "'")).isZero();
+        assertThat(portal.backwardRejections.get()).as(portal.report()).isZero();
+        Map<String, Long> timesReceived = new HashMap<>();
+        portal.dossiers().forEach((code, d) -> d.received.forEach(r -> timesReceived.merge(
+                code + "/" + r.get("NgayCapNhat").asText() + "/" + r.get("TrangThaiHoSo").asText(), 1L, Long::sum)));
+        assertThat(timesReceived).as("every status of every dossier reached the portal").hasSize((int) portalWork);
+        assertThat(timesReceived.values()).as("no status sent twice across two graceful restarts").allMatch(n -> n == 1);
+        for (int shard = 3; shard < 5; shard++) {
+            assertThat(broker.messageCount("hub.work." + PORTAL + "." + shard)).as("old shard %d", shard).isZero();
+        }
+    }
+
+    private void startHub(String name, Map<String, String> common, int port, String topic, int shards, String run) throws Exception {
+        Map<String, String> props = new HashMap<>(common);
+        props.put("server.port", Integer.toString(port));
+        props.put("hub.inbound.topic", topic);
+        props.put("hub.queues.partners.national-portal.concurrency", Integer.toString(shards));
+        hubs.put(name, ChildJvm.start(HubApplication.class, props, run + "-" + name, "384m"));
+        ChildJvm.awaitHealthy(port, Duration.ofMinutes(3));
+    }
+
+    /** SIGTERM, as a redeployment stops an instance: it finishes its batches. */
+    private void stopHub(String name) throws Exception {
+        Process p = hubs.get(name);
+        p.destroy();
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("%s stops within its graceful shutdown", name).isTrue();
+    }
+
+    /** hub_queue_depth{partner="national-portal"} as Prometheus scrapes it (-1 until the broker has been read). */
+    private static double queueDepth(HttpClient http, int port) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + TestTokens.metrics()).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = DEPTH.matcher(r.body());
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private static long count(String dbUrl, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", ""); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
