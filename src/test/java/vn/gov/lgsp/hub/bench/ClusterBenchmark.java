@@ -68,6 +68,7 @@ public final class ClusterBenchmark {
         Files.createDirectories(out);
 
         long t0 = System.nanoTime();
+        quietLogs();
         EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0);
         String run = "benchcluster" + UUID.randomUUID().toString().substring(0, 8);
         Path brokerDir = Files.createTempDirectory(out, "cluster-artemis-");
@@ -119,6 +120,16 @@ public final class ClusterBenchmark {
         phases.forEach((k, v) -> System.out.printf("%-26s %s%n", k, headline(v)));
         System.out.printf("report: %s; total run time %.1f s%n", out.resolve("report-cluster.json"), (System.nanoTime() - t0) / 1e9);
         System.exit(status);
+    }
+
+    /**
+     * This JVM has no Spring context to set its log levels: the broker would log at INFO, its audit log a line per
+     * management call (each hub reads the queue depths through them), CPU counted as the infrastructure's.
+     */
+    private static void quietLogs() {
+        for (String name : new String[] {"org.apache", "org.eclipse.jetty", "kafka", "io.zonky"}) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
+        }
     }
 
     /** As ClusterIT configures its members, plus the benchmark's settings (bench/README.md). */
