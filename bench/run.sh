@@ -3,9 +3,13 @@
 #   bench/run.sh            all phases (hub flat out, at 200/s, with the portal at 50 ms, on whole lifecycles, then the ceilings)
 #   bench/run.sh --jfr      the same, with a JFR recording of the hub's flat-out phase (target/bench/hub-flat-out.jfr)
 #                           (-Dbench.jfr-phase=rate: of the paced phase instead, target/bench/hub-rate.jfr)
+#   bench/run.sh --cluster  one vs two hub instances (JVMs of their own) on the same workload: ClusterBenchmark,
+#                           target/bench/report-cluster.json (-Dbench.cluster-events=5000 -Dbench.cluster-warmup=3000
+#                           -Dbench.cluster-rate-seconds=20 -Dbench.cluster-instances=2 -Dbench.cluster-hub-heap=512m)
 # Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=3000
-# -Dbench.lifecycle-events=5000
-# -Dbench.phases=rate,slow,lifecycles,ceiling (the default) picks what runs after the hub's flat-out phase; e.g. -Dbench.phases=rate
+# -Dbench.lifecycle-events=5000 -Dbench.agency-share=0.2 (lifecycles with an identity check, as many with a tax declaration)
+# -Dbench.auth-events=3000 -Dbench.auth-rounds=2 -Dbench.rest-connections=16 (the REST intake with and without its token check)
+# -Dbench.phases=rate,slow,lifecycles,auth,ceiling (the default) picks what runs after the hub's flat-out phase; e.g. -Dbench.phases=rate
 # for a quick look at the hub alone (no ceiling, no ratios; target/bench/report-hub.json).
 # (pass them in BENCH_OPTS; BENCH_HEAP and BENCH_GC replace the heap size and G1 settings below).
 # Output: target/bench/report.json, report.png (and jfr-summary.txt with --jfr).
@@ -15,6 +19,8 @@ opts=${BENCH_OPTS:-}
 if [[ "${1:-}" == "--jfr" ]]; then opts="$opts -Dbench.jfr=true"; fi
 # --soak: the leak check, the hub at 150 events/s for 5 minutes with its live heap every 30 s (~10 min in all)
 if [[ "${1:-}" == "--soak" ]]; then opts="-Dbench.soak-seconds=300 -Dbench.phases=soak $opts"; fi
+main=vn.gov.lgsp.hub.bench.HubBenchmark
+if [[ "${1:-}" == "--cluster" ]]; then main=vn.gov.lgsp.hub.bench.ClusterBenchmark; fi
 mkdir -p target/bench
 ./mvnw -q -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
@@ -26,4 +32,4 @@ mkdir -p target/bench
 # threshold it learned in the flat-out phases sat just above the live set (bench/PROFILING.md, "A fourth look").
 exec java ${BENCH_HEAP:--Xmx512m} -XX:+UseG1GC ${BENCH_GC:--XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70 -XX:-ClassUnloadingWithConcurrentMark} -Xlog:gc:file=target/bench/gc.log:uptime -Djava.io.tmpdir="$PWD/target" -Dsun.net.httpserver.nodelay=true -Dsun.net.httpserver.maxIdleConnections=1024 -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 \
     -Djava.awt.headless=true $opts \
-    -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" vn.gov.lgsp.hub.bench.HubBenchmark
+    -cp "target/test-classes:target/classes:$(cat target/bench/classpath.txt)" $main

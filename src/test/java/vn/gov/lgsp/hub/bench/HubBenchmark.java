@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
@@ -33,6 +32,8 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.ClassPathResource;
 import vn.gov.lgsp.connector.nationalportal.NationalPortalProperties;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
+import vn.gov.lgsp.connector.police.simulator.PoliceSimulator;
+import vn.gov.lgsp.connector.tax.simulator.TaxOfficeSimulator;
 import vn.gov.lgsp.connector.zalo.ZaloProperties;
 import vn.gov.lgsp.connector.sms.simulator.SmsGatewaySimulator;
 import vn.gov.lgsp.connector.vnpost.simulator.VnpostSimulator;
@@ -57,6 +58,8 @@ public final class HubBenchmark {
     private final ZaloSimulator zalo;
     private final VnpostSimulator vnpost;
     private final SmsGatewaySimulator sms;
+    private final PoliceSimulator police;
+    private final TaxOfficeSimulator tax;
     private final Path out;
 
     private HubBenchmark(EmbeddedInfrastructure infra, ConfigurableApplicationContext hub, Path out) {
@@ -67,6 +70,8 @@ public final class HubBenchmark {
         this.zalo = hub.getBean(ZaloSimulator.class);
         this.vnpost = hub.getBean(VnpostSimulator.class);
         this.sms = hub.getBean(SmsGatewaySimulator.class);
+        this.police = hub.getBean(PoliceSimulator.class);
+        this.tax = hub.getBean(TaxOfficeSimulator.class);
         // the simulators keep every request and dossier for the tests' assertions; here that would be heap the hub
         // does not use, collected over and over by G1 on the same 2 cores (and growth the soak would take for a leak)
         portal.setRetainRequests(false);
@@ -111,7 +116,7 @@ public final class HubBenchmark {
         System.exit(status);
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (java.io.IOException e) {
@@ -121,7 +126,8 @@ public final class HubBenchmark {
 
     /** The hub as the tests start it (SharedInfrastructure + application-test.yml), plus the benchmark's overrides. */
     static ConfigurableApplicationContext startHub(EmbeddedInfrastructure infra, Path artemisDir) {
-        SpringApplication app = new SpringApplication(HubApplication.class);
+        // UnauthenticatedIntake: the intake once more on a port of its own without the token check (the "auth" phases)
+        SpringApplication app = new SpringApplication(HubApplication.class, UnauthenticatedIntake.class);
         app.addInitializers(context -> {
             try {
                 var sources = context.getEnvironment().getPropertySources();
@@ -142,6 +148,17 @@ public final class HubBenchmark {
                 bench.put("hub.partners.vietinbank.outbox-interval", "2s");
                 bench.put("hub.partners.zalo.webhook-drain-interval", "2s");
                 bench.put("hub.partners.sms.release-interval", "30s");
+                bench.put("hub.partners.tax.overdue-check-interval", "PT5M");
+                bench.put("hub.partners.tax.answer-timeout", "5d");
+                bench.put("hub.partners.tax.relay-interval", "1s");
+                // the agencies answer at once, as every simulator here does (the demo's 5-30 s measure nothing of the
+                // hub), and the police quota (30 checks a minute, a contract) is lifted like the ZNS and SMS ones
+                bench.put("hub.simulators.police.min-delay", "0ms");
+                bench.put("hub.simulators.police.max-delay", "0ms");
+                bench.put("hub.simulators.tax.min-delay", "0ms");
+                bench.put("hub.simulators.tax.max-delay", "0ms");
+                bench.put("hub.queues.partners.police.rate-limit-per-second", "0");
+                bench.put("hub.queues.partners.tax.rate-limit-per-second", "0");
                 // no SMS quiet hours (21:00-07:00): the lifecycle phase's SMS go out whatever the time of the run
                 bench.put("hub.partners.sms.quiet-start", "00:00");
                 bench.put("hub.partners.sms.quiet-end", "00:00");
@@ -163,7 +180,7 @@ public final class HubBenchmark {
     private void run(int events, int rate, int rateSeconds, int slowEvents, int warmup, int lifecycleEvents, boolean jfr)
             throws Exception {
         // the hub's flat-out phase always runs; the others can be left out while working on the hub
-        List<String> only = List.of(System.getProperty("bench.phases", "rate,slow,lifecycles,ceiling").split(","));
+        List<String> only = List.of(System.getProperty("bench.phases", "rate,slow,lifecycles,auth,ceiling").split(","));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", OffsetDateTime.now().toString());
         report.put("machine", machine());
@@ -215,6 +232,10 @@ public final class HubBenchmark {
                 awaitQuietCompiler();
                 phases.put("hub_lifecycles_flat_out", phase("hub, whole dossier lifecycles (every partner)", hubDone, topic,
                         workload.lifecycles(lifecycleEvents), 0, true));
+            }
+            if (only.contains("auth")) {
+                report.put("auth_cost", authCost(hubDone, topic, workload, Integer.getInteger("bench.auth-events", 3_000),
+                        Integer.getInteger("bench.auth-rounds", 2), warmup, phases));
             }
         }
         int soakSeconds = Integer.getInteger("bench.soak-seconds", 0);
@@ -296,6 +317,73 @@ public final class HubBenchmark {
         if (phases.containsKey("hub_lifecycles_flat_out")) headline(phases, "hub_lifecycles_flat_out");
         System.out.println("ratios: " + ratios);
         System.out.println("report: " + out.resolve("report.json") + ", " + out.resolve("report.png"));
+    }
+
+    /** Concurrent REST connections of the one-stop system in the "auth" phases. */
+    private static final int REST_LANES = Integer.getInteger("bench.rest-connections", 16);
+
+    /**
+     * What the bearer token check costs the REST intake: the same events posted flat out with the one-stop system's
+     * token (checked: signature, issuer, expiry, role) and, on {@link UnauthenticatedIntake}'s port, without one, in
+     * alternating order over {@code rounds} rounds, each event followed until done. Reports each phase and the means:
+     * events/s (intake: until every event was answered 202; whole: until every update arrived) and CPU per event
+     * (this JVM + PostgreSQL), with the difference in %.
+     */
+    private Map<String, Object> authCost(Completions done, String topic, Workload workload, int events, int rounds, int warmup,
+                                         Map<String, Object> phases) throws Exception {
+        String token = infra.issuer().mint("service-account-onestop", List.of("onestop"), "dossier-events:write", Duration.ofHours(4));
+        int port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
+        int open = hub.getBean(UnauthenticatedIntake.class).port();
+        Map<String, List<Map<String, Object>>> measured = new LinkedHashMap<>();
+        try (RestIntake with = new RestIntake("REST intake, bearer token checked", port, token, REST_LANES);
+             RestIntake without = new RestIntake("REST intake, no authentication (benchmark port)", open, null, REST_LANES)) {
+            // the check is there on the hub's own port: no token, no entry (and the body is never read)
+            int refused;
+            try (RestIntake probe = new RestIntake("probe", port, null, 1)) {
+                refused = probe.post("{}");
+            }
+            System.out.printf("%n--- auth: the intake without a token on the hub's port answers %d; without authentication on port %d%n",
+                    refused, open);
+            // both paths compiled before either is measured
+            phase("REST intake warm-up, bearer token (not reported)", done, topic, with, workload.make(warmup), 0, true, false);
+            phase("REST intake warm-up, no authentication (not reported)", done, topic, without, workload.make(warmup), 0, true, false);
+            awaitQuietCompiler();
+            for (int round = 1; round <= rounds; round++) {
+                // alternate which goes first: a machine that slows down over the run then costs both the same
+                List<RestIntake> order = round % 2 == 1 ? List.of(with, without) : List.of(without, with);
+                for (RestIntake intake : order) {
+                    String key = intake == with ? "with_token" : "without_auth";
+                    Map<String, Object> m = phase(intake.describe() + ", round " + round, done, topic, intake, workload.make(events), 0, true, false);
+                    phases.put("hub_rest_" + key + "_" + round, m);
+                    measured.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+                }
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("rounds", rounds);
+        summary.put("events_per_phase", events);
+        summary.put("rest_connections", REST_LANES);
+        // CPU: this JVM (hub, brokers, simulators, the REST clients) + PostgreSQL, per 1,000 events
+        String[] figures = {"intake_events_per_s", "events_per_s", "intake_cpu_s_per_1000_events", "cpu_s_per_1000_events"};
+        for (String f : figures) {
+            double w = mean(measured.get("with_token"), f), wo = mean(measured.get("without_auth"), f);
+            if (f.equals("cpu_s_per_1000_events")) {
+                w += mean(measured.get("with_token"), "postgres_cpu_s_per_1000_events");
+                wo += mean(measured.get("without_auth"), "postgres_cpu_s_per_1000_events");
+            }
+            Map<String, Object> cmp = new LinkedHashMap<>();
+            cmp.put("with_token", round(w));
+            cmp.put("without_auth", round(wo));
+            // throughput: how much lower with the check; CPU: how much higher
+            cmp.put("cost_percent", round(f.contains("cpu") ? (w - wo) / wo * 100 : (wo - w) / wo * 100));
+            summary.put(f, cmp);
+        }
+        System.out.println("auth cost: " + summary);
+        return summary;
+    }
+
+    private static double mean(List<Map<String, Object>> phases, String key) {
+        return phases.stream().mapToDouble(p -> ((Number) p.get(key)).doubleValue()).average().orElse(Double.NaN);
     }
 
     /**
@@ -444,6 +532,16 @@ public final class HubBenchmark {
     /** @param splitStages split a paced hub phase's latency into stages ({@link #stages}) */
     private Map<String, Object> phase(String name, Completions done, String topic, List<Workload.Event> events, int rate,
                                       boolean isHub, boolean splitStages) throws Exception {
+        return phase(name, done, topic, new KafkaSender(producer, topic), events, rate, isHub, splitStages);
+    }
+
+    /**
+     * @param topic  the one-stop topic the hub consumes (its lag is part of the backlog, even when the events come
+     *               over REST)
+     * @param sender how the events reach the hub: Kafka, or the REST intake ({@link RestIntake})
+     */
+    private Map<String, Object> phase(String name, Completions done, String topic, Sender sender, List<Workload.Event> events,
+                                      int rate, boolean isHub, boolean splitStages) throws Exception {
         // the JVM's uptime at the start, as target/bench/gc.log stamps its collections
         System.out.printf("%n--- %s: %d events%s (JVM uptime %.1f s)%n", name, events.size(), rate > 0 ? " at " + rate + "/s" : " flat out",
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
@@ -453,6 +551,7 @@ public final class HubBenchmark {
         long rowsBefore = dbRowsWritten();
         long commitsBefore = dbCommits();
         long callsBefore = partnerCalls();
+        Map<String, Long> callsByPartyBefore = partnerCallsByParty();
         double[] inboundBefore = isHub ? inboundBatches() : null;
         if (DB_STATEMENTS) resetStatements();
         System.gc(); // start each phase from the same heap
@@ -471,10 +570,11 @@ public final class HubBenchmark {
                 if (wait > 0) LockSupport.parkNanos(wait);
             }
             if (followed) done.published(e.eventId(), e.type(), e.expectedUpdates());
-            producer.send(new ProducerRecord<>(topic, e.dossierCode(), e.json()));
+            sender.send(e);
         }
-        producer.flush();
+        sender.flush(); // over REST: every event answered
         long publishedIn = System.nanoTime() - start;
+        double publishCpuSeconds = meter.cpuSecondsSoFar();
         long drainedAt = followed ? 0 : awaitDrained(backlog, Duration.ofMinutes(4));
         int finished = followed ? done.awaitDone(events.size(), Duration.ofMinutes(4)) : drainedAt > 0 ? events.size() : 0;
         ResourceMeter.Usage usage = meter.end();
@@ -507,6 +607,14 @@ public final class HubBenchmark {
         m.put("completed", finished);
         m.put("offered_rate", rate > 0 ? rate : "flat out");
         m.put("publish_seconds", round(publishedIn / 1e9));
+        if (sender instanceof RestIntake rest) {
+            // the intake's own pace: every event answered 202 (its partner work goes on meanwhile and after)
+            m.put("intake", rest.describe());
+            m.put("intake_answers", rest.answers());
+            m.put("intake_events_per_s", round(events.size() / (publishedIn / 1e9)));
+            // this JVM and PostgreSQL from the first POST to the last answer
+            m.put("intake_cpu_s_per_1000_events", round(publishCpuSeconds * 1000 / events.size()));
+        }
         m.put("seconds", round(seconds));
         m.put("events_per_s", round(finished / seconds));
         m.put("partner_calls", calls);
@@ -519,6 +627,7 @@ public final class HubBenchmark {
             m.put("latency_by_update_ms", done.latencyByUpdateType());
         } else {
             m.put("events_by_type", countBy(events));
+            m.put("partner_calls_by_party", minus(partnerCallsByParty(), callsByPartyBefore));
             m.put("outcomes_by_party", outcomesByParty(auditIdBefore));
         }
         if (rate > 0) m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
@@ -556,13 +665,33 @@ public final class HubBenchmark {
         return m;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : -1;
     }
 
-    /** Calls the simulators answered: portal syncs + progress reports, ZNS messages, VNPost orders, SMS. */
+    /**
+     * Calls the simulators answered: portal syncs + progress reports, ZNS messages, VNPost orders, SMS, identity
+     * checks (VerifyIdentity) and tax declarations (SubmitDeclaration).
+     */
     private long partnerCalls() {
-        return zalo.znsCount() + portal.recordsAccepted() + vnpost.calls("createOrder") + sms.received().size();
+        return partnerCallsByParty().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private Map<String, Long> partnerCallsByParty() {
+        Map<String, Long> n = new LinkedHashMap<>();
+        n.put("national-portal", (long) portal.recordsAccepted());
+        n.put("zalo", (long) zalo.znsCount());
+        n.put("sms", (long) sms.received().size());
+        n.put("vnpost", (long) vnpost.calls("createOrder"));
+        n.put("police", police.verifyRequestTotal());
+        n.put("tax", tax.submissionTotal());
+        return n;
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> d = new LinkedHashMap<>();
+        after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+        return d;
     }
 
     /**
@@ -570,12 +699,12 @@ public final class HubBenchmark {
      * is empty (a message leaves its queue when its batch commits, after the follow-up work it led to was queued),
      * seen twice 100 ms apart. Returns when that was first seen (System.nanoTime), or 0 after the timeout.
      */
-    private static long awaitDrained(Backlog backlog, Duration timeout) throws Exception {
+    private long awaitDrained(Backlog backlog, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         long since = 0;
         while (System.nanoTime() < deadline) {
             long now = System.nanoTime();
-            if (!backlog.drained()) {
+            if (!backlog.drained() || agenciesAwaited() > 0) {
                 since = 0;
             } else if (since == 0) {
                 since = now;
@@ -585,6 +714,17 @@ public final class HubBenchmark {
             Thread.sleep(100);
         }
         return 0;
+    }
+
+    /**
+     * Agency work that no queue shows: identity checks the police answered PENDING (re-queued with a delay, which the
+     * depth counts, but between the answer and the re-queue only this row tells) and declarations whose answer the
+     * tax office has yet to call back with, or whose update the hub has yet to publish (its outbox).
+     */
+    private long agenciesAwaited() throws Exception {
+        return count("SELECT (SELECT count(*) FROM police_identity_check WHERE status IN ('REQUESTED', 'PENDING'))"
+                + " + (SELECT count(*) FROM tax_declaration WHERE state IN ('SUBMITTING', 'SUBMITTED'))"
+                + " + (SELECT count(*) FROM tax_update_outbox WHERE sent_at IS NULL)");
     }
 
     private static Map<String, Long> countBy(List<Workload.Event> events) {

@@ -48,6 +48,20 @@ final class ResourceMeter implements AutoCloseable {
         wallStart = System.nanoTime();
     }
 
+    /** CPU seconds of this JVM and PostgreSQL since {@link #begin()}: a mark inside a phase. */
+    double cpuSecondsSoFar() {
+        return (os.getProcessCpuTime() - cpuStart) / 1e9 + Math.max(0, postgresCpuNanos() - pgCpuStart) / 1e9;
+    }
+
+    /** CPU ticks (utime + stime) of another process, e.g. a hub in a JVM of its own; 0 once it has ended. */
+    static long processCpuNanos(long pid) {
+        try {
+            return ProcStat.of(Path.of("/proc", Long.toString(pid), "stat")).cpuTicks() * 1_000_000_000L / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     record Usage(double jvmCpuSeconds, double postgresCpuSeconds, double wallSeconds, long peakHeapBytes,
                  long liveHeapAfterGcBytes, long rssBytes, long rssPeakBytes) {}
 

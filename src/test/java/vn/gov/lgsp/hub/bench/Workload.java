@@ -21,8 +21,16 @@ final class Workload {
     private final DossierEventFactory factory;
     private final java.util.Set<String> usedCodes = new java.util.HashSet<>();
 
+    /**
+     * The share of lifecycles that also ask the police for an identity check and, as often again, send a land-transfer
+     * tax declaration (-Dbench.agency-share, 0.2). The factory draws these from a random of their own, so the other
+     * events (and {@link #make}'s, which keeps only receipts and first steps) come out the same whatever the share.
+     */
+    static final double AGENCY_SHARE = Double.parseDouble(System.getProperty("bench.agency-share", "0.2"));
+
     Workload(long seed) {
         this.factory = new DossierEventFactory(seed);
+        this.factory.setAgencyShare(AGENCY_SHARE);
     }
 
     /**
@@ -54,7 +62,8 @@ final class Workload {
      * {@code n} events of whole dossier lifecycles, each dossier's in order: receipt, home pickup (online dossiers),
      * processing steps, supplement requests, fees, delays, result ready (by post for a third of them), result
      * returned. Every connector gets its share: the portal, Zalo (SMS for the phones the simulator has no Zalo
-     * account for), VNPost orders, VietinBank payment requests and the citizen messages that follow them. An event's
+     * account for), VNPost orders, VietinBank payment requests and the citizen messages that follow them, identity
+     * checks at the police and tax declarations at the tax office ({@link #AGENCY_SHARE}). An event's
      * work fans out into partner work and follow-up updates whose number depends on the dossier, so these events
      * are not followed one by one: the phase ends when the hub has drained (nothing left on Kafka or its queues).
      */

@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.xml.datatype.DatatypeFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
@@ -51,6 +53,8 @@ import vn.gov.lgsp.hub.soap.UsernameToken;
  * case; diacritics count) and date of birth; an unregistered ID ending
  * in 999 is NOT_FOUND, any other unregistered ID matches (so the demo's generated citizens mostly MATCH).
  * A repeated RequestId is answered with its first result and not counted against the quota.
+ * <p>Counters for the crash test and the benchmark: every VerifyIdentity request that arrived, per RequestId
+ * ({@link #verifyRequests()}, also the ones held or answered with a fault), and the requests held now ({@link #held()}).
  */
 public class PoliceSimulator implements AutoCloseable {
     public record Person(String fullName, LocalDate dateOfBirth) {}
@@ -67,6 +71,11 @@ public class PoliceSimulator implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Deque<Instant> window = new ArrayDeque<>();
     private final AtomicInteger quotaFaults = new AtomicInteger();
+    private final Map<String, AtomicInteger> verifyRequests = new ConcurrentHashMap<>();
+    private final AtomicLong verifyRequestTotal = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger held = new AtomicInteger();
+    /** While holding: how many more requests may still pass before the rest are held. */
+    private final AtomicInteger passBeforeHold = new AtomicInteger();
     private final Random random = new Random(42);
     private volatile Duration minDelay = Duration.ZERO;
     private volatile Duration maxDelay = Duration.ZERO;
@@ -103,8 +112,23 @@ public class PoliceSimulator implements AutoCloseable {
     public void setDown(boolean down) { this.down = down; }
     public int quotaFaults() { return quotaFaults.get(); }
     public List<Call> calls() { return List.copyOf(calls); }
+    /** VerifyIdentity requests received so far, whatever their answer (a repeated RequestId counts again). */
+    public long verifyRequestTotal() { return verifyRequestTotal.get(); }
+    /** VerifyIdentity requests received per RequestId: more than one means the hub asked again for the same check. */
+    public Map<String, Integer> verifyRequests() {
+        Map<String, Integer> copy = new HashMap<>();
+        verifyRequests.forEach((id, n) -> copy.put(id, n.get()));
+        return copy;
+    }
+    /** Requests waiting in {@link #hold()} now: calls the hub has in flight at the database. */
+    public int held() { return held.get(); }
     /** Keeps every answer back (the callers wait) until {@link #release()}. */
-    public void hold() { hold = new CountDownLatch(1); }
+    public void hold() { hold(0); }
+    /** Lets {@code passFirst} more requests through, then keeps every later answer back until {@link #release()}. */
+    public void hold(int passFirst) {
+        passBeforeHold.set(passFirst);
+        hold = new CountDownLatch(1);
+    }
     public void release() { hold.countDown(); }
 
     /** Back to an instant, well-behaved service with an empty record of calls (the registry stays). */
@@ -116,6 +140,8 @@ public class PoliceSimulator implements AutoCloseable {
         quotaPerMinute = 0;
         down = false;
         calls.clear();
+        verifyRequests.clear();
+        verifyRequestTotal.set(0);
         quotaFaults.set(0);
         synchronized (window) {
             window.clear();
@@ -127,6 +153,8 @@ public class PoliceSimulator implements AutoCloseable {
     public class Service implements PoliceIdentityPortType {
         @Override
         public Verification verifyIdentity(VerifyIdentity req) throws PoliceFault_Exception {
+            verifyRequestTotal.incrementAndGet();
+            verifyRequests.computeIfAbsent(req.getRequestId(), k -> new AtomicInteger()).incrementAndGet();
             awaitRelease();
             if (down) throw fault(req.getRequestId(), req.getDossierCode(), "VerifyIdentity", "UNAVAILABLE", "service temporarily unavailable", null);
             Check known = checks.get(req.getRequestId());
@@ -233,10 +261,15 @@ public class PoliceSimulator implements AutoCloseable {
     }
 
     private void awaitRelease() {
+        CountDownLatch latch = hold;
+        if (latch.getCount() == 0 || passBeforeHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return;
+        held.incrementAndGet();
         try {
-            hold.await(5, TimeUnit.MINUTES);
+            latch.await(5, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            held.decrementAndGet();
         }
     }
 

@@ -7,16 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
@@ -51,6 +54,9 @@ import vn.gov.lgsp.hub.soap.UsernameToken;
  *       down ({@link #setDown}), declarations never answered ({@link #neverAnswer}) until {@link #answerNow};</li>
  *   <li>forged callbacks for tests: a wrong password, a wrong signing key, no signature, an unknown declaration.</li>
  * </ul>
+ * Counters for the crash test and the benchmark: every SubmitDeclaration that arrived, per DocumentId
+ * ({@link #submissions()}: more than one means the hub sent the same declaration again), and the submissions held now
+ * ({@link #hold}, {@link #held()}: what the hub has in flight at the office).
  */
 public class TaxOfficeSimulator implements AutoCloseable {
     public static final long REJECT_BELOW = 100_000_000L;
@@ -94,6 +100,12 @@ public class TaxOfficeSimulator implements AutoCloseable {
     private final AtomicInteger duplicatesSent = new AtomicInteger();
     private final AtomicInteger earlySent = new AtomicInteger();
     private final AtomicInteger callbacksAcknowledged = new AtomicInteger();
+    private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
+    private final AtomicLong submissionTotal = new AtomicLong();
+    private final AtomicInteger held = new AtomicInteger();
+    /** While holding: how many more submissions may still pass before the rest are held. */
+    private final AtomicInteger passBeforeHold = new AtomicInteger();
+    private volatile CountDownLatch hold = new CountDownLatch(0);
     private final List<String> callbackFailures = new CopyOnWriteArrayList<>();
     private final Random random = new Random(7);
     private final ScheduledExecutorService answers = Executors.newScheduledThreadPool(2, r -> {
@@ -147,12 +159,29 @@ public class TaxOfficeSimulator implements AutoCloseable {
     public int earlySent() { return earlySent.get(); }
     public int callbacksAcknowledged() { return callbacksAcknowledged.get(); }
     public List<String> callbackFailures() { return List.copyOf(callbackFailures); }
+    /** SubmitDeclaration requests received so far (a repeated DocumentId counts again). */
+    public long submissionTotal() { return submissionTotal.get(); }
+    /** SubmitDeclaration requests received per DocumentId. */
+    public Map<String, Integer> submissions() {
+        Map<String, Integer> copy = new HashMap<>();
+        submissions.forEach((id, n) -> copy.put(id, n.get()));
+        return copy;
+    }
+    /** Submissions waiting in {@link #hold} now. */
+    public int held() { return held.get(); }
+    /** Lets {@code passFirst} more submissions through, then keeps every later one waiting until {@link #release()}. */
+    public void hold(int passFirst) {
+        passBeforeHold.set(passFirst);
+        hold = new CountDownLatch(1);
+    }
+    public void release() { hold.countDown(); }
 
     public void reset() {
         setDelay(Duration.ZERO, Duration.ZERO);
         duplicateShare = 0;
         earlyShare = 0;
         down = false;
+        release();
         callbackFailures.clear();
     }
 
@@ -161,6 +190,9 @@ public class TaxOfficeSimulator implements AutoCloseable {
     public class Office implements TaxOfficePortType {
         @Override
         public SubmitDeclarationResponse submitDeclaration(SubmitDeclaration req) throws TaxFault_Exception {
+            submissionTotal.incrementAndGet();
+            submissions.computeIfAbsent(req.getDeclaration().getDocumentId(), k -> new AtomicInteger()).incrementAndGet();
+            awaitRelease();
             if (down) throw fault("UNAVAILABLE", "the tax office's interface is down for maintenance");
             EdXML doc = req.getEdXML();
             try {
@@ -402,8 +434,22 @@ public class TaxOfficeSimulator implements AutoCloseable {
         return new TaxFault_Exception(code + ": " + message, f);
     }
 
+    private void awaitRelease() {
+        CountDownLatch latch = hold;
+        if (latch.getCount() == 0 || passBeforeHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return;
+        held.incrementAndGet();
+        try {
+            latch.await(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            held.decrementAndGet();
+        }
+    }
+
     @Override
     public void close() {
+        release();
         answers.shutdownNow();
         server.destroy();
     }
