@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -73,7 +71,7 @@ public final class ClusterBenchmark {
         String run = "benchcluster" + UUID.randomUUID().toString().substring(0, 8);
         Path brokerDir = Files.createTempDirectory(out, "cluster-artemis-");
         int brokerPort = ChildJvm.freePort();
-        EmbeddedActiveMQ broker = startBroker(brokerPort, brokerDir);
+        EmbeddedActiveMQ broker = EmbeddedArtemisSettings.standaloneBroker(brokerPort, brokerDir);
         PortalSimulator portal = new PortalSimulator("bench-cluster", "bench-cluster-password");
         portal.setRetainRequests(false);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
@@ -271,17 +269,4 @@ public final class ClusterBenchmark {
     }
 
     /** A standalone broker as production has one (and as ClusterIT starts it): TCP, persistent journal, the hub's settings. */
-    private static EmbeddedActiveMQ startBroker(int port, Path dir) throws Exception {
-        Configuration config = new ConfigurationImpl()
-                .setPersistenceEnabled(true).setSecurityEnabled(false)
-                .setJournalDirectory(dir.resolve("journal").toString())
-                .setBindingsDirectory(dir.resolve("bindings").toString())
-                .setLargeMessagesDirectory(dir.resolve("large").toString())
-                .setPagingDirectory(dir.resolve("paging").toString())
-                .addAcceptorConfiguration("netty", "tcp://localhost:" + port);
-        new EmbeddedArtemisSettings().hubWorkQueueSettings().customize(config);
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
-        broker.start();
-        return broker;
-    }
 }

@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -75,7 +73,7 @@ class ClusterIT {
         String dbUrl = ChildJvm.newDatabase(infra, run);
         portal = new PortalSimulator("cluster-test", "cluster-test-password");
         int brokerPort = ChildJvm.freePort();
-        broker = startBroker(brokerPort, Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis"));
+        broker = EmbeddedArtemisSettings.standaloneBroker(brokerPort, Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
             admin.createTopics(List.of(new NewTopic(run + ".events", 4, (short) 1), new NewTopic(run + ".updates", 4, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
@@ -267,19 +265,6 @@ class ClusterIT {
     }
 
     /** A standalone broker as production has one: TCP, persistent journal, the hub's address settings. */
-    private static EmbeddedActiveMQ startBroker(int port, Path dir) throws Exception {
-        Configuration config = new ConfigurationImpl()
-                .setPersistenceEnabled(true).setSecurityEnabled(false)
-                .setJournalDirectory(dir.resolve("journal").toString())
-                .setBindingsDirectory(dir.resolve("bindings").toString())
-                .setLargeMessagesDirectory(dir.resolve("large").toString())
-                .setPagingDirectory(dir.resolve("paging").toString())
-                .addAcceptorConfiguration("netty", "tcp://localhost:" + port);
-        new EmbeddedArtemisSettings().hubWorkQueueSettings().customize(config);
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
-        broker.start();
-        return broker;
-    }
 
     private void start(String name, Map<String, String> common, Map<String, Integer> ports, String run) throws Exception {
         Map<String, String> props = new HashMap<>(common);

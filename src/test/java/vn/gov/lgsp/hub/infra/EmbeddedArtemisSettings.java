@@ -33,4 +33,23 @@ public class EmbeddedArtemisSettings {
             config.setJournalSyncNonTransactional(true);
         };
     }
+
+    /**
+     * A standalone broker of its own on {@code port}, persistent in {@code dir}, with the hub's address settings: for
+     * tests and benchmarks that run hubs in child JVMs (they reach it over TCP, as production does).
+     */
+    public static org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ standaloneBroker(int port, java.nio.file.Path dir) throws Exception {
+        org.apache.activemq.artemis.core.config.Configuration config = new org.apache.activemq.artemis.core.config.impl.ConfigurationImpl()
+                .setPersistenceEnabled(true).setSecurityEnabled(false)
+                .setJournalDirectory(dir.resolve("journal").toString())
+                .setBindingsDirectory(dir.resolve("bindings").toString())
+                .setLargeMessagesDirectory(dir.resolve("large").toString())
+                .setPagingDirectory(dir.resolve("paging").toString())
+                .addAcceptorConfiguration("netty", "tcp://localhost:" + port);
+        new EmbeddedArtemisSettings().hubWorkQueueSettings().customize(config);
+        org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker =
+                new org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+        return broker;
+    }
 }
