@@ -59,7 +59,6 @@ CREATE TABLE personal_data_purge (
     dossier_code  VARCHAR(64)  NOT NULL,
     data_class    VARCHAR(40)  NOT NULL,
     purged_at     TIMESTAMPTZ  NOT NULL DEFAULT now(),
-    rows_changed  INT          NOT NULL,
     PRIMARY KEY (dossier_code, data_class)
 );
 
