@@ -58,6 +58,9 @@ class AuthorizationMatrixIT {
         RULES.put("GET /api/v1/payments/reconciliation/{date}", Rule.VIEWER);
         RULES.put("POST /api/v1/payments/reconciliation/{date}", Rule.OPERATOR);
         RULES.put("GET /api/v1/audit/verify", Rule.AUDITOR);
+        // personal data unmasked: auditors, with a reason in the body ("{}" here: refused 400, nothing shown)
+        RULES.put("POST /api/v1/personal-data/dossiers/{code}/reveal", Rule.AUDITOR);
+        RULES.put("POST /api/v1/personal-data/exports", Rule.AUDITOR);
         RULES.put("GET /api/v1/tax/overdue", Rule.VIEWER);
         RULES.put("GET /api/v1/satisfaction", Rule.VIEWER);
         // citizens' rating page: the one-time token in the link is its key
