@@ -139,7 +139,7 @@ public class AuditController {
         Map<Long, Map<String, Object>> byId = new HashMap<>();
         checkpoints.forEach(c -> byId.put(((Number) c.get("id")).longValue(), c));
         List<Map<String, Object>> failed = new ArrayList<>();
-        int checked = 0, verified = 0, notChecked = 0;
+        int checked = 0, verified = 0, notChecked = 0, untrusted = 0;
         for (Map<String, Object> t : jdbc.queryForList("SELECT checkpoint_id, token, gen_time FROM audit_timestamp ORDER BY checkpoint_id")) {
             checked++;
             long cid = ((Number) t.get("checkpoint_id")).longValue();
@@ -161,6 +161,8 @@ public class AuditController {
                 verified++;
             } else if (AuditTimestamps.NOT_CHECKED.equals(problem)) {
                 notChecked++;
+            } else if (AuditTimestamps.UNTRUSTED_AUTHORITY.equals(problem)) {
+                untrusted++;
             } else {
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("checkpointId", cid);
@@ -172,6 +174,7 @@ public class AuditController {
         out.put("checked", checked);
         out.put("verified", verified);
         out.put("notChecked", notChecked);
+        out.put("signedByUntrustedAuthority", untrusted);
         out.put("pending", timestamps.pending());
         out.put("failed", failed);
         return out;

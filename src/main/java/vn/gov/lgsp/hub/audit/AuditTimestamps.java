@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TSPAlgorithms;
@@ -138,6 +139,7 @@ public class AuditTimestamps {
         TimeStampToken token = response.getTimeStampToken();
         if (token == null) throw new IllegalStateException("no token: " + response.getStatusString());
         String problem = problem(token.getEncoded(), imprint);
+        // a token of another authority than the configured one is not stored: it would anchor nothing
         if (problem != null && !NOT_CHECKED.equals(problem)) throw new IllegalStateException(problem);
         return token;
     }
@@ -189,8 +191,27 @@ public class AuditTimestamps {
                 last = e.getMessage();
             }
         }
+        // signed by an authority this hub does not trust (the demo's simulator of an earlier run, a renewal not yet
+        // configured): reported as such, like a checkpoint signed by an untrusted key, when it holds under its own
+        // certificate; a token whose signature does not hold even there was altered
+        try {
+            for (Object match : token.getCertificates().getMatches(token.getSID())) {
+                X509CertificateHolder own = (X509CertificateHolder) match;
+                boolean configured = false;
+                for (X509Certificate c : certificates) configured |= java.util.Arrays.equals(c.getEncoded(), own.getEncoded());
+                if (!configured) {
+                    token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(own));
+                    return UNTRUSTED_AUTHORITY;
+                }
+            }
+        } catch (Exception altered) {
+            last = altered.getMessage();
+        }
         return "the time-stamp token's signature does not verify against the configured TSA certificate (" + last + ")";
     }
+
+    /** The verdict on a valid token of an authority whose certificate is not configured: counted, not a break. */
+    public static final String UNTRUSTED_AUTHORITY = "the time-stamp token is signed by an authority whose certificate is not configured";
 
     /** The authority's configured certificate(s): the current one first, then former ones. */
     List<X509Certificate> certificates() {

@@ -122,6 +122,35 @@ class AuditTimestampsIT {
     }
 
     /**
+     * A token of an authority whose certificate is not configured (the demo's simulator of an earlier run) is counted
+     * as such, like a checkpoint of an untrusted key, not as a break; the hub itself never stores one.
+     */
+    @Test
+    void aTokenOfAnotherAuthorityIsCountedAsUntrustedNotAsABreak() throws Exception {
+        long checkpoint = newCheckpoint();
+        Map<String, Object> c = jdbc.queryForMap("SELECT * FROM audit_checkpoint WHERE id = ?", checkpoint);
+        byte[] imprint = AuditTimestamps.imprint(((Number) c.get("last_record_id")).longValue(), (String) c.get("head_hash"),
+                ((Timestamp) c.get("created_at")).toInstant());
+        try (TsaSimulator other = new TsaSimulator()) {
+            var generator = new org.bouncycastle.tsp.TimeStampRequestGenerator();
+            generator.setCertReq(true);
+            var request = generator.generate(org.bouncycastle.tsp.TSPAlgorithms.SHA256, imprint, java.math.BigInteger.TEN);
+            var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other.url()))
+                    .header("Content-Type", AuditTimestamps.QUERY).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.getEncoded()))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            var token = new org.bouncycastle.tsp.TimeStampResponse(answer.body()).getTimeStampToken();
+            assertThat(timestamps.problem(token.getEncoded(), imprint)).isEqualTo(AuditTimestamps.UNTRUSTED_AUTHORITY);
+            jdbc.update("INSERT INTO audit_timestamp (checkpoint_id, imprint, token, gen_time, serial_number, tsa_url) VALUES (?,?,?,now(),?,?)",
+                    checkpoint, java.util.HexFormat.of().formatHex(imprint), Base64.getEncoder().encodeToString(token.getEncoded()),
+                    token.getTimeStampInfo().getSerialNumber().toString(), other.url());
+        }
+        JsonNode v = verify();
+        assertThat(v.get("timestamps").get("signedByUntrustedAuthority").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(v.get("timestamps").get("failed")).isEmpty();
+        assertThat(v.get("valid").asBoolean()).as(v.toString()).isTrue();
+    }
+
+    /**
      * Someone with the owner's rights and the hub's signing key (it lives with the hub) rewrites the chain before a
      * stamped checkpoint, recomputes every hash and signs the checkpoints again: the chain and the signatures agree
      * again, the authority's token does not.
