@@ -39,6 +39,7 @@ REVOKE ALL ON FUNCTION audit_redact_dossier(text) FROM PUBLIC;
 
 -- 2. RFC 3161 time-stamp tokens over the checkpoints (AuditTimestamps): fetched from the time-stamping authority after
 --    the checkpoint is stored (a TSA that is down only delays them), appended here, never changed.
+--    (V3's audit_checkpoint.timestamp_token stays empty: a token comes after its checkpoint, whose row never changes.)
 CREATE TABLE audit_timestamp (
     checkpoint_id  BIGINT       PRIMARY KEY REFERENCES audit_checkpoint (id),
     imprint        VARCHAR(64)  NOT NULL,           -- SHA-256 (hex) of the checkpoint's signed text: what the token covers

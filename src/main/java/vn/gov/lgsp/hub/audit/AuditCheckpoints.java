@@ -31,7 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * recompute the hashes after it; someone with the database owner's rights can rewrite a whole tail consistently.
  * A checkpoint signs (last record id, its hash) with the hub's key, which is not in the database: a rewritten tail
  * no longer matches the checkpoints taken before the rewrite, and /api/v1/audit/verify names them. Each checkpoint is
- * also written to the application log, which is shipped elsewhere.
+ * also written to the application log, which is shipped elsewhere, and time-stamped by an independent authority
+ * ({@link AuditTimestamps}: RFC 3161), which holds even against someone who has the hub's key.
  *
  * <p>The key: {@code hub.audit.checkpoint.signing-key} (HUB_AUDIT_SIGNING_KEY), a PKCS#8 Ed25519 or RSA private key,
  * base64 (DER, or PEM without its header lines). Without one (the demo run, the tests) a key is generated at start and
