@@ -31,7 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * recompute the hashes after it; someone with the database owner's rights can rewrite a whole tail consistently.
  * A checkpoint signs (last record id, its hash) with the hub's key, which is not in the database: a rewritten tail
  * no longer matches the checkpoints taken before the rewrite, and /api/v1/audit/verify names them. Each checkpoint is
- * also written to the application log, which is shipped elsewhere.
+ * also written to the application log, which is shipped elsewhere, and time-stamped by an independent authority
+ * ({@link AuditTimestamps}: RFC 3161), which holds even against someone who has the hub's key.
  *
  * <p>The key: {@code hub.audit.checkpoint.signing-key} (HUB_AUDIT_SIGNING_KEY), a PKCS#8 Ed25519 or RSA private key,
  * base64 (DER, or PEM without its header lines). Without one (the demo run, the tests) a key is generated at start and
@@ -51,12 +52,14 @@ public class AuditCheckpoints {
     private final String algorithm;
     private final String keyId;
     private final Set<String> trusted = new HashSet<>();
+    private final AuditTimestamps timestamps;
 
-    public AuditCheckpoints(JdbcTemplate jdbc, TransactionTemplate tx,
+    public AuditCheckpoints(JdbcTemplate jdbc, TransactionTemplate tx, AuditTimestamps timestamps,
                             @Value("${hub.audit.checkpoint.signing-key:}") String signingKey,
                             @Value("${hub.audit.checkpoint.trusted-public-keys:}") List<String> trustedKeys) throws Exception {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.timestamps = timestamps;
         KeyPair pair;
         if (signingKey == null || signingKey.isBlank()) {
             pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -115,6 +118,8 @@ public class AuditCheckpoints {
         } catch (RuntimeException e) {
             log.warn("audit checkpoint failed: {}", e.getMessage());
         }
+        // after the checkpoint's commit: a time-stamping authority that is down never holds a checkpoint back
+        timestamps.stampPending();
     }
 
     /** Signs the chain's current head unless the last checkpoint already covers it; returns the checkpoint's id or null. */
@@ -137,7 +142,8 @@ public class AuditCheckpoints {
         });
     }
 
-    private String sign(String text) {
+    /** Package-visible for the tests: what someone holding the hub's key could sign. */
+    String sign(String text) {
         try {
             Signature sig = Signature.getInstance(algorithm);
             sig.initSign(privateKey);

@@ -21,10 +21,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class AuditController {
     private final JdbcTemplate jdbc;
     private final AuditCheckpoints checkpointKeys;
+    private final AuditTimestamps timestamps;
 
-    public AuditController(JdbcTemplate jdbc, AuditCheckpoints checkpointKeys) {
+    public AuditController(JdbcTemplate jdbc, AuditCheckpoints checkpointKeys, AuditTimestamps timestamps) {
         this.jdbc = jdbc;
         this.checkpointKeys = checkpointKeys;
+        this.timestamps = timestamps;
     }
 
     /** Every record of one dossier, oldest first. Payloads are masked. */
@@ -33,7 +35,8 @@ public class AuditController {
     public Map<String, Object> timeline(@PathVariable String code) {
         List<Map<String, Object>> records = jdbc.query(
                 "SELECT id, recorded_at, direction, party, message_type, outcome, latency_ms, correlation_id,"
-                        + " payload_digest, masked_payload, detail FROM audit_record WHERE dossier_code = ? ORDER BY id",
+                        + " payload_digest, masked_payload, detail, masked_payload_digest, detail_digest"
+                        + " FROM audit_record WHERE dossier_code = ? ORDER BY id",
                 (rs, i) -> {
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("id", rs.getLong("id"));
@@ -47,6 +50,11 @@ public class AuditController {
                     r.put("payloadDigest", rs.getString("payload_digest"));
                     r.put("payload", rs.getString("masked_payload"));
                     r.put("detail", rs.getString("detail"));
+                    // a purge cleared the texts of a closed dossier past retention; their digests keep the chain whole
+                    if (rs.getString("masked_payload") == null && rs.getString("masked_payload_digest") != null
+                            || rs.getString("detail") == null && rs.getString("detail_digest") != null) {
+                        r.put("purged", true);
+                    }
                     return r;
                 }, code);
         return Map.of("dossierCode", code, "records", records);
@@ -58,7 +66,8 @@ public class AuditController {
      * holds another hash than the one signed names a rewrite, even one that recomputed every hash after it.
      */
     @Operation(summary = "Verify the audit chain", description = "Recomputes the whole hash chain; names every record"
-            + " that was altered, removed or inserted, and checks the signed checkpoints of the head. lastHash is the head to keep outside the hub.")
+            + " that was altered, removed or inserted, checks the signed checkpoints of the head and their RFC 3161 time-stamp"
+            + " tokens. lastHash is the head to keep outside the hub.")
     @GetMapping("/api/v1/audit/verify")
     public Map<String, Object> verify() {
         Map<Long, List<Map<String, Object>>> checkpointsByRecord = new HashMap<>();
@@ -98,9 +107,11 @@ public class AuditController {
                 verified++;
             }
         }
+        Map<String, Object> stamps = checkTimestamps(checkpoints);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("valid", v.broken.isEmpty() && failedCheckpoints.isEmpty());
+        out.put("valid", v.broken.isEmpty() && failedCheckpoints.isEmpty() && ((List<?>) stamps.get("failed")).isEmpty());
         out.put("recordsChecked", v.count);
+        out.put("recordsPurged", v.purged);
         out.put("lastHash", v.prev);
         out.put("brokenCount", v.brokenCount);
         out.put("broken", v.broken);
@@ -114,7 +125,58 @@ public class AuditController {
         cp.put("signedByUntrustedKey", untrusted);
         cp.put("failed", failedCheckpoints);
         out.put("checkpoints", cp);
+        out.put("timestamps", stamps);
         out.put("checkedAt", Instant.now().toString());
+        return out;
+    }
+
+    /**
+     * Each checkpoint's RFC 3161 token ({@link AuditTimestamps}) is checked against the checkpoint as it is now: the
+     * imprint must be the SHA-256 of its signed text and the signature the configured authority's. A token that does
+     * not verify names its checkpoint; checkpoints due a token the authority has not given yet are counted as pending.
+     */
+    private Map<String, Object> checkTimestamps(List<Map<String, Object>> checkpoints) {
+        Map<Long, Map<String, Object>> byId = new HashMap<>();
+        checkpoints.forEach(c -> byId.put(((Number) c.get("id")).longValue(), c));
+        List<Map<String, Object>> failed = new ArrayList<>();
+        int checked = 0, verified = 0, notChecked = 0, untrusted = 0;
+        for (Map<String, Object> t : jdbc.queryForList("SELECT checkpoint_id, token, gen_time FROM audit_timestamp ORDER BY checkpoint_id")) {
+            checked++;
+            long cid = ((Number) t.get("checkpoint_id")).longValue();
+            Map<String, Object> c = byId.get(cid);
+            String problem;
+            if (c == null) {
+                problem = "the checkpoint this token covers is gone";
+            } else {
+                byte[] der;
+                try {
+                    der = java.util.Base64.getDecoder().decode((String) t.get("token"));
+                } catch (IllegalArgumentException e) {
+                    der = new byte[0];
+                }
+                problem = timestamps.problem(der, AuditTimestamps.imprint(((Number) c.get("last_record_id")).longValue(),
+                        (String) c.get("head_hash"), ((java.sql.Timestamp) c.get("created_at")).toInstant()));
+            }
+            if (problem == null) {
+                verified++;
+            } else if (AuditTimestamps.NOT_CHECKED.equals(problem)) {
+                notChecked++;
+            } else if (AuditTimestamps.UNTRUSTED_AUTHORITY.equals(problem)) {
+                untrusted++;
+            } else {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("checkpointId", cid);
+                f.put("problem", problem);
+                failed.add(f);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("checked", checked);
+        out.put("verified", verified);
+        out.put("notChecked", notChecked);
+        out.put("signedByUntrustedAuthority", untrusted);
+        out.put("pending", timestamps.pending());
+        out.put("failed", failed);
         return out;
     }
 
@@ -127,6 +189,7 @@ public class AuditController {
         String prev = AuditChain.GENESIS;
         long count;
         long brokenCount;
+        long purged;
 
         Verifier(Map<Long, List<Map<String, Object>>> checkpointRecords) {
             this.checkpointRecords = checkpointRecords;
@@ -141,17 +204,39 @@ public class AuditController {
             if (!prev.equals(storedPrev)) {
                 broken(id, "prev_hash does not match the hash of the record before it (a record was removed or inserted)");
             } else {
-                Long latency = (Long) rs.getObject("latency_ms");
-                String expected = AuditChain.recordHash(storedPrev, rs.getTimestamp("recorded_at").toInstant(),
-                        rs.getString("direction"), rs.getString("party"), rs.getString("dossier_code"),
-                        rs.getString("message_type"), rs.getString("outcome"), latency, rs.getString("correlation_id"),
-                        rs.getString("payload_digest"), rs.getString("masked_payload"), rs.getString("detail"));
-                if (!expected.equals(stored)) {
-                    broken(id, "the record's content does not match its hash (the record was altered)");
-                }
+                String problem = contentProblem(rs, storedPrev, stored);
+                if (problem != null) broken(id, problem);
             }
             // the next record is judged against this one as stored: each break is named once, where it is
             prev = stored;
+        }
+
+        /**
+         * Null when the record's content gives its stored hash. Version 2 records hash their texts' digests: a text
+         * that is there must have the digest stored beside it, and a purged text (cleared, digest kept) is judged by
+         * that digest; version 1 records (before V41) hash their texts themselves.
+         */
+        private String contentProblem(ResultSet rs, String storedPrev, String stored) throws SQLException {
+            Long latency = (Long) rs.getObject("latency_ms");
+            Instant at = rs.getTimestamp("recorded_at").toInstant();
+            String masked = rs.getString("masked_payload"), detail = rs.getString("detail");
+            String expected;
+            if (rs.getInt("hash_version") == 1) {
+                expected = AuditChain.recordHashV1(storedPrev, at, rs.getString("direction"), rs.getString("party"),
+                        rs.getString("dossier_code"), rs.getString("message_type"), rs.getString("outcome"), latency,
+                        rs.getString("correlation_id"), rs.getString("payload_digest"), masked, detail);
+            } else {
+                String maskedDigest = rs.getString("masked_payload_digest"), detailDigest = rs.getString("detail_digest");
+                if (masked != null && !AuditChain.textDigest(masked).equals(maskedDigest)
+                        || detail != null && !AuditChain.textDigest(detail).equals(detailDigest)) {
+                    return "the record's text does not match the digest stored with it (the record was altered)";
+                }
+                if (masked == null && maskedDigest != null || detail == null && detailDigest != null) purged++;
+                expected = AuditChain.recordHashFromDigests(storedPrev, at, rs.getString("direction"), rs.getString("party"),
+                        rs.getString("dossier_code"), rs.getString("message_type"), rs.getString("outcome"), latency,
+                        rs.getString("correlation_id"), rs.getString("payload_digest"), maskedDigest, detailDigest);
+            }
+            return expected.equals(stored) ? null : "the record's content does not match its hash (the record was altered)";
         }
 
         private void broken(long id, String problem) {

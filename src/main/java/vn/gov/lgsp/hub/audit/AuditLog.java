@@ -145,8 +145,10 @@ public class AuditLog {
         // each inbound batch), so it is held for the chain alone
         List<Stored> stored = new ArrayList<>(entries.size());
         for (AuditEntry e : entries) {
-            stored.add(new Stored(e.payload() == null ? null : AuditChain.sha256(e.payload()),
-                    e.payload() == null ? null : PersonalData.maskJson(e.payload()), PersonalData.maskText(e.detail())));
+            String masked = e.payload() == null ? null : PersonalData.maskJson(e.payload());
+            String detail = PersonalData.maskText(e.detail());
+            stored.add(new Stored(e.payload() == null ? null : AuditChain.sha256(e.payload()), masked, detail,
+                    AuditChain.textDigest(masked), AuditChain.textDigest(detail)));
         }
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, CHAIN_LOCK);
         List<String> last = jdbc.queryForList("SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1", String.class);
@@ -154,7 +156,8 @@ public class AuditLog {
         int n = entries.size();
         String[] direction = new String[n], party = new String[n], dossier = new String[n], type = new String[n],
                 outcome = new String[n], correlation = new String[n], digest = new String[n], masked = new String[n],
-                detail = new String[n], prevHash = new String[n], hash = new String[n];
+                detail = new String[n], prevHash = new String[n], hash = new String[n], maskedDigest = new String[n],
+                detailDigest = new String[n];
         Long[] latency = new Long[n];
         Instant now = AuditChain.dbPrecision(Instant.now());
         for (int i = 0; i < n; i++) {
@@ -169,27 +172,32 @@ public class AuditLog {
             digest[i] = stored.get(i).digest();
             masked[i] = stored.get(i).maskedPayload();
             detail[i] = stored.get(i).maskedDetail();
+            maskedDigest[i] = stored.get(i).maskedPayloadDigest();
+            detailDigest[i] = stored.get(i).detailDigest();
             prevHash[i] = prev;
-            hash[i] = AuditChain.recordHash(prev, now, direction[i], party[i], dossier[i], type[i], outcome[i], latency[i],
-                    correlation[i], digest[i], masked[i], detail[i]);
+            hash[i] = AuditChain.recordHashFromDigests(prev, now, direction[i], party[i], dossier[i], type[i], outcome[i],
+                    latency[i], correlation[i], digest[i], maskedDigest[i], detailDigest[i]);
             prev = hash[i];
         }
         // ORDER BY the array position: ids follow the chain's order
-        jdbc.update(ColumnArrays.statement("INSERT INTO audit_record (recorded_at, direction, party, dossier_code,"
+        jdbc.update(ColumnArrays.statement("INSERT INTO audit_record (recorded_at, hash_version, direction, party, dossier_code,"
                 + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
-                + " record_hash) SELECT ?, r.direction, r.party, r.dossier_code, r.message_type, r.outcome, r.latency_ms,"
-                + " r.correlation_id, r.payload_digest, r.masked_payload, r.detail, r.prev_hash, r.record_hash"
+                + " record_hash, masked_payload_digest, detail_digest) SELECT ?, " + AuditChain.VERSION + ", r.direction, r.party,"
+                + " r.dossier_code, r.message_type, r.outcome, r.latency_ms, r.correlation_id, r.payload_digest, r.masked_payload,"
+                + " r.detail, r.prev_hash, r.record_hash, r.masked_payload_digest, r.detail_digest"
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[],"
-                + " ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(direction, party, dossier_code,"
-                + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
-                + " record_hash, position) ORDER BY r.position", List.of(Timestamp.from(now)),
+                + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(direction, party,"
+                + " dossier_code, message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail,"
+                + " prev_hash, record_hash, masked_payload_digest, detail_digest, position) ORDER BY r.position",
+                List.of(Timestamp.from(now)),
                 column("text", direction), column("text", party), column("text", dossier), column("text", type),
                 column("text", outcome), column("int8", latency), column("text", correlation), column("text", digest),
-                column("text", masked), column("text", detail), column("text", prevHash), column("text", hash)));
+                column("text", masked), column("text", detail), column("text", prevHash), column("text", hash),
+                column("text", maskedDigest), column("text", detailDigest)));
     }
 
-    /** What is stored of an entry's payload and detail: the payload's digest and the masked texts. */
-    private record Stored(String digest, String maskedPayload, String maskedDetail) {}
+    /** What is stored of an entry's payload and detail: the payload's digest, the masked texts and their digests. */
+    private record Stored(String digest, String maskedPayload, String maskedDetail, String maskedPayloadDigest, String detailDigest) {}
 
     /** Prometheus: hub_messages_total{party, direction, outcome}. */
     private void countAll(List<Pending> batch) {
