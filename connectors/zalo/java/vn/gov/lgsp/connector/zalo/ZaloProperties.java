@@ -36,6 +36,11 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     private List<Integer> quotaCodes = new ArrayList<>(List.of(-144));
     private List<Integer> tokenCodes = new ArrayList<>(List.of(-124, -216, -220));
     private Duration webhookDrainInterval = Duration.ofSeconds(2);
+    /**
+     * A webhook event that failed (or a receipt that came before its send was recorded) is tried again after this
+     * long times its attempts so far: 2, 4, 6, 8 s by default, about 20 s before it is written off.
+     */
+    private Duration webhookRetryAfter = Duration.ofSeconds(2);
     /** A webhook's signed timestamp must lie this close to now; its signature is refused a second time within it. */
     private Duration webhookMaxSkew = Duration.ofMinutes(5);
     /** HTTP to Zalo's APIs. */
@@ -166,6 +171,8 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     public void setWebhookMaxSkew(Duration webhookMaxSkew) { this.webhookMaxSkew = webhookMaxSkew; }
     public Duration getWebhookDrainInterval() { return webhookDrainInterval; }
     public void setWebhookDrainInterval(Duration webhookDrainInterval) { this.webhookDrainInterval = webhookDrainInterval; }
+    public Duration getWebhookRetryAfter() { return webhookRetryAfter; }
+    public void setWebhookRetryAfter(Duration webhookRetryAfter) { this.webhookRetryAfter = webhookRetryAfter; }
     public String getProvinceHotline() { return provinceHotline; }
     public void setProvinceHotline(String provinceHotline) { this.provinceHotline = provinceHotline; }
     public Map<String, Template> getTemplates() { return templates; }

@@ -117,8 +117,12 @@ public class ZaloWebhookProcessor {
         if (!draining.compareAndSet(false, true)) return;
         try {
             if (sweep) {
+                // a NEW event already tried waits attempts x webhook-retry-after (a receipt whose send is being
+                // recorded needs a moment, not five tries in a row); one never tried goes at once
+                double retryAfter = props.getWebhookRetryAfter().toMillis() / 1000.0;
                 while (work(claim("SELECT id FROM zalo_webhook_event WHERE status IN ('NEW', 'PROCESSING')"
-                        + " AND (status = 'NEW' OR claimed_at < now() - interval '2 minutes') AND attempts < " + MAX_ATTEMPTS
+                        + " AND ((status = 'NEW' AND (attempts = 0 OR claimed_at < now() - make_interval(secs => attempts * " + retryAfter + ")))"
+                        + " OR claimed_at < now() - interval '2 minutes') AND attempts < " + MAX_ATTEMPTS
                         + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT " + BATCH, null))) {
                     // next batch
                 }
