@@ -32,6 +32,9 @@ public final class PersonalData {
     private static final Set<String> ADDRESS_FIELDS = Set.of(
             "street", "address", "pickupaddress", "senderaddress", "receiveraddress", "diachi", "email");
     private static final Set<String> ID_FIELDS = Set.of("citizenid", "cccd", "socmnd", "socccd", "idnumber");
+    /** A person's name (Decree 13/2023: basic personal data): the applicant, the parties, a parcel's receiver or sender. */
+    private static final Set<String> NAME_FIELDS = Set.of("fullname", "hoten", "chuhoso", "receivername", "sendername",
+            "applicantname", "tennguoinhan", "tennguoigui");
     private static final Set<String> PHONE_FIELDS = Set.of(
             "phone", "sodienthoai", "senderphone", "receiverphone", "phonenumber", "recipientphone");
 
@@ -78,6 +81,19 @@ public final class PersonalData {
         return id.substring(0, 3) + "*".repeat(id.length() - 6) + id.substring(id.length() - 3);
     }
 
+    /**
+     * A name keeps its family name and the initials of the others ("Nguyễn Thị Hồng Nhung" -> "Nguyễn T. H. N."):
+     * enough for an operator to tell two applicants of a dossier apart, not to know who they are.
+     */
+    public static String maskName(String name) {
+        if (name == null || name.isBlank()) return name;
+        String[] words = name.trim().split("\\s+");
+        StringBuilder masked = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) masked.append(' ').append(words[i].codePoints().limit(1)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)).append('.');
+        return masked.toString();
+    }
+
     /** A street address keeps only its first word ("Số ***"), enough to recognise, not to locate. */
     public static String maskAddress(String address) {
         if (address == null || address.isBlank()) return address;
@@ -116,7 +132,7 @@ public final class PersonalData {
         return out.toString();
     }
 
-    private enum Kind { ID, PHONE, ADDRESS, TEXT }
+    private enum Kind { ID, PHONE, ADDRESS, NAME, TEXT }
 
     /** Field name (as spelled) -> what its value is; partners use few names, so this stays small. */
     private static final java.util.concurrent.ConcurrentHashMap<String, Kind> KINDS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -126,13 +142,14 @@ public final class PersonalData {
         if (kind == null) {
             String key = field.toLowerCase(Locale.ROOT);
             kind = ID_FIELDS.contains(key) ? Kind.ID : PHONE_FIELDS.contains(key) ? Kind.PHONE
-                    : ADDRESS_FIELDS.contains(key) ? Kind.ADDRESS : Kind.TEXT;
+                    : ADDRESS_FIELDS.contains(key) ? Kind.ADDRESS : NAME_FIELDS.contains(key) ? Kind.NAME : Kind.TEXT;
             if (KINDS.size() < 4096) KINDS.put(field, kind); // bounded: a payload may use data as keys
         }
         return switch (kind) {
             case ID -> maskId(value);
             case PHONE -> maskPhone(value);
             case ADDRESS -> maskAddress(value);
+            case NAME -> maskText(maskName(value));
             case TEXT -> maskText(value);
         };
     }

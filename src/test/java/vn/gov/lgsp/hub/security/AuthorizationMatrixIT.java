@@ -37,7 +37,8 @@ import vn.gov.lgsp.hub.infra.TestTokens;
  * Every HTTP endpoint of the hub (Spring MVC and actuator handler mappings, plus registered servlets), called as
  * anonymous, viewer, operator, auditor and admin (and the one-stop and Prometheus clients), against the rule table
  * below: a new endpoint without a rule here fails this test. Every JSON answer is scanned for unmasked personal
- * data (the dossier's own citizen ID, phone and street address, and any 12-digit or 10-digit number standing alone).
+ * data (the dossier's own citizen ID, phone, street address and the applicant's full name, and any 12-digit or
+ * 10-digit number standing alone).
  */
 @HubIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -112,6 +113,7 @@ class AuthorizationMatrixIT {
     private String citizenId;
     private String phone;
     private String street;
+    private String fullName;
 
     /** A dossier with personal data on its timeline, and an event rejected with the applicant's data in it. */
     @BeforeAll
@@ -122,6 +124,7 @@ class AuthorizationMatrixIT {
         citizenId = received.get("dossier").get("applicant").get("citizenId").asText();
         phone = received.get("dossier").get("applicant").get("phone").asText();
         street = received.get("dossier").get("applicant").get("address").get("street").asText();
+        fullName = received.get("dossier").get("applicant").get("fullName").asText();
         assertThat(call("POST", "/api/v1/dossier-events", TestTokens.onestop(), received.toString()).statusCode()).isEqualTo(202);
         ObjectNode bad = received.deepCopy();
         bad.put("eventId", bad.get("eventId").asText() + "-bad");
@@ -268,6 +271,7 @@ class AuthorizationMatrixIT {
         if (body.contains(citizenId)) return "citizen ID of the test dossier";
         if (body.contains(phone)) return "phone of the test dossier";
         if (body.contains(street)) return "street address of the test dossier";
+        if (body.contains(fullName)) return "full name of the test dossier's applicant";
         if (!anyNumber) return null;
         var id = CITIZEN_ID.matcher(body);
         if (id.find()) return "12-digit number " + id.group().substring(0, 3) + "...";
