@@ -50,7 +50,7 @@ import vn.gov.lgsp.hub.infra.TopicRecorder;
 class HubCrashIT {
     private static final int PORTAL_SHARDS = 8;
     private static final int PORTAL_PARALLEL_CALLS = 8;
-    // the police and tax queues as config/partners/ has them: what bounds their calls in flight at the kill
+    // the police and tax queues as their connectors' config.yml has them: what bounds their calls in flight at the kill
     private static final int POLICE_SHARDS = 2;
     private static final int POLICE_PARALLEL_CALLS = 2;
     private static final int TAX_SHARDS = 2;
