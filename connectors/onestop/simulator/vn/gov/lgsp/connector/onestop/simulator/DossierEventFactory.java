@@ -64,6 +64,17 @@ public class DossierEventFactory {
     }
 
     /** One dossier's identity and applicant; its events are produced by {@link #lifecycle}. */
+    /**
+     * A new dossier whose applicant's phone none of the simulators refuses on purpose (the Zalo and SMS simulators'
+     * numbers for blocked and invalid phones, which dead-letter their work by design): for tests that count dead letters.
+     */
+    public ObjectNode newDossierEveryPartnerServes(OffsetDateTime receivedAt) {
+        while (true) {
+            ObjectNode dossier = newDossier(receivedAt);
+            if (!dossier.at("/applicant/phone").asText().matches(".*(099|108|114|118|144)$")) return dossier;
+        }
+    }
+
     public synchronized ObjectNode newDossier(OffsetDateTime receivedAt) {
         String[] agency = pick(AGENCIES);
         String[] procedure = pick(PROCEDURES);
