@@ -34,7 +34,7 @@ public final class PersonalData {
     private static final Set<String> ID_FIELDS = Set.of("citizenid", "cccd", "socmnd", "socccd", "idnumber");
     /** A person's name (Decree 13/2023: basic personal data): the applicant, the parties, a parcel's receiver or sender. */
     private static final Set<String> NAME_FIELDS = Set.of("fullname", "hoten", "chuhoso", "receivername", "sendername",
-            "applicantname", "tennguoinhan", "tennguoigui");
+            "applicantname", "tennguoinhan", "tennguoigui", "customer_name");
     private static final Set<String> PHONE_FIELDS = Set.of(
             "phone", "sodienthoai", "senderphone", "receiverphone", "phonenumber", "recipientphone");
 
