@@ -217,10 +217,14 @@ public class PartnerWorker {
                 plans[i] = Plan.NOT_WORK;
             } else if (found.completed().containsKey(item.workId())) {
                 plans[i] = Plan.DONE;
+            } else if (found.missingEvents().contains(eventIdOf(work.get(i))) && inboxChecksOf(work.get(i)) + 1 < policy.getInboxChecks()) {
+                // the intake is still committing this event: nothing about it is audited before the hub has
+                // recorded it as accepted (not even that it waits in its dossier's line)
+                plans[i] = Plan.AWAIT_INBOX;
             } else if (dossier != null && (waitingInBatch.contains(dossier) || holds.mustWait(dossier, item.workId()))) {
                 plans[i] = Plan.WAIT;
             } else if (found.missingEvents().contains(eventIdOf(work.get(i)))) {
-                plans[i] = inboxChecksOf(work.get(i)) + 1 >= policy.getInboxChecks() ? Plan.ADOPT_AND_CALL : Plan.AWAIT_INBOX;
+                plans[i] = Plan.ADOPT_AND_CALL;
             } else {
                 plans[i] = Plan.CALL;
             }
