@@ -63,7 +63,9 @@ public class PortalMapper {
         hs.put("LoaiDoiTuong", 1); // 1 = citizen; the one-stop contract carries individuals
         hs.put("SoDienThoai", Identifiers.localPhone(d.applicant().phone()));
         hs.put("Email", d.applicant().email());
-        hs.put("TrichYeuHoSo", d.procedureName() == null ? d.code() : d.procedureName() + " - " + d.applicant().fullName());
+        // the summary names the procedure only: the applicant's name travels in ChuHoSo (a field the hub masks), never
+        // inside free text that no mask can find
+        hs.put("TrichYeuHoSo", d.procedureName() == null ? d.code() : d.procedureName());
         hs.put("NgayTiepNhan", time(d.receivedAt()));
         hs.put("NgayHenTra", time(d.dueAt()));
         hs.put("TrangThaiHoSo", d.status());
