@@ -63,6 +63,9 @@ class NotificationIT {
         d.put("code", "000.00.21.H45-" + OffsetDateTime.now(DossierEventFactory.VN).format(DateTimeFormatter.ofPattern("yyMMdd"))
                 + "-" + String.format("%04d", SEQ.incrementAndGet() % 10_000));
         ((ObjectNode) d.get("applicant")).put("phone", phone).put("fullName", name);
+        // handed over at the counter: a postal return would start a VNPost order whose own tracking updates
+        // (shipped, delivered, then a rating invitation) add messages these tests do not count
+        d.put("returnMethod", "COUNTER");
         return d;
     }
 
@@ -131,9 +134,11 @@ class NotificationIT {
                 .put("updateId", "it-ship-" + code).put("dossierCode", code).put("updateType", "RESULT_SHIPPED")
                 .set("detail", JSON.createObjectNode().put("itemCode", "EB123456789VN")).toString()));
 
-        await().atMost(WAIT).until(() -> znsTo(phone).size() == 6);
+        await().atMost(WAIT).until(() -> znsTo(phone).size() >= 6);
         Map<String, JsonNode> byTemplate = new java.util.HashMap<>();
         znsTo(phone).forEach(z -> byTemplate.put(z.path("template_id").asText(), z));
+        assertThat(byTemplate.keySet()).containsExactlyInAnyOrder("301001", "301002", "301008", "301005", "301003", "301006");
+        assertThat(znsTo(phone)).hasSize(6);
         String due = ZonedDateTime.parse(d.get("dueAt").asText()).format(DateTimeFormatter.ofPattern("dd/MM/yyyy"));
 
         JsonNode received = byTemplate.get("301001");
