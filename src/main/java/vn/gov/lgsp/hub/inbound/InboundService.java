@@ -67,7 +67,39 @@ public class InboundService {
         this.json = json;
     }
 
+    /** Accepts a batch: {@link #prepare} then {@link #commit}. When this returns, the batch is durable. */
     public List<Result> accept(List<Incoming> batch) {
+        return commit(prepare(batch));
+    }
+
+    /**
+     * A batch checked against the contract and run through the business routes, not yet durable: what {@link #commit}
+     * writes. Only CPU work: a Kafka consumer prepares its next batch while the one before commits.
+     */
+    public static final class Prepared {
+        private final List<Result> results;
+        private final List<AuditEntry> rejectedAudit;
+        private final List<Object[]> rejectedRows;
+        private final List<Valid> valid;
+
+        private Prepared(List<Result> results, List<AuditEntry> rejectedAudit, List<Object[]> rejectedRows, List<Valid> valid) {
+            this.results = results;
+            this.rejectedAudit = rejectedAudit;
+            this.rejectedRows = rejectedRows;
+            this.valid = valid;
+        }
+
+        public int size() {
+            return results.size();
+        }
+    }
+
+    /**
+     * Validates each input and asks the business routes which partners get work for each valid event (whether it is
+     * new is known only in {@link #commit}). Throws {@link vn.gov.lgsp.hub.work.HubNotReadyException} while the
+     * routes are not running: the caller retries, as for a failed commit.
+     */
+    public Prepared prepare(List<Incoming> batch) {
         List<Result> results = new ArrayList<>(batch.size());
         List<AuditEntry> auditEntries = new ArrayList<>();
         List<Object[]> rejectedRows = new ArrayList<>();
@@ -76,7 +108,7 @@ public class InboundService {
             Incoming in = batch.get(i);
             EventValidator.Result v = validator.validate(in.text());
             if (v.valid()) {
-                valid.add(new Valid(i, in, v.event()));
+                valid.add(new Valid(i, in, v.event(), 0L, plan(v.event())));
                 results.add(null);
             } else {
                 String eventId = v.tree() == null ? null : textOrNull(v.tree().path("eventId"));
@@ -89,7 +121,18 @@ public class InboundService {
                 log.warn("rejected {} input from {}: {}", in.source(), in.origin(), reasons);
             }
         }
+        return new Prepared(results, auditEntries, rejectedRows, valid);
+    }
 
+    /**
+     * Makes a prepared batch durable: inbox, dossier state, work on the partners' queues and audit records (see the
+     * class comment). May be called again with the same batch after it failed.
+     */
+    public List<Result> commit(Prepared prepared) {
+        List<Result> results = new ArrayList<>(prepared.results);
+        List<AuditEntry> auditEntries = new ArrayList<>(prepared.rejectedAudit);
+        List<Object[]> rejectedRows = prepared.rejectedRows;
+        List<Valid> valid = prepared.valid;
         dbTx.executeWithoutResult(status -> {
             Map<String, Long> seqs = recordInbox(valid);
             List<Valid> fresh = new ArrayList<>();
@@ -98,9 +141,9 @@ public class InboundService {
             for (Valid v : valid) {
                 Long seq = seqs.remove(v.event().eventId()); // of the same eventId twice in a batch, the first is new
                 boolean isNew = seq != null;
-                if (isNew) fresh.add(new Valid(v.index(), v.in(), v.event(), seq));
+                if (isNew) fresh.add(new Valid(v.index(), v.in(), v.event(), seq, v.partners()));
                 results.set(v.index(), new Result(isNew ? Outcome.ACCEPTED : Outcome.DUPLICATE, v.event().eventId(), List.of()));
-                List<String> partners = isNew ? plan(v.event()) : List.of();
+                List<String> partners = isNew ? v.partners() : List.of();
                 for (String partner : partners) {
                     work.add(WorkItem.first(partner, v.event().eventId() + ":" + partner, v.event().dossierCode(),
                             v.event().eventType().name(), v.in().text()).withSeq(seq));
@@ -124,12 +167,11 @@ public class InboundService {
         return results;
     }
 
-    /** A valid event of the batch; {@code seq} is its place in the hub's order once it is recorded as new. */
-    private record Valid(int index, Incoming in, DossierEvent event, long seq) {
-        Valid(int index, Incoming in, DossierEvent event) {
-            this(index, in, event, 0L);
-        }
-    }
+    /**
+     * A valid event of the batch and the partners its business route gives work; {@code seq} is its place in the
+     * hub's order once it is recorded as new.
+     */
+    private record Valid(int index, Incoming in, DossierEvent event, long seq, List<String> partners) {}
 
     /**
      * Inserts the events into the inbox; returns the eventIds that were not there yet, with the sequence the hub gave

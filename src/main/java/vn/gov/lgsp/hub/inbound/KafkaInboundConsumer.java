@@ -40,13 +40,17 @@ import org.springframework.stereotype.Component;
  * delay until it succeeds: the consumer never skips an event. Invalid events do not fail a batch; they are recorded
  * as rejected.
  *
- * <p>Each of the {@code hub.inbound.consumers} consumers is two threads. The poll thread owns the Kafka consumer: it
- * polls, collects what arrives into the next batch and commits the offsets of the batches accepted. The accept
- * thread accepts one batch at a time. A batch is handed over once the accept thread is free and the batch is full
- * ({@code max-poll-records}) or its first event has waited {@code batch-interval}; meanwhile the poll thread goes on
- * collecting. So an event waits for at most the batch before it and its own interval (Camel's batching consumer,
- * used before, polled nothing while a batch was accepted and kept the poll that closed an interval for the
- * batch after: up to twice the interval and two batches; bench/PROFILING.md).
+ * <p>Each of the {@code hub.inbound.consumers} consumers is three threads. The poll thread owns the Kafka consumer:
+ * it polls, collects what arrives into the next batch and commits the offsets of the batches accepted. The prepare
+ * thread checks a batch against the contract and runs it through the business routes ({@link InboundService#prepare},
+ * CPU only); the accept thread makes one batch at a time durable ({@link InboundService#commit}), in the order they
+ * were handed over. A batch is handed over once the accept thread is free and the batch is full
+ * ({@code max-poll-records}) or its first event has waited {@code batch-interval}; under load a full batch is also
+ * handed over while the one before is being made durable, so that its preparation overlaps that commit (two batches
+ * in flight at most). Offsets are committed in the batches' order, and never past a batch that was not accepted.
+ * An event waits for at most the batch before it and its own interval (Camel's batching consumer, used before, polled
+ * nothing while a batch was accepted and kept the poll that closed an interval for the batch after: up to twice the
+ * interval and two batches; bench/PROFILING.md).
  */
 @Component
 public class KafkaInboundConsumer {
@@ -54,6 +58,8 @@ public class KafkaInboundConsumer {
     /** How long an idle poll waits; the accept thread and {@link #stop()} wake it earlier. */
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     private static final long RETRY_INITIAL_MS = 500, RETRY_MAX_MS = 30_000;
+    /** Batches handed over and not yet committed to Kafka: one being made durable, the next being prepared. */
+    private static final int IN_FLIGHT = 2;
 
     private final InboundService inbound;
     private final InboundProperties props;
@@ -117,6 +123,7 @@ public class KafkaInboundConsumer {
     private final class Loop implements ConsumerRebalanceListener {
         private final KafkaConsumer<String, String> consumer;
         private final Thread pollThread;
+        private final ExecutorService prepareThread;
         private final ExecutorService acceptThread;
         private final CountDownLatch stopping = new CountDownLatch(1);
         private volatile boolean running = true;
@@ -124,8 +131,11 @@ public class KafkaInboundConsumer {
         /** Collected, not yet handed over; {@code firstPolledAt} is when the oldest of them was polled. */
         private final List<ConsumerRecord<String, String>> next = new ArrayList<>();
         private long firstPolledAt;
-        /** The batch being accepted; its result is the offsets to commit (each partition's last record + 1). */
-        private Future<Map<TopicPartition, OffsetAndMetadata>> accepting;
+        /**
+         * The batches handed over, in order; each one's result is the offsets to commit (each partition's last record
+         * + 1). Only the poll thread touches the deque.
+         */
+        private final java.util.ArrayDeque<Future<Map<TopicPartition, OffsetAndMetadata>>> inFlight = new java.util.ArrayDeque<>();
         private boolean paused;
 
         Loop(int index) {
@@ -139,11 +149,14 @@ public class KafkaInboundConsumer {
             this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
             this.pollThread = new Thread(this::run, "inbound-kafka-" + index);
             this.pollThread.setDaemon(true); // stopped by stop(); never what keeps a JVM from exiting
-            this.acceptThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "inbound-accept-" + index);
-                t.setDaemon(true);
-                return t;
-            });
+            this.prepareThread = Executors.newSingleThreadExecutor(r -> daemon(r, "inbound-prepare-" + index));
+            this.acceptThread = Executors.newSingleThreadExecutor(r -> daemon(r, "inbound-accept-" + index));
+        }
+
+        private static Thread daemon(Runnable r, String name) {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
         }
 
         void signalStop() {
@@ -175,7 +188,7 @@ public class KafkaInboundConsumer {
         }
 
         private Duration poll() {
-            if (accepting != null || next.isEmpty()) return IDLE_POLL;
+            if (!inFlight.isEmpty() || next.isEmpty()) return IDLE_POLL;
             long dueIn = firstPolledAt + props.getBatchInterval().toMillis() - System.currentTimeMillis();
             return Duration.ofMillis(Math.max(0, dueIn));
         }
@@ -197,8 +210,10 @@ public class KafkaInboundConsumer {
         }
 
         private void handOverIfDue() {
-            if (accepting != null || next.isEmpty()) return;
+            if (inFlight.size() >= IN_FLIGHT || next.isEmpty()) return;
             boolean full = next.size() >= props.getMaxPollRecords();
+            // behind a batch in flight only a full one: at a province's pace batches stay whole, under load they overlap
+            if (!inFlight.isEmpty() && !full) return;
             if (!full && System.currentTimeMillis() - firstPolledAt < props.getBatchInterval().toMillis()) return;
             int size = Math.min(next.size(), props.getMaxPollRecords());
             List<ConsumerRecord<String, String>> batch = new ArrayList<>(next.subList(0, size));
@@ -208,26 +223,38 @@ public class KafkaInboundConsumer {
                 consumer.resume(consumer.paused());
                 paused = false;
             }
-            accepting = acceptThread.submit(() -> accept(batch));
-        }
-
-        /** On the accept thread: until the batch is durable or the hub stops. */
-        private Map<TopicPartition, OffsetAndMetadata> accept(List<ConsumerRecord<String, String>> batch) throws Exception {
             List<InboundService.Incoming> incoming = new ArrayList<>(batch.size());
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (ConsumerRecord<String, String> r : batch) {
                 incoming.add(new InboundService.Incoming("KAFKA", r.topic() + "/" + r.partition() + "@" + r.offset(), r.value()));
+            }
+            Future<InboundService.Prepared> preparing = prepareThread.submit(() -> inbound.prepare(incoming));
+            inFlight.add(acceptThread.submit(() -> accept(batch, incoming, preparing)));
+        }
+
+        /**
+         * On the accept thread, in the order the batches were handed over: until the batch is durable or the hub
+         * stops. Once the hub stops, no further batch is made durable: offsets must never pass one that was not.
+         */
+        private Map<TopicPartition, OffsetAndMetadata> accept(List<ConsumerRecord<String, String>> batch,
+                                                              List<InboundService.Incoming> incoming,
+                                                              Future<InboundService.Prepared> preparing) throws Exception {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (ConsumerRecord<String, String> r : batch) {
                 offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
             }
+            InboundService.Prepared prepared = null;
             try {
+                if (!running) throw new IllegalStateException("the hub is stopping");
                 for (long delay = RETRY_INITIAL_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
                     try {
+                        if (prepared == null) prepared = preparing != null ? preparedBy(preparing) : inbound.prepare(incoming);
                         long start = System.nanoTime();
-                        inbound.accept(incoming);
+                        inbound.commit(prepared);
                         acceptTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         batchSize.record(batch.size());
                         return offsets;
                     } catch (RuntimeException e) {
+                        preparing = null; // a failed preparation (the routes not running yet) is made again here
                         acceptFailures.increment();
                         if (!running) throw e;
                         log.warn("accepting a batch of {} events failed ({}); retrying in {} ms", batch.size(), e.getMessage(), delay);
@@ -239,21 +266,38 @@ public class KafkaInboundConsumer {
             }
         }
 
-        /** The accepted batch's offsets, if it is done (or, with {@code wait}, once it is); null otherwise. */
-        private Map<TopicPartition, OffsetAndMetadata> takeAccepted(boolean wait) {
-            if (accepting == null || (!wait && !accepting.isDone())) return null;
+        private InboundService.Prepared preparedBy(Future<InboundService.Prepared> preparing) throws InterruptedException {
             try {
-                return accepting.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            } catch (Exception e) {
-                // only when stopping: the batch is not committed and is consumed again after the restart
-                log.warn("a batch was not accepted before the hub stopped; it will be consumed again: {}", e.getMessage());
-                return null;
-            } finally {
-                accepting = null;
+                return preparing.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IllegalStateException(e.getCause());
             }
+        }
+
+        /**
+         * The offsets of the batches accepted, oldest first, as far as they are done in a row (with {@code wait}: all
+         * of them, once they are); null if none. A batch not accepted (only when stopping) ends the run: neither it
+         * nor any batch after it is committed, and they are consumed again after the restart.
+         */
+        private Map<TopicPartition, OffsetAndMetadata> takeAccepted(boolean wait) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = null;
+            while (!inFlight.isEmpty() && (wait || inFlight.peek().isDone())) {
+                Future<Map<TopicPartition, OffsetAndMetadata>> head = inFlight.poll();
+                try {
+                    if (offsets == null) offsets = new HashMap<>();
+                    offsets.putAll(head.get()); // a later batch's offset of a partition is the higher one
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return offsets;
+                } catch (Exception e) {
+                    log.warn("{} batch(es) not accepted before the hub stopped; they will be consumed again: {}",
+                            1 + inFlight.size(), e.getMessage());
+                    inFlight.forEach(f -> f.cancel(false));
+                    inFlight.clear();
+                }
+            }
+            return offsets == null || offsets.isEmpty() ? null : offsets;
         }
 
         private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -303,6 +347,7 @@ public class KafkaInboundConsumer {
         private void close() {
             Map<TopicPartition, OffsetAndMetadata> accepted = takeAccepted(true);
             if (accepted != null) commit(accepted);
+            prepareThread.shutdownNow();
             acceptThread.shutdownNow();
             try {
                 consumer.close(Duration.ofSeconds(5));

@@ -135,7 +135,7 @@ public class PartnerWorker {
     }
 
     /** What the worker does with one message of a batch, decided in the batch's order before any call. */
-    private enum Plan { CALL, DONE, WAIT, AWAIT_INBOX, ADOPT_AND_CALL, NOT_WORK }
+    private enum Plan { CALL, DONE, WAIT, NOT_WORK }
 
     private static final String MALFORMED = "not-work:";
 
@@ -169,22 +169,25 @@ public class PartnerWorker {
         Call[] calls = new Call[work.size()];
         if (parallelCalls != null) callInParallel(work, plans, shared, calls);
         else callInOrder(work, plans, shared, calls);
+        java.util.Set<String> adopted = new java.util.HashSet<>();
         for (int i = 0; i < work.size(); i++) {
             WorkItem item = work.get(i).item();
             if (item.dossierCode() != null) MDC.put("dossierCode", item.dossierCode());
             try {
+                String eventId = eventIdOf(work.get(i));
+                if (plans[i] != Plan.NOT_WORK && plans[i] != Plan.DONE && found.missingEvents().contains(eventId)
+                        && adopted.add(eventId)) {
+                    adopt(work.get(i), batch); // before anything its work leads to, in the same group commit
+                }
                 if (plans[i] == Plan.NOT_WORK) {
                     deadLetter(item, "not hub work: the message has no " + WorkHeaders.WORK_ID + " header or no text body",
                             work.get(i).headers(), 0L, batch);
                 } else if (batch.completed.contains(item.workId()) || plans[i] == Plan.DONE) {
                     alreadyCompleted(item, found.completed().getOrDefault(item.workId(), "[]"), batch);
                     release(holds, item, batch);
-                } else if (plans[i] == Plan.WAIT || (calls[i] == null && plans[i] != Plan.AWAIT_INBOX)) {
+                } else if (plans[i] == Plan.WAIT || calls[i] == null) {
                     waitInLine(work.get(i), holds, batch); // behind earlier work of its dossier, in this batch or before
-                } else if (plans[i] == Plan.AWAIT_INBOX) {
-                    awaitInbox(work.get(i), holds, batch);
                 } else {
-                    if (plans[i] == Plan.ADOPT_AND_CALL) adopt(work.get(i), batch);
                     record(calls[i], holds, batch);
                 }
             } finally {
@@ -204,8 +207,7 @@ public class PartnerWorker {
 
     /**
      * Decides, in the batch's order, what each message leads to: work completed already is not sent again; work of a
-     * dossier with earlier work waiting waits behind it (as does everything after it in the batch); intake work whose
-     * inbox record is missing waits for it, or is recorded by the worker once the intake's commit must have been lost.
+     * dossier with earlier work waiting waits behind it (as does everything after it in the batch).
      */
     private Plan[] plan(List<Work> work, Lookup found, ShardHolds holds) {
         Plan[] plans = new Plan[work.size()];
@@ -217,27 +219,21 @@ public class PartnerWorker {
                 plans[i] = Plan.NOT_WORK;
             } else if (found.completed().containsKey(item.workId())) {
                 plans[i] = Plan.DONE;
-            } else if (found.missingEvents().contains(eventIdOf(work.get(i))) && inboxChecksOf(work.get(i)) + 1 < policy.getInboxChecks()) {
-                // the intake is still committing this event: nothing about it is audited before the hub has
-                // recorded it as accepted (not even that it waits in its dossier's line)
-                plans[i] = Plan.AWAIT_INBOX;
             } else if (dossier != null && (waitingInBatch.contains(dossier) || holds.mustWait(dossier, item.workId()))) {
                 plans[i] = Plan.WAIT;
-            } else if (found.missingEvents().contains(eventIdOf(work.get(i)))) {
-                plans[i] = Plan.ADOPT_AND_CALL;
             } else {
                 plans[i] = Plan.CALL;
             }
-            if ((plans[i] == Plan.WAIT || plans[i] == Plan.AWAIT_INBOX) && dossier != null) waitingInBatch.add(dossier);
+            if (plans[i] == Plan.WAIT && dossier != null) waitingInBatch.add(dossier);
         }
         return plans;
     }
 
     private static boolean isCall(Plan p) {
-        return p == Plan.CALL || p == Plan.ADOPT_AND_CALL;
+        return p == Plan.CALL;
     }
 
-    /** Work already completed, and intake work whose event has no inbox record (yet), among a batch. */
+    /** Work already completed, and intake work whose event has no inbox record (its intake's commit was lost). */
     private record Lookup(Map<String, String> completed, java.util.Set<String> missingEvents) {}
 
     /**
@@ -247,7 +243,8 @@ public class PartnerWorker {
      * Work delivered for the first time since the consumer connected cannot have completed, except when the inbound
      * queued an event's work twice (its database commit lost after the broker's); for that rare case each connector
      * keeps its own record of what its partner accepted (portal_sent, notify_message, the VNPost order, ...).
-     * In the same statement: which of the batch's intake work has no inbox record for its event.
+     * In the same statement: which of the batch's intake work has no inbox record for its event; of those, the ones
+     * whose intake is still committing are waited for ({@link #lostOf}).
      */
     private Lookup lookUp(List<jakarta.jms.Message> messages, List<Work> work, long connectedAt) throws jakarta.jms.JMSException {
         List<String> ids = new ArrayList<>();
@@ -270,17 +267,39 @@ public class PartnerWorker {
             if ("C".equals(rs.getString(1))) done.put(rs.getString(2), rs.getString(3));
             else missing.remove(rs.getString(2));
         });
-        return new Lookup(done, missing);
+        return new Lookup(done, missing.isEmpty() ? missing : lostOf(missing));
+    }
+
+    /**
+     * Of events without a visible inbox record, those whose intake's database commit was lost. The intake inserts the
+     * inbox record, commits the broker, then the database; work can therefore arrive while its event's record is
+     * inserted but not yet committed. Inserting the same eventIds (in a transaction rolled back at once) waits for
+     * such an intake to end: an eventId the insert could not take is recorded, one it took has no record and no
+     * intake in progress. The ids are taken in one order, so two shards probing the same events never deadlock.
+     */
+    private java.util.Set<String> lostOf(java.util.Set<String> missing) {
+        return jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<java.util.Set<String>>) con -> {
+            boolean autoCommit = con.getAutoCommit();
+            con.setAutoCommit(false);
+            try (var ps = con.prepareStatement("INSERT INTO inbound_event (event_id, dossier_code, event_type, occurred_at, source,"
+                    + " payload) SELECT e, '', '', now(), 'PROBE', '' FROM unnest(?::text[]) AS e ORDER BY e"
+                    + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id")) {
+                ps.setArray(1, con.createArrayOf("text", missing.toArray()));
+                java.util.Set<String> lost = new java.util.HashSet<>();
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) lost.add(rs.getString(1));
+                }
+                return lost;
+            } finally {
+                con.rollback();
+                con.setAutoCommit(autoCommit);
+            }
+        });
     }
 
     private static String eventIdOf(Work w) {
         Object id = w.headers().get(WorkHeaders.EVENT_ID);
         return id == null ? null : id.toString();
-    }
-
-    private static int inboxChecksOf(Work w) {
-        Object n = w.headers().get(WorkHeaders.INBOX_CHECKS);
-        return n == null ? 0 : Integer.parseInt(n.toString());
     }
 
     /** How far apart the clocks of the hub instances that send and consume work may be. */
@@ -539,27 +558,11 @@ public class PartnerWorker {
         }
     }
 
-    /**
-     * Intake work whose event has no inbox record yet: the intake commits the broker before the database, so the
-     * record is usually a few milliseconds away. The work is looked at again a little later, ahead of its dossier's
-     * later work.
-     */
-    private void awaitInbox(Work w, ShardHolds holds, Batch batch) {
-        WorkItem item = w.item();
-        int checks = inboxChecksOf(w) + 1;
-        long delay = policy.getInboxCheckDelay().toMillis();
-        queues.send(item, delay, null, carried(w, Map.of(WorkHeaders.INBOX_CHECKS, Integer.toString(checks))));
-        hold(holds, item, "waits for the inbox record of its event", batch);
-        if (item.dossierCode() != null) holds.dueAt(item.dossierCode(), System.currentTimeMillis() + delay);
-    }
-
     /** Headers a re-queued message keeps (which event it serves), with {@code extra}. */
     private static Map<String, String> carried(Work w, Map<String, String> extra) {
         Map<String, String> headers = new LinkedHashMap<>();
         String eventId = eventIdOf(w);
         if (eventId != null) headers.put(WorkHeaders.EVENT_ID, eventId);
-        Object checks = w.headers().get(WorkHeaders.INBOX_CHECKS);
-        if (checks != null) headers.put(WorkHeaders.INBOX_CHECKS, checks.toString());
         headers.putAll(extra);
         return headers;
     }
@@ -586,7 +589,7 @@ public class PartnerWorker {
         batch.entries.add(new AuditEntry(AuditEntry.Direction.IN, DossierUpdates.ONESTOP, item.dossierCode(),
                 event.path("eventType").asText(item.messageType()), "ACCEPTED", null, eventId, item.body(), "recovered by the " + partner + " worker: its work was queued but the intake's"
                         + " database commit was lost (crash); recorded before the partner is called"));
-        log.warn("{} work {}: event {} had no inbox record after {} checks; recorded now", partner, item.workId(), eventId, policy.getInboxChecks());
+        log.warn("{} work {}: event {} had no inbox record and no intake in progress; recorded now", partner, item.workId(), eventId);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper EVENT_READER = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -72,20 +72,9 @@ public class QueueProperties {
          * the circuit lets a trial call through, so waiting work flows within seconds of the partner's return.
          */
         @NotNull private Duration outageRetryDelay = Duration.ofSeconds(5);
-        /**
-         * Work queued by the intake whose inbox record is not there yet (the intake commits the broker first) is
-         * looked for again after {@code inbox-check-delay}, {@code inbox-checks} times; then the worker records the
-         * event itself (its database commit was lost in a crash) before the partner hears of it.
-         */
-        @Min(1) private int inboxChecks = 3;
-        @NotNull private Duration inboxCheckDelay = Duration.ofSeconds(2);
 
         public Duration getOutageRetryDelay() { return outageRetryDelay; }
         public void setOutageRetryDelay(Duration outageRetryDelay) { this.outageRetryDelay = outageRetryDelay; }
-        public int getInboxChecks() { return inboxChecks; }
-        public void setInboxChecks(int inboxChecks) { this.inboxChecks = inboxChecks; }
-        public Duration getInboxCheckDelay() { return inboxCheckDelay; }
-        public void setInboxCheckDelay(Duration inboxCheckDelay) { this.inboxCheckDelay = inboxCheckDelay; }
 
         /** The delay before delivery number {@code attempt + 1}. */
         public Duration backoffAfter(int attempt) {

@@ -18,8 +18,6 @@ public final class WorkHeaders {
     public static final String SEQ = "hubSeq";
     /** On work queued by the intake: the eventId whose inbox record and audit record must exist before it runs. */
     public static final String EVENT_ID = "hubEventId";
-    /** How often the worker found no inbox record yet for the work's event (the intake may still be committing). */
-    public static final String INBOX_CHECKS = "hubInboxChecks";
     /** On work re-queued behind earlier work of its dossier: the work it waits for. */
     public static final String WAITING_FOR = "hubWaitingFor";
     /** Artemis scheduled delivery (epoch millis): how the hub's backoff is carried by the broker. */
