@@ -77,20 +77,24 @@ public class InboundService {
      * writes. Only CPU work: a Kafka consumer prepares its next batch while the one before commits.
      */
     public static final class Prepared {
+        private final List<Incoming> batch;
         private final List<Result> results;
         private final List<AuditEntry> rejectedAudit;
         private final List<Object[]> rejectedRows;
         private final List<Valid> valid;
 
-        private Prepared(List<Result> results, List<AuditEntry> rejectedAudit, List<Object[]> rejectedRows, List<Valid> valid) {
+        Prepared(List<Incoming> batch, List<Result> results, List<AuditEntry> rejectedAudit, List<Object[]> rejectedRows,
+                 List<Valid> valid) {
+            this.batch = batch;
             this.results = results;
             this.rejectedAudit = rejectedAudit;
             this.rejectedRows = rejectedRows;
             this.valid = valid;
         }
 
-        public int size() {
-            return results.size();
+        /** The inputs, as handed to {@link #prepare}. */
+        public List<Incoming> batch() {
+            return batch;
         }
     }
 
@@ -121,7 +125,7 @@ public class InboundService {
                 log.warn("rejected {} input from {}: {}", in.source(), in.origin(), reasons);
             }
         }
-        return new Prepared(results, auditEntries, rejectedRows, valid);
+        return new Prepared(batch, results, auditEntries, rejectedRows, valid);
     }
 
     /**
@@ -171,7 +175,7 @@ public class InboundService {
      * A valid event of the batch and the partners its business route gives work; {@code seq} is its place in the
      * hub's order once it is recorded as new.
      */
-    private record Valid(int index, Incoming in, DossierEvent event, long seq, List<String> partners) {}
+    record Valid(int index, Incoming in, DossierEvent event, long seq, List<String> partners) {}
 
     /**
      * Inserts the events into the inbox; returns the eventIds that were not there yet, with the sequence the hub gave

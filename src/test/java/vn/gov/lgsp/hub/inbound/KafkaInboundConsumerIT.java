@@ -37,6 +37,8 @@ class KafkaInboundConsumerIT {
     private final List<KafkaInboundConsumer> started = new ArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
+    /** The batches prepared (checked and planned), as the events' texts, in the order prepared. */
+    private final List<List<String>> prepared = new CopyOnWriteArrayList<>();
     /** The batches handed to the accepting step, as the events' texts; failed attempts included. */
     private final List<List<String>> batches = new CopyOnWriteArrayList<>();
     /** The events of the batches accepted, in the order accepted. */
@@ -106,6 +108,49 @@ class KafkaInboundConsumerIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(all.size()));
     }
 
+    @Test
+    void underLoadTheNextFullBatchIsPreparedWhileTheOneBeforeCommitsAndOffsetsFollowTheBatchesOrder() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        start(3, Duration.ZERO, batch -> {
+            if (calls.getAndIncrement() == 0) waitFor(release);
+        });
+        publish("D4", "e0");
+        await().atMost(WAIT).until(() -> calls.get() == 1);
+        publish("D4", "e1", "e2", "e3");
+
+        // the full batch behind the one being committed is prepared meanwhile, and waits for its turn
+        await().atMost(WAIT).until(() -> prepared.size() == 2);
+        assertThat(prepared.get(1)).containsExactly("e1", "e2", "e3");
+        assertThat(calls.get()).isEqualTo(1);
+        assertThat(committed()).isEmpty();
+        release.countDown();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(accepted).containsExactly("e0", "e1", "e2", "e3"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(4));
+    }
+
+    @Test
+    void aBatchPreparedBehindOneNotAcceptedBeforeTheHubStopsIsNotCommittedEither() throws Exception {
+        CountDownLatch failing = new CountDownLatch(1);
+        KafkaInboundConsumer first = start(2, Duration.ZERO, batch -> {
+            failing.countDown();
+            throw new IllegalStateException("database unavailable");
+        });
+        publish("D5", "e0");
+        waitFor(failing);
+        publish("D5", "e1", "e2");
+        await().atMost(WAIT).until(() -> prepared.size() == 2);
+        first.stop();
+        // e1 and e2 were prepared, but the batch before them was not made durable: nothing is committed
+        assertThat(accepted).isEmpty();
+        assertThat(committed()).isEmpty();
+
+        start(2, Duration.ZERO, batch -> { });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(accepted).containsExactly("e0", "e1", "e2"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(3));
+    }
+
     private KafkaInboundConsumer start(int maxPollRecords, Duration batchInterval, Consumer<List<String>> step) {
         InboundProperties props = new InboundProperties();
         props.setTopic(topic);
@@ -114,8 +159,14 @@ class KafkaInboundConsumerIT {
         props.setBatchInterval(batchInterval);
         InboundService accepting = new InboundService(null, null, null, null, null, null, null) {
             @Override
-            public List<Result> accept(List<Incoming> batch) {
-                List<String> texts = batch.stream().map(Incoming::text).toList();
+            public Prepared prepare(List<Incoming> batch) {
+                prepared.add(batch.stream().map(Incoming::text).toList());
+                return new Prepared(batch, List.of(), List.of(), List.of(), List.of());
+            }
+
+            @Override
+            public List<Result> commit(Prepared p) {
+                List<String> texts = p.batch().stream().map(Incoming::text).toList();
                 batches.add(texts);
                 step.accept(texts);
                 accepted.addAll(texts);
