@@ -23,6 +23,11 @@ public class HubSecurityProperties {
     private List<String> usernameClaims = new ArrayList<>(List.of("preferred_username", "sub"));
     /** MAY: tolerated clock difference with the identity provider. */
     private Duration clockSkew = Duration.ofSeconds(30);
+    /**
+     * MAY: a bearer token's signature is checked at its first use and again at the latest this long after (its expiry
+     * and claims at every use): how soon a signing key the identity provider withdraws stops being honoured.
+     */
+    private Duration tokenReverifyAfter = Duration.ofMinutes(5);
 
     public String getIssuerUri() { return issuerUri; }
     public void setIssuerUri(String issuerUri) { this.issuerUri = issuerUri; }
@@ -36,4 +41,6 @@ public class HubSecurityProperties {
     public void setUsernameClaims(List<String> usernameClaims) { this.usernameClaims = usernameClaims; }
     public Duration getClockSkew() { return clockSkew; }
     public void setClockSkew(Duration clockSkew) { this.clockSkew = clockSkew; }
+    public Duration getTokenReverifyAfter() { return tokenReverifyAfter; }
+    public void setTokenReverifyAfter(Duration tokenReverifyAfter) { this.tokenReverifyAfter = tokenReverifyAfter; }
 }

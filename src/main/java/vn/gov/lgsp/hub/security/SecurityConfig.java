@@ -66,8 +66,10 @@ public class SecurityConfig {
             validators.add(new JwtClaimValidator<List<String>>("aud",
                     aud -> aud != null && aud.stream().anyMatch(props.getAudiences()::contains)));
         }
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
-        return decoder;
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
+        decoder.setJwtValidator(validator);
+        // a client's token is verified once and then recognised (VerifiedTokens): at most 10,000 tokens kept
+        return new VerifiedTokens(decoder, validator, props.getTokenReverifyAfter(), 10_000, java.time.Clock.systemUTC());
     }
 
     @Bean
