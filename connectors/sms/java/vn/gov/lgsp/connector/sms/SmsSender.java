@@ -79,7 +79,9 @@ public class SmsSender implements PartnerConnector {
                 throw new PartnerRejectedException("108", "not a Vietnamese mobile number");
             }
             Map<String, String> facts = new LinkedHashMap<>();
-            body.path("facts").fields().forEachRemaining(e -> facts.put(e.getKey(), e.getValue().asText()));
+            // the zalo connector carries the applicant's name as applicantName (a key the masks know); templates say {name}
+            body.path("facts").fields().forEachRemaining(e ->
+                    facts.put("applicantName".equals(e.getKey()) ? "name" : e.getKey(), e.getValue().asText()));
             String content = SmsText.compose(template, facts, props.isUnicode(), props.getMaxSegments(), props.getShrink());
             jdbc.update("INSERT INTO sms_message (message_id, dossier_code, event_type, phone, content, segments, urgent, status)"
                     + " VALUES (?,?,?,?,?,?,?, 'NEW') ON CONFLICT (message_id) DO NOTHING",

@@ -44,6 +44,8 @@ public class ZaloNotifier implements PartnerConnector {
     private static final Logger log = LoggerFactory.getLogger(ZaloNotifier.class);
     public static final String PARTY = "zalo";
     public static final String SMS = "sms";
+    /** The key of the fact {@code name} in an SMS work body (the sms connector reads it back as {@code name}). */
+    static final String SMS_NAME_FACT = "applicantName";
 
     private final ZaloProperties props;
     private final ZaloApi api;
@@ -190,7 +192,8 @@ public class ZaloNotifier implements PartnerConnector {
         body.put("urgent", template.isUrgent());
         body.put("fallbackReason", why);
         ObjectNode f = body.putObject("facts");
-        facts.forEach(f::put);
+        // the applicant's name under a key the hub's masks know as a name (audit and dead-letter copies of this body)
+        facts.forEach((k, v) -> f.put("name".equals(k) ? SMS_NAME_FACT : k, v));
         jdbc.update("UPDATE notify_message SET status = 'SMS_QUEUED', channel = 'SMS', detail = ?, updated_at = now()"
                 + " WHERE message_id = ?", why, messageId);
         log.info("zalo: message {} for dossier {} goes by SMS: {}", messageId, req.dossierCode(), why);

@@ -32,6 +32,13 @@ class PersonalDataTest {
     }
 
     @Test
+    void anSmsWorkBodysApplicantNameIsMaskedAsAName() {
+        String masked = PersonalData.maskJson("{\"phone\":\"0912345678\",\"facts\":{\"applicantName\":\"Nguyễn Thị Hồng Nhung\","
+                + "\"procedure\":\"Cấp giấy phép xây dựng\"}}");
+        assertThat(masked).doesNotContain("Hồng Nhung").doesNotContain("0912345678").contains("Cấp giấy phép xây dựng");
+    }
+
+    @Test
     void textThatIsNotJsonIsStillMasked() {
         assertThat(PersonalData.maskJson("<sms><phone>0912345678</phone></sms>")).doesNotContain("0912345678");
     }
