@@ -505,7 +505,9 @@ public final class HubBenchmark {
     }
 
     @SuppressWarnings("unchecked")
-    private static double ratio(Map<String, Object> phases, String a, String b, String key) {
+    private static Double ratio(Map<String, Object> phases, String a, String b, String key) {
+        // a phase left out by -Dbench.phases has no ratio (null in the report)
+        if (!phases.containsKey(a) || !phases.containsKey(b)) return null;
         double x = ((Number) ((Map<String, Object>) phases.get(a)).get(key)).doubleValue();
         double y = ((Number) ((Map<String, Object>) phases.get(b)).get(key)).doubleValue();
         return Math.round(x / y * 1000) / 1000.0;
@@ -514,6 +516,7 @@ public final class HubBenchmark {
     @SuppressWarnings("unchecked")
     private static void headline(Map<String, Object> phases, String name) {
         Map<String, Object> p = (Map<String, Object>) phases.get(name);
+        if (p == null) return; // left out by -Dbench.phases
         String latency = !p.containsKey("latency_p50_ms") ? "until drained (no per-event latency)" : String.format(
                 "p50 %7.1f  p95 %7.1f  p99 %7.1f ms", p.get("latency_p50_ms"), p.get("latency_p95_ms"), p.get("latency_p99_ms"));
         System.out.printf("%-26s %7.0f events/s %7.0f calls/s  %s  cpu %.2f s/1000 (+pg %.2f)"
