@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
@@ -38,6 +39,7 @@ public class NationalPortalSync implements PartnerConnector {
     private final NationalPortalClient client;
     private final PortalMapper mapper;
     private final JdbcTemplate jdbc;
+    private final AuditLog audit;
     private final ObjectMapper json;
 
     /** Message type of a citizen's rating (a dossier update, forwarded by routes/update-citizen-rated.yaml). */
@@ -45,12 +47,13 @@ public class NationalPortalSync implements PartnerConnector {
 
     private final NationalPortalProperties props;
 
-    public NationalPortalSync(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, ObjectMapper json,
-                                NationalPortalProperties props) {
+    public NationalPortalSync(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, AuditLog audit,
+                              ObjectMapper json, NationalPortalProperties props) {
         this.props = props;
         this.client = client;
         this.mapper = mapper;
         this.jdbc = jdbc;
+        this.audit = audit;
         this.json = json;
     }
 
@@ -179,20 +182,21 @@ public class NationalPortalSync implements PartnerConnector {
     }
 
     /**
-     * What the portal now holds, committed at once (one statement, so one round trip and one commit): the guard
-     * against going backwards and against sending twice.
+     * What the portal now holds, durable before the call's work goes on (the guard against going backwards and
+     * against sending twice): one statement, in the audit log's next group commit, which the calls of the portal's
+     * shards made at the same time share.
      */
     private void recordSent(DossierEvent event, long seq, String service, boolean resync) {
-        jdbc.update("WITH sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?)"
+        audit.commit(new AuditLog.Companion("WITH sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?)"
                         + " ON CONFLICT (event_id) DO NOTHING)"
                         + " INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service, last_seq)"
                         + " VALUES (?,?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
                         + " last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,"
                         + " last_service = EXCLUDED.last_service, last_seq = EXCLUDED.last_seq, synced_at = now()"
                         + " WHERE (portal_sync.last_event_at, portal_sync.last_seq) <= (EXCLUDED.last_event_at, EXCLUDED.last_seq) OR ?",
-                event.eventId(), event.dossierCode(), service,
-                event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
-                event.eventId(), service, seq, resync);
+                new Object[] {event.eventId(), event.dossierCode(), service,
+                        event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
+                        event.eventId(), service, seq, resync}));
     }
 
     private vn.gov.lgsp.hub.model.DossierUpdate synced(DossierEvent event, String service) {

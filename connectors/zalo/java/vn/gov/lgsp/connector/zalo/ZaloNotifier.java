@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.db.AfterPartnerCall;
+import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.satisfaction.RatingInvitations;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
@@ -51,12 +53,14 @@ public class ZaloNotifier implements PartnerConnector {
     private final ZaloApi api;
     private final ZaloTokens tokens;
     private final JdbcTemplate jdbc;
+    private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
     private final RatingInvitations invitations;
 
-    public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
+    public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc, AuditLog audit,
                         ObjectMapper json, @Qualifier("zaloClock") Clock clock, RatingInvitations invitations) {
+        this.audit = audit;
         this.invitations = invitations;
         this.props = props;
         this.api = api;
@@ -83,24 +87,25 @@ public class ZaloNotifier implements PartnerConnector {
         Request req = parse(work.body());
         if (req == null) return Delivery.skipped("nothing to notify: dossier unknown to the hub");
         String rating = RATING_TRIGGERS.contains(req.type()) ? planRating(req) : null;
-        ZaloProperties.Template template = props.getTemplates().get(req.type());
+        Message message = messageFor(req);
+        ZaloProperties.Template template = message.template();
         if (template == null) return Delivery.skipped(rating != null ? rating : "no citizen message is configured for " + req.type());
-        Map<String, String> facts = NotificationFacts.of(req.dossier(), req.detail(), props.getProvinceHotline());
-        String rawPhone = facts.get("phone");
-        if (rawPhone == null || Identifiers.checkPhone(rawPhone).isPresent()) {
+        Map<String, String> facts = message.facts();
+        if (message.phone() == null) {
             return Delivery.skipped("the applicant has no valid mobile number").withUpdate(update(workId, req, "CITIZEN_NOT_REACHABLE",
                     json.createObjectNode().put("notification", req.type()).put("reason", "no valid mobile number")));
         }
-        String phone = Identifiers.localPhone(rawPhone);
-        if (template.getDedupeOn() != null && !facts.containsKey(template.getDedupeOn())) {
+        String phone = message.phone();
+        if (message.eventKey() == null) {
             // without it every later message of this type would be taken for a repeat of the first (the key
             // "PAYMENT_REQUESTED:"): the fact's producer broke the update contract; an operator has to look
             throw new PartnerRejectedException("HUB-FACTS", req.type() + " has no " + template.getDedupeOn()
                     + ": the citizen cannot be told it apart from an earlier one");
         }
-        String eventKey = req.type() + (template.getDedupeOn() == null ? ""
-                : ":" + facts.get(template.getDedupeOn()));
-        Claim claim = claim(req, eventKey, phone, workId);
+        String eventKey = message.eventKey();
+        // claimed with the rest of the batch in one statement; a slot held already is looked at on its own
+        Claim claim = batch.<Map<String, Claim>>shared(BATCH_CLAIMS, this::claimAll).remove(workId);
+        if (claim == null) claim = claim(req, eventKey, phone, workId);
         switch (claim.status()) {
             case "ZALO_SENT", "ZALO_DELIVERED" -> {
                 if (workId != null && workId.equals(claim.workId())) {
@@ -141,9 +146,12 @@ public class ZaloNotifier implements PartnerConnector {
         }
         if (error == 0) {
             String msgId = answer.path("data").path("msg_id").asText();
-            // the citizen has it: a record that cannot be written now would send it again
-            AfterPartnerCall.record("ZNS " + claim.messageId(), () -> jdbc.update("UPDATE notify_message SET status = 'ZALO_SENT',"
-                    + " channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?", msgId, claim.messageId()));
+            // the citizen has it: a record that cannot be written now would send it again (durable before the work
+            // goes on, in the audit log's group commit, which the sends of the partner's shards share)
+            String messageId = claim.messageId();
+            AfterPartnerCall.record("ZNS " + messageId, () -> audit.commit(new AuditLog.Companion("UPDATE notify_message"
+                    + " SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?",
+                    new Object[] {msgId, messageId})));
             return Delivery.done("ZNS msg_id " + msgId + ", tracking_id " + claim.messageId()).withPayload(zns.toString())
                     .withUpdate(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
                             .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId())));
@@ -210,6 +218,74 @@ public class ZaloNotifier implements PartnerConnector {
     record Claim(String messageId, String status, Boolean noZalo, String workId) {}
 
     /**
+     * The message a request asks for: its template (null: none configured), facts, the recipient's local phone (null:
+     * no valid mobile number) and the key it is sent once under (null: the fact that tells repeats apart is missing).
+     */
+    private record Message(ZaloProperties.Template template, Map<String, String> facts, String phone, String eventKey) {
+        boolean sendable() {
+            return template != null && phone != null && eventKey != null;
+        }
+    }
+
+    private Message messageFor(Request req) {
+        ZaloProperties.Template template = props.getTemplates().get(req.type());
+        if (template == null) return new Message(null, Map.of(), null, null);
+        Map<String, String> facts = NotificationFacts.of(req.dossier(), req.detail(), props.getProvinceHotline());
+        String rawPhone = facts.get("phone");
+        String phone = rawPhone == null || Identifiers.checkPhone(rawPhone).isPresent() ? null : Identifiers.localPhone(rawPhone);
+        String dedupeOn = template.getDedupeOn();
+        String eventKey = dedupeOn == null ? req.type() : facts.containsKey(dedupeOn) ? req.type() + ":" + facts.get(dedupeOn) : null;
+        return new Message(template, facts, phone, eventKey);
+    }
+
+    private static final String BATCH_CLAIMS = PARTY + ".claims";
+
+    /**
+     * Claims the slots of a whole shard batch in one statement, before its first send (one database transaction for
+     * the batch instead of one per message): workId -> its fresh claim. Only work whose message can be told from its
+     * body alone (a dossier event carrying its dossier) is claimed here; a slot held already (a repeat, a redelivery)
+     * and everything else is claimed by its own call ({@link #claim}). A claim made for work that then waits in line
+     * or fails stays PENDING, which its next delivery takes as not sent yet, as it would its own claim.
+     */
+    private Map<String, Claim> claimAll(List<WorkItem> items) {
+        List<String[]> rows = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (WorkItem item : items) {
+            if (!seen.add(item.workId())) continue; // a repeat in the batch
+            Request req;
+            try {
+                req = eventRequest(json.readTree(item.body()));
+            } catch (Exception notJson) {
+                continue; // its own call says what is wrong with it
+            }
+            if (req == null) continue;
+            Message m = messageFor(req);
+            if (!m.sendable()) continue;
+            rows.add(new String[] {UUID.randomUUID().toString(), req.dossierCode(), truncate(m.eventKey(), 120), m.phone(),
+                    req.type(), item.workId()});
+        }
+        Map<String, Claim> claimed = new java.util.concurrent.ConcurrentHashMap<>();
+        if (rows.isEmpty()) return claimed;
+        java.util.function.IntFunction<String[]> col = c -> rows.stream().map(r -> r[c]).toArray(String[]::new);
+        jdbc.query(ColumnArrays.statement("WITH asked AS (SELECT ?::timestamptz AS at)"
+                        + " INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status)"
+                        + " SELECT m.message_id, m.dossier_code, m.event_key, m.recipient, m.event_type, m.work_id, 'PENDING'"
+                        + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY"
+                        + " AS m(message_id, dossier_code, event_key, recipient, event_type, work_id, position) ORDER BY m.position"
+                        + " ON CONFLICT ON CONSTRAINT notify_message_once DO NOTHING"
+                        + " RETURNING work_id, message_id, status, EXISTS (SELECT 1 FROM zalo_no_account z, asked"
+                        + " WHERE z.phone = notify_message.recipient AND z.no_zalo_until > asked.at)",
+                List.of(Timestamp.from(clock.instant())),
+                ColumnArrays.column("text", col.apply(0)), ColumnArrays.column("text", col.apply(1)),
+                ColumnArrays.column("text", col.apply(2)), ColumnArrays.column("text", col.apply(3)),
+                ColumnArrays.column("text", col.apply(4)), ColumnArrays.column("text", col.apply(5))),
+                rs -> {
+                    claimed.put(rs.getString(1), new Claim(rs.getString(2), rs.getString(3), rs.getBoolean(4), null));
+                });
+        return claimed;
+    }
+
+    /**
      * Claims the (dossier, event key, recipient) slot, or finds the message that already holds it. A new claim
      * also answers whether the phone is remembered as having no Zalo: one round trip for the usual case.
      */
@@ -231,10 +307,8 @@ public class ZaloNotifier implements PartnerConnector {
     /** A one-stop event carries its dossier; a dossier update is completed with the hub's snapshot of the dossier. */
     private Request parse(String body) throws Exception {
         JsonNode n = json.readTree(body);
-        if (n.hasNonNull("eventType") && n.has("dossier")) {
-            return new Request(n.get("eventType").asText(), n.path("dossier").path("code").asText(), n.get("dossier"), n.path("detail"),
-                    instant(n.path("occurredAt").asText(null)));
-        }
+        Request event = eventRequest(n);
+        if (event != null) return event;
         String code = n.path("dossierCode").asText(null);
         String type = n.path("updateType").asText(null);
         if (code == null || type == null) throw new PartnerRejectedException(null, "work body is neither a dossier event nor a dossier update");
@@ -243,6 +317,13 @@ public class ZaloNotifier implements PartnerConnector {
         // a postal status's own time (RESULT_DELIVERED: when the citizen got it), else the update's
         String at = n.path("detail").path("statusAt").asText(n.path("occurredAt").asText(null));
         return new Request(type, code, json.readTree(snapshot.get(0)), n.path("detail"), instant(at));
+    }
+
+    /** A one-stop event's request (it carries its dossier), or null when the body is not one. */
+    private static Request eventRequest(JsonNode n) {
+        if (!n.hasNonNull("eventType") || !n.has("dossier")) return null;
+        return new Request(n.get("eventType").asText(), n.path("dossier").path("code").asText(), n.get("dossier"), n.path("detail"),
+                instant(n.path("occurredAt").asText(null)));
     }
 
     private static java.time.Instant instant(String isoOffsetDateTime) {

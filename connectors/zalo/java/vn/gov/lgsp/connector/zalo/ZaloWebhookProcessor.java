@@ -58,8 +58,8 @@ public class ZaloWebhookProcessor {
         return t;
     });
     private final AtomicBoolean draining = new AtomicBoolean();
-    /** Events this instance stored and has not claimed yet (the sweep finds them too, should it stop first). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<Long> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Events this instance stored and has not claimed yet, by dedupe key (the sweep finds them too, should it stop first). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public ZaloWebhookProcessor(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
                                 TransactionTemplate tx, AuditLog audit, ObjectMapper json, CitizenRatings ratings) {
@@ -73,13 +73,18 @@ public class ZaloWebhookProcessor {
         this.json = json;
     }
 
-    /** Stores a verified event; false when it was delivered before. */
+    /**
+     * Stores a verified event, durable before Zalo is answered; false when it was delivered before. Stored in the
+     * audit log's group commit: the receipts Zalo posts at once (one per ZNS, the bulk of the webhook's traffic)
+     * share one database transaction.
+     */
     public boolean store(JsonNode event, String raw) {
         String name = event.path("event_name").asText("unknown");
-        List<Long> id = jdbc.queryForList("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload) VALUES (?,?,?)"
-                + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id", Long.class, dedupeKey(event, raw), truncate(name, 60), raw);
-        if (id.isEmpty()) return false;
-        received.add(id.get(0));
+        String key = dedupeKey(event, raw);
+        int[] stored = audit.commit(new AuditLog.Companion("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload)"
+                + " VALUES (?,?,?) ON CONFLICT (dedupe_key) DO NOTHING", new Object[] {key, truncate(name, 60), raw}));
+        if (stored[0] == 0) return false;
+        received.add(key);
         executor.execute(this::drain);
         return true;
     }
@@ -108,7 +113,7 @@ public class ZaloWebhookProcessor {
     }
 
     /**
-     * Works the events this instance stored (claimed by id: a primary-key look-up per batch) and, on the sweep,
+     * Works the events this instance stored (claimed by dedupe key: a unique-index look-up per batch) and, on the sweep,
      * whatever is left NEW or half done (claimed by status). Finding the fresh events by status on every delivery
      * cost PostgreSQL more than anything else the hub asks of it at 200 events/s: the status index fills with the
      * entries of rows already done until a vacuum, and each claim walked them (bench/PROFILING.md).
@@ -127,11 +132,11 @@ public class ZaloWebhookProcessor {
                     // next batch
                 }
             }
-            List<Long> ids = new java.util.ArrayList<>();
-            for (Long id; ; ids.clear()) {
-                while (ids.size() < BATCH && (id = received.poll()) != null) ids.add(id);
-                if (ids.isEmpty()) break;
-                work(claim("SELECT id FROM zalo_webhook_event WHERE id = ANY (?) AND status = 'NEW' FOR UPDATE SKIP LOCKED", ids));
+            List<String> keys = new java.util.ArrayList<>();
+            for (String key; ; keys.clear()) {
+                while (keys.size() < BATCH && (key = received.poll()) != null) keys.add(key);
+                if (keys.isEmpty()) break;
+                work(claim("SELECT id FROM zalo_webhook_event WHERE dedupe_key = ANY (?) AND status = 'NEW' FOR UPDATE SKIP LOCKED", keys));
             }
         } catch (Exception e) {
             log.warn("zalo webhook processing: {}", e.getMessage());
@@ -145,12 +150,12 @@ public class ZaloWebhookProcessor {
     private record Stored(long id, String name, JsonNode event, int attempts) {}
 
     /** Marks the events the query selects as being processed by this instance and returns them. */
-    private List<Map<String, Object>> claim(String select, List<Long> ids) {
+    private List<Map<String, Object>> claim(String select, List<String> keys) {
         String sql = "UPDATE zalo_webhook_event SET status = 'PROCESSING', claimed_at = now(), attempts = attempts + 1"
                 + " WHERE id IN (" + select + ") RETURNING id, event_name, payload, attempts";
-        return tx.execute(s -> ids == null ? jdbc.queryForList(sql) : jdbc.query(con -> {
+        return tx.execute(s -> keys == null ? jdbc.queryForList(sql) : jdbc.query(con -> {
             var ps = con.prepareStatement(sql);
-            ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(1, con.createArrayOf("text", keys.toArray()));
             return ps;
         }, new org.springframework.jdbc.core.ColumnMapRowMapper()));
     }

@@ -47,12 +47,16 @@ public class AuditLog {
     /** Extra statements run in the same transaction as a batch (e.g. recording a work completion). */
     public record Companion(String sql, Object[] args) {}
 
-    private record Pending(List<AuditEntry> entries, List<Companion> companions, CompletableFuture<Void> done) {}
+    /** A caller's records and statements; {@code counts} receives each statement's update count when written. */
+    private record Pending(List<AuditEntry> entries, List<Companion> companions, int[] counts, CompletableFuture<Void> done) {}
 
     public AuditLog(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry metrics) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.metrics = metrics;
+        // how far the writer is behind: what callers (partner calls, webhooks, shard batches) are waiting for
+        io.micrometer.core.instrument.Gauge.builder("hub.audit.waiting", queue, LinkedBlockingQueue::size)
+                .description("Callers waiting for the audit log's next group commit").register(metrics);
         this.writer = new Thread(this::writeLoop, "audit-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -65,19 +69,49 @@ public class AuditLog {
 
     /** Records the entries together with companion statements, atomically, and returns once durable. */
     public void recordWith(List<Companion> companions, AuditEntry... entries) {
+        await(submit(List.of(entries), companions, new int[companions.size()]));
+    }
+
+    private static void await(CompletableFuture<Void> written) {
         try {
-            submit(List.of(entries), companions).get(60, TimeUnit.SECONDS);
+            written.get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing the audit log", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // the database did not answer the writer in time: an outage, as callers tell one (503, the batch again)
+            throw new org.springframework.dao.QueryTimeoutException("audit log write not durable after 60 s", e);
         } catch (Exception e) {
             throw new IllegalStateException("audit log write failed: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Commits the statements in the next group commit and returns once they are durable: for the record a connector
+     * writes as soon as its partner accepted a call (what was sent, to whom), so that the calls a partner's shards
+     * make at once share one database transaction instead of one each. A failure is thrown as {@link #recordWith}
+     * throws it (the database's own exception as its cause, which {@code InfrastructureFaults} recognises).
+     *
+     * @return each statement's update count (rows inserted or changed), in order
+     */
+    public int[] commit(Companion... statements) {
+        int[] counts = new int[statements.length];
+        await(submit(List.of(), List.of(statements), counts));
+        return counts;
+    }
+
+    /** Callers whose records wait for the writer (not counting the batch being written). */
+    public int waiting() {
+        return queue.size();
+    }
+
     public CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions) {
+        return submit(entries, companions, new int[companions.size()]);
+    }
+
+    private CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions, int[] counts) {
         if (!running) throw new IllegalStateException("audit log is stopped");
-        Pending p = new Pending(entries, companions, new CompletableFuture<>());
+        Pending p = new Pending(entries, companions, counts, new CompletableFuture<>());
         queue.add(p);
         return p.done();
     }
@@ -114,24 +148,36 @@ public class AuditLog {
         tx.executeWithoutResult(status -> {
             // the companions first: the chain lock, taken by the append, is then held only for the chain and the
             // commit (the inbound's batches wait for it), and never while waiting for a companion's row locks
-            // in order, consecutive statements of the same kind in one JDBC batch
+            // in order, consecutive statements of the same kind in one JDBC batch; each count back to its caller
             List<Object[]> run = new ArrayList<>();
+            List<int[]> countsOf = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
             String runSql = null;
             for (Pending p : batch) {
-                for (Companion c : p.companions()) {
+                for (int i = 0; i < p.companions().size(); i++) {
+                    Companion c = p.companions().get(i);
                     if (runSql != null && !runSql.equals(c.sql())) {
-                        jdbc.batchUpdate(runSql, run);
+                        writeRun(runSql, run, countsOf, positions);
                         run = new ArrayList<>();
+                        countsOf = new ArrayList<>();
+                        positions = new ArrayList<>();
                     }
                     runSql = c.sql();
                     run.add(c.args());
+                    countsOf.add(p.counts());
+                    positions.add(i);
                 }
             }
-            if (runSql != null) jdbc.batchUpdate(runSql, run);
+            if (runSql != null) writeRun(runSql, run, countsOf, positions);
             List<AuditEntry> all = new ArrayList<>();
             batch.forEach(p -> all.addAll(p.entries()));
             appendInCurrentTransaction(all);
         });
+    }
+
+    private void writeRun(String sql, List<Object[]> args, List<int[]> countsOf, List<Integer> positions) {
+        int[] counts = jdbc.batchUpdate(sql, args);
+        for (int i = 0; i < counts.length; i++) countsOf.get(i)[positions.get(i)] = counts[i];
     }
 
     /**

@@ -1,0 +1,94 @@
+package vn.gov.lgsp.hub.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+import vn.gov.lgsp.hub.infra.ChildJvm;
+import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+
+/**
+ * {@link AuditLog#commit}: the record a connector writes as soon as its partner accepted a call goes through the
+ * audit log's group commit. It is durable when commit returns, the caller learns what its statement did (a repeat
+ * inserts nothing), and callers that come while the writer is busy share one database transaction.
+ */
+class AuditGroupCommitIT {
+    private DriverManagerDataSource db;
+    private JdbcTemplate jdbc;
+    private AuditLog audit;
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        String url = ChildJvm.newDatabase(SharedInfrastructure.get(), "groupcommit" + UUID.randomUUID().toString().substring(0, 8));
+        Flyway.configure().dataSource(url, "postgres", "").locations("classpath:db/migration")
+                .placeholders(Map.of("app_role", EmbeddedInfrastructure.APP_ROLE)).load().migrate();
+        db = new DriverManagerDataSource(url, "postgres", "");
+        jdbc = new JdbcTemplate(db);
+        jdbc.execute("CREATE TABLE sent_probe (id text PRIMARY KEY)");
+        audit = new AuditLog(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db)), new SimpleMeterRegistry());
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        audit.stop();
+    }
+
+    private static AuditLog.Companion sent(String id) {
+        return new AuditLog.Companion("INSERT INTO sent_probe (id) VALUES (?) ON CONFLICT (id) DO NOTHING", new Object[] {id});
+    }
+
+    @Test
+    void aCommitIsDurableWhenItReturnsAndSaysWhatItsStatementDid() {
+        assertThat(audit.commit(sent("a"), sent("b"))).containsExactly(1, 1);
+        // read on a connection of its own: committed, not merely written
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sent_probe WHERE id IN ('a', 'b')", Integer.class)).isEqualTo(2);
+        assertThat(audit.commit(sent("a"), sent("c"))).as("a repeat inserts nothing").containsExactly(0, 1);
+    }
+
+    @Test
+    void callersArrivingWhileTheWriterIsBusyShareOneTransaction() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(20);
+        try (Connection blocker = db.getConnection()) {
+            // hold the row the first caller's statement needs: the writer waits inside its transaction
+            blocker.setAutoCommit(false);
+            blocker.createStatement().execute("INSERT INTO sent_probe (id) VALUES ('first')");
+            Future<int[]> first = callers.submit(() -> audit.commit(sent("first")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO sent_probe%'",
+                    Integer.class) == 1);
+            List<Future<int[]>> others = new ArrayList<>();
+            for (int i = 0; i < 19; i++) {
+                String id = "later-" + i;
+                others.add(callers.submit(() -> audit.commit(sent(id))));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == 19);
+            blocker.rollback(); // the first caller's row is free again
+
+            assertThat(first.get()).containsExactly(1);
+            for (Future<int[]> f : others) assertThat(f.get()).containsExactly(1);
+        } finally {
+            callers.shutdown();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sent_probe", Integer.class)).isEqualTo(20);
+        // each transaction leaves its own id on the rows it wrote: the first, then the nineteen together
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM sent_probe", Integer.class)).isEqualTo(2);
+    }
+}
