@@ -94,6 +94,8 @@ record HubJvm(String name, Process process, int port) {
         cmd.add(HubApplication.class.getName());
         File log = out.resolve(logPrefix + "-" + name + ".log").toFile();
         Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        // a bench run stopped half-way (Ctrl-C) leaves no hub behind holding its ports and the machine's cores
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-stop-" + name));
         try {
             ChildJvm.awaitHealthy(port, Duration.ofMinutes(4));
         } catch (RuntimeException e) {
