@@ -122,6 +122,7 @@ public final class ClusterBenchmark {
     }
 
     private void stopHubs() {
+        hubs.values().forEach(h -> h.process().destroy()); // all of them told at once, then each awaited
         hubs.values().forEach(HubJvm::stop);
     }
 
