@@ -6,6 +6,14 @@
 #   bench/run.sh --cluster  one vs two hub instances (JVMs of their own) on the same workload: ClusterBenchmark,
 #                           target/bench/report-cluster.json (-Dbench.cluster-events=5000 -Dbench.cluster-warmup=3000
 #                           -Dbench.cluster-rate-seconds=20 -Dbench.cluster-instances=2 -Dbench.cluster-hub-heap=512m)
+#   bench/run.sh --sustained  the hub alone in its JVM, 3 x 60 s flat out, 5 x 30 s at 200/s, then the lean concurrent
+#                           ceiling (with Artemis) 3 x 60 s: SustainedBenchmark, target/bench/report-sustained.json (12-20 min)
+#                           (-Dbench.sustained-seconds=60 -Dbench.sustained-rounds=3 -Dbench.sustained-ramp-seconds=5
+#                           -Dbench.sustained-warmup-seconds=30 -Dbench.sustained-warmup-max-seconds=180
+#                           -Dbench.sustained-paced-runs=5 -Dbench.sustained-paced-seconds=30 -Dbench.sustained-window=3000
+#                           -Dbench.sustained-hub-heap=512m -Dbench.ceiling-consumers=8 -Dbench.ceiling-in-flight=64;
+#                           a smoke run: -Dbench.sustained-seconds=15 -Dbench.sustained-rounds=1 -Dbench.sustained-paced-runs=2
+#                           -Dbench.sustained-paced-seconds=10 -Dbench.sustained-warmup-seconds=15 -Dbench.sustained-warmup-max-seconds=45)
 # Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=3000
 # -Dbench.lifecycle-events=5000 -Dbench.agency-share=0.2 (lifecycles with an identity check, as many with a tax declaration)
 # -Dbench.auth-events=3000 -Dbench.auth-rounds=2 -Dbench.rest-connections=16 (the REST intake with and without its token check)
@@ -21,6 +29,7 @@ if [[ "${1:-}" == "--jfr" ]]; then opts="$opts -Dbench.jfr=true"; fi
 if [[ "${1:-}" == "--soak" ]]; then opts="-Dbench.soak-seconds=300 -Dbench.phases=soak $opts"; fi
 main=vn.gov.lgsp.hub.bench.HubBenchmark
 if [[ "${1:-}" == "--cluster" ]]; then main=vn.gov.lgsp.hub.bench.ClusterBenchmark; fi
+if [[ "${1:-}" == "--sustained" ]]; then main=vn.gov.lgsp.hub.bench.SustainedBenchmark; fi
 mkdir -p target/bench
 ./mvnw -q -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test

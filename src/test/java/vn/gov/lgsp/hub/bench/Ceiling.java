@@ -54,7 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * transaction per batch, a SHA-256 digest per row as the audit chain has), publish the same updates to Kafka,
  * commit the offsets after all of it. Variant "artemis" adds one durable step: each partner call becomes a
  * persistent message (message group = dossier) sent in one transaction per Kafka batch and consumed by
- * transacted consumers, up to 100 messages per transaction, as the hub's broker would hold it.
+ * transacted consumers, up to 100 messages per transaction, as the hub's broker would hold it. Variant "lean"
+ * ({@link #lean}, bench/run.sh --sustained) is the same with Artemis, concurrent and with one row per message exchanged.
  */
 final class Ceiling {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -358,6 +359,104 @@ final class Ceiling {
             for (AutoCloseable r : resources) r.close();
             pool.shutdownNow();
         };
+    }
+
+    /**
+     * The lean, concurrent ceiling ({@code bench/run.sh --sustained}): the same partner calls and updates as the
+     * others, but no more rows than the messages exchanged (one for the event received, one per partner call, one per
+     * update published: not the hub's row count) and nothing serial. One loop per Kafka partition: poll -> one
+     * persistent message per partner call (group = dossier), all of the batch in one broker transaction (the one
+     * durable Artemis step) -> the events' rows -> offsets; then {@code consumers} transacted consumers: up to 100
+     * messages -> HTTP ({@code inFlight} at once, one dossier's calls in order) -> a row per call and per update ->
+     * updates -> commit. What a hand-written service would do for the same visible outcome.
+     */
+    Running lean(String topic, int partitions, ConnectionFactory cf, String queueName, int consumers, int inFlight) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(inFlight);
+        Connection jms = cf.createConnection();
+        jms.start();
+        List<Thread> threads = new ArrayList<>();
+        List<AutoCloseable> resources = new ArrayList<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            java.sql.Connection db = DriverManager.getConnection(jdbcUrl);
+            db.setAutoCommit(false);
+            resources.add(db);
+            KafkaConsumer<String, String> consumer = consumer(topic, partition);
+            resources.add(consumer::close);
+            Session session = jms.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = session.createProducer(session.createQueue(queueName));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            threads.add(loop("ceiling-lean-in-" + partition, () -> {
+                ConsumerRecords<String, String> batch = consumer.poll(Duration.ofMillis(100));
+                if (batch.isEmpty()) return;
+                List<String[]> rowsToInsert = new ArrayList<>(batch.count());
+                for (ConsumerRecord<String, String> r : batch) {
+                    List<Call> mine = calls(r.value());
+                    for (Call c : mine) {
+                        TextMessage m = session.createTextMessage(c.body());
+                        m.setStringProperty("eventId", c.eventId());
+                        m.setStringProperty("dossier", c.dossier());
+                        m.setStringProperty("kind", c.kind());
+                        if (c.update() != null) m.setStringProperty("update", c.update());
+                        m.setStringProperty("JMSXGroupID", c.dossier());
+                        producer.send(m);
+                    }
+                    rowsToInsert.add(new String[] {mine.get(0).eventId(), "INBOUND", r.value()});
+                }
+                session.commit(); // broker first, then the database, then the offsets (as the hub does)
+                insertRows(db, rowsToInsert);
+                consumer.commitSync();
+            }));
+        }
+        for (int i = 0; i < consumers; i++) {
+            Session s = jms.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer mc = s.createConsumer(s.createQueue(queueName));
+            java.sql.Connection db = DriverManager.getConnection(jdbcUrl);
+            db.setAutoCommit(false);
+            resources.add(db);
+            threads.add(loop("ceiling-lean-work-" + i, () -> {
+                Message m = mc.receive(100);
+                List<Call> batch = new ArrayList<>();
+                while (m != null) {
+                    batch.add(new Call(m.getStringProperty("eventId"), m.getStringProperty("dossier"), m.getStringProperty("kind"),
+                            m.getStringProperty("update"), ((TextMessage) m).getText()));
+                    m = batch.size() < 100 ? mc.receiveNoWait() : null;
+                }
+                if (batch.isEmpty()) return;
+                try {
+                    callAll(this, batch, pool);
+                    List<String[]> rowsToInsert = new ArrayList<>(batch.size() * 2);
+                    for (Call c : batch) {
+                        rowsToInsert.add(new String[] {c.eventId(), c.kind(), c.body()});
+                        if (c.update() != null) rowsToInsert.add(new String[] {c.eventId(), "UPDATE", c.update() + " " + c.dossier()});
+                    }
+                    insertRows(db, rowsToInsert);
+                    publishUpdates(batch);
+                    s.commit();
+                } catch (Exception e) {
+                    // the messages go back to the queue (a partner blip must not lose work)
+                    db.rollback();
+                    s.rollback();
+                    throw e;
+                }
+            }));
+        }
+        return () -> {
+            for (Thread t : threads) stop(t);
+            jms.close();
+            for (AutoCloseable r : resources) r.close();
+            pool.shutdownNow();
+        };
+    }
+
+    /** A consumer of one partition (assigned, no rebalancing), committing its offsets for the topic's group. */
+    private KafkaConsumer<String, String> consumer(String topic, int partition) {
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "ceiling-" + topic, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        c.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, partition)));
+        return c;
     }
 
     interface Step {

@@ -4,12 +4,10 @@ import static vn.gov.lgsp.hub.bench.HubBenchmark.round;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
-import vn.gov.lgsp.hub.HubApplication;
 import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.EmbeddedArtemisSettings;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
@@ -43,7 +40,7 @@ public final class ClusterBenchmark {
 
     private final PortalSimulator portal;
     private final KafkaSender kafka;
-    private final Map<String, Process> hubs = new LinkedHashMap<>();
+    private final Map<String, HubJvm> hubs = new LinkedHashMap<>();
     private final ResourceMeter meter = new ResourceMeter();
 
     private ClusterBenchmark(EmbeddedInfrastructure infra, PortalSimulator portal, String topic) {
@@ -66,7 +63,7 @@ public final class ClusterBenchmark {
         Files.createDirectories(out);
 
         long t0 = System.nanoTime();
-        quietLogs();
+        HubJvm.quietLogs();
         EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0);
         String run = "benchcluster" + UUID.randomUUID().toString().substring(0, 8);
         Path brokerDir = Files.createTempDirectory(out, "cluster-artemis-");
@@ -78,7 +75,7 @@ public final class ClusterBenchmark {
             admin.createTopics(List.of(new NewTopic(run + ".events", 4, (short) 1), new NewTopic(run + ".updates", 4, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
-        Map<String, String> props = hubProperties(infra, ChildJvm.newDatabase(infra, run), brokerPort, portal, run);
+        Map<String, String> props = HubJvm.properties(infra, ChildJvm.newDatabase(infra, run), brokerPort, portal, run);
         ClusterBenchmark bench = new ClusterBenchmark(infra, portal, run + ".events");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", OffsetDateTime.now().toString());
@@ -120,82 +117,13 @@ public final class ClusterBenchmark {
         System.exit(status);
     }
 
-    /**
-     * This JVM has no Spring context to set its log levels: the broker would log at INFO, its audit log a line per
-     * management call (each hub reads the queue depths through them), CPU counted as the infrastructure's.
-     */
-    private static void quietLogs() {
-        for (String name : new String[] {"org.apache", "org.eclipse.jetty", "kafka", "io.zonky"}) {
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
-        }
-    }
-
-    /** As ClusterIT configures its members, plus the benchmark's settings (bench/README.md). */
-    private static Map<String, String> hubProperties(EmbeddedInfrastructure infra, String dbUrl, int brokerPort, PortalSimulator portal,
-                                                     String run) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("spring.datasource.url", dbUrl);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
-        p.put("spring.datasource.hikari.maximum-pool-size", "16");
-        p.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
-        p.put("hub.security.issuer-uri", infra.issuer().issuer());
-        p.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
-        p.put("spring.artemis.mode", "native");
-        p.put("spring.artemis.broker-url", "tcp://localhost:" + brokerPort);
-        p.put("hub.inbound.topic", run + ".events");
-        p.put("hub.inbound.group-id", run);
-        p.put("hub.partners.onestop.updates-topic", run + ".updates");
-        p.put("hub.partners.national-portal.base-url", portal.baseUrl());
-        p.put("hub.partners.national-portal.username", "bench-cluster");
-        p.put("hub.partners.national-portal.password", "bench-cluster-password");
-        // each instance its own Zalo simulator: ZNS out, delivery receipts back to that instance's webhook
-        p.put("hub.simulators.zalo.enabled", "true");
-        p.put("hub.simulators.zalo.rating.share", "0");
-        // the workload touches the portal and Zalo only (phones without Zalo are nudged away: no SMS)
-        for (String off : List.of("sms", "vnpost", "vietinbank", "police", "tax")) p.put("hub.queues.partners." + off + ".enabled", "false");
-        p.put("hub.partners.vnpost.poll.enabled", "false");
-        // as HubBenchmark: the ZNS quota is a contract, not hub capacity; pollers at config/'s intervals; quiet logs
-        p.put("hub.queues.partners.zalo.rate-limit-per-second", "0");
-        p.put("hub.metrics.refresh", "15000");
-        p.put("hub.partners.zalo.webhook-drain-interval", "2s");
-        p.put("logging.level.vn.gov.lgsp", "WARN");
-        p.put("logging.level.org.apache", "WARN");
-        p.put("logging.level.kafka", "WARN");
-        p.put("logging.level.org.springframework", "WARN");
-        return p;
-    }
-
-    /**
-     * A hub JVM of its own. Unlike ChildJvm (short-lived test members: C1 only, to start fast), with the full JIT and
-     * the benchmark's G1 settings (bench/run.sh), so that what is measured is compiled code.
-     */
-    private void start(String name, Map<String, String> common, String heap, Path out) throws Exception {
-        int port = ChildJvm.freePort();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + heap);
-        cmd.addAll(List.of("-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-Dsun.net.httpserver.nodelay=true",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dserver.port=" + port));
-        common.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-cp");
-        cmd.add(ChildJvm.classPath());
-        cmd.add(HubApplication.class.getName());
-        File log = out.resolve("cluster-" + name + ".log").toFile();
-        hubs.put(name, new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start());
-        ChildJvm.awaitHealthy(port, Duration.ofMinutes(4));
+    private void start(String name, Map<String, String> props, String heap, Path out) throws Exception {
+        hubs.put(name, HubJvm.start(name, props, heap, out, "cluster"));
     }
 
     private void stopHubs() {
-        hubs.values().forEach(Process::destroy);
-        for (Process p : hubs.values()) {
-            try {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }
+        hubs.values().forEach(h -> h.process().destroy()); // all of them told at once, then each awaited
+        hubs.values().forEach(HubJvm::stop);
     }
 
     /** Publishes flat out or paced, waits until every event is done; the CPU of every process per 1,000 events. */
@@ -254,7 +182,7 @@ public final class ClusterBenchmark {
 
     private Map<String, Long> hubCpuNanos() {
         Map<String, Long> cpu = new LinkedHashMap<>();
-        hubs.forEach((name, p) -> cpu.put(name, ResourceMeter.processCpuNanos(p.pid())));
+        hubs.forEach((name, hub) -> cpu.put(name, hub.cpuNanos()));
         return cpu;
     }
 
@@ -267,6 +195,4 @@ public final class ClusterBenchmark {
                 p.get("cpu_s_per_1000_events_infrastructure_jvm"), p.get("cpu_s_per_1000_events_postgres"),
                 p.get("cpu_s_per_1000_events_all"), p.get("cpu_cores_busy"));
     }
-
-    /** A standalone broker as production has one (and as ClusterIT starts it): TCP, persistent journal, the hub's settings. */
 }

@@ -638,7 +638,7 @@ public final class HubBenchmark {
             m.put("outcomes_by_party", outcomesByParty(auditIdBefore));
         }
         if (rate > 0) m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
-        if (splitStages) m.put("stages_ms", stages(done.publishedAndDone(), auditIdBefore));
+        if (splitStages) m.put("stages_ms", stages(infra.jdbcUrl(), done.publishedAndDone(), auditIdBefore));
         m.put("cpu_s_per_1000_events", round(usage.jvmCpuSeconds() * 1000 / finished));
         m.put("postgres_cpu_s_per_1000_events", round(usage.postgresCpuSeconds() * 1000 / finished));
         m.put("cpu_cores_busy", round((usage.jvmCpuSeconds() + usage.postgresCpuSeconds()) / usage.wallSeconds()));
@@ -779,10 +779,10 @@ public final class HubBenchmark {
      * duration, and the rest (the database commit, the work queue, the shard and call threads, the update back
      * through Kafka). For all events and for the slowest 1 %: which stage makes the tail.
      */
-    private Map<String, Object> stages(Map<String, long[]> times, long auditIdBefore) throws Exception {
+    static Map<String, Object> stages(String jdbcUrl, Map<String, long[]> times, long auditIdBefore) throws Exception {
         Map<String, Long> accepted = new java.util.HashMap<>();
         Map<String, long[]> lastCall = new java.util.HashMap<>(); // eventId -> {recorded at, call ms}
-        try (var c = DriverManager.getConnection(infra.jdbcUrl());
+        try (var c = DriverManager.getConnection(jdbcUrl);
              var ps = c.prepareStatement("SELECT correlation_id, direction, recorded_at, latency_ms FROM audit_record"
                      + " WHERE id > ? AND outcome IN ('ACCEPTED', 'DELIVERED') AND NOT (direction = 'OUT' AND party = 'onestop')")) {
             ps.setLong(1, auditIdBefore);
@@ -858,7 +858,7 @@ public final class HubBenchmark {
         }
     }
 
-    private static Map<String, Object> machine() {
+    static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
