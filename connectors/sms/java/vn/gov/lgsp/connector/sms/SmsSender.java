@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.connector.sms.wsdl.SendSms;
 import vn.gov.lgsp.connector.sms.wsdl.SendSmsResponse;
+import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.work.DossierUpdates;
@@ -47,14 +48,16 @@ public class SmsSender implements PartnerConnector {
     private final SmsProperties props;
     private final SmsGatewayClient gateway;
     private final JdbcTemplate jdbc;
+    private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public SmsSender(SmsProperties props, SmsGatewayClient gateway, JdbcTemplate jdbc, ObjectMapper json,
+    public SmsSender(SmsProperties props, SmsGatewayClient gateway, JdbcTemplate jdbc, AuditLog audit, ObjectMapper json,
                      @Qualifier("smsClock") Clock clock) {
         this.props = props;
         this.gateway = gateway;
         this.jdbc = jdbc;
+        this.audit = audit;
         this.json = json;
         this.clock = clock;
     }
@@ -133,19 +136,22 @@ public class SmsSender implements PartnerConnector {
         String dossier = (String) row.get("dossier_code");
         String eventType = (String) row.get("event_type");
         if (code == 100 || code == 124) {
-            // 124: the gateway already accepted this RequestId (a resend after a crash): it is sent, once
-            jdbc.update("UPDATE sms_message SET status = 'SENT', code_result = ?, sms_id = COALESCE(?, sms_id), sent_at = ?"
-                    + " WHERE message_id = ?", code, r.getSmsId(), Timestamp.from(clock.instant()), messageId);
-            // the gateway may report delivery before its answer reaches us: apply a report that is already in
-            jdbc.update("UPDATE sms_message m SET delivery_status = r.send_status,"
-                    + " delivered_at = CASE WHEN r.send_status = 5 THEN now() ELSE m.delivered_at END"
-                    + " FROM (SELECT send_status FROM sms_delivery_report WHERE sms_id = ? ORDER BY id DESC LIMIT 1) r"
-                    + " WHERE m.message_id = ?", r.getSmsId(), messageId);
+            // 124: the gateway already accepted this RequestId (a resend after a crash): it is sent, once. Recorded in
+            // the audit log's group commit (shared with the other calls of the moment); should it be lost, the resend
+            // is answered 124. The gateway may report delivery before its answer reaches us: a report already in is
+            // applied in the same transaction.
+            audit.commit(new AuditLog.Companion("UPDATE sms_message SET status = 'SENT', code_result = ?, sms_id = COALESCE(?, sms_id),"
+                            + " sent_at = ? WHERE message_id = ?", new Object[] {code, r.getSmsId(), Timestamp.from(clock.instant()), messageId}),
+                    new AuditLog.Companion("UPDATE sms_message m SET delivery_status = r.send_status,"
+                            + " delivered_at = CASE WHEN r.send_status = 5 THEN now() ELSE m.delivered_at END"
+                            + " FROM (SELECT send_status FROM sms_delivery_report WHERE sms_id = ? ORDER BY id DESC LIMIT 1) r"
+                            + " WHERE m.message_id = ?", new Object[] {r.getSmsId(), messageId}));
             return Delivery.done("CodeResult " + code + ", SMSID " + r.getSmsId()).withPayload(wire).withUpdate(update(messageId, dossier,
                     "CITIZEN_NOTIFIED", json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("messageId", messageId)));
         }
         if (props.getNotReachableCodes().contains(code)) {
-            jdbc.update("UPDATE sms_message SET status = 'NOT_REACHABLE', code_result = ? WHERE message_id = ?", code, messageId);
+            audit.commit(new AuditLog.Companion("UPDATE sms_message SET status = 'NOT_REACHABLE', code_result = ? WHERE message_id = ?",
+                    new Object[] {code, messageId}));
             return Delivery.done("CodeResult " + code + ": " + r.getErrorMessage()).withPayload(wire).withUpdate(update(messageId, dossier,
                     "CITIZEN_NOT_REACHABLE", json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("code", code)));
         }

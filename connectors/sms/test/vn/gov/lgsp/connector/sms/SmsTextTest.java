@@ -47,7 +47,7 @@ class SmsTextTest {
     @Test
     void quietHoursSpanMidnightInVietnamTime() {
         SmsProperties p = new SmsProperties();
-        SmsSender s = new SmsSender(p, null, null, null, java.time.Clock.systemUTC());
+        SmsSender s = new SmsSender(p, null, null, null, null, java.time.Clock.systemUTC());
         ZoneId vn = ZoneId.of("Asia/Ho_Chi_Minh");
         Instant at2230 = ZonedDateTime.of(2026, 11, 23, 22, 30, 0, 0, vn).toInstant();
         assertThat(s.quiet(at2230)).isTrue();

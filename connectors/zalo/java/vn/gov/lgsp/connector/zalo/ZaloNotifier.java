@@ -136,12 +136,13 @@ public class ZaloNotifier implements PartnerConnector {
         template.getParams().forEach((name, p) -> data.put(name, TextLimits.truncate(TextLimits.render(p.getValue(), facts), p.getMax())));
         zns.put("tracking_id", claim.messageId());
 
+        String wire = zns.toString(); // serialised once: sent, and audited (masked) as sent
         String token = tokens.accessToken();
-        JsonNode answer = api.sendZns(zns.toString(), token);
+        JsonNode answer = api.sendZns(wire, token);
         int error = answer.path("error").asInt(Integer.MIN_VALUE);
         if (props.getTokenCodes().contains(error)) {
             // refresh once (or take the token another sender just got) and send again
-            answer = api.sendZns(zns.toString(), tokens.replace(token));
+            answer = api.sendZns(wire, tokens.replace(token));
             error = answer.path("error").asInt(Integer.MIN_VALUE);
         }
         if (error == 0) {
@@ -152,7 +153,7 @@ public class ZaloNotifier implements PartnerConnector {
             AfterPartnerCall.record("ZNS " + messageId, () -> audit.commit(new AuditLog.Companion("UPDATE notify_message"
                     + " SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?",
                     new Object[] {msgId, messageId})));
-            return Delivery.done("ZNS msg_id " + msgId + ", tracking_id " + claim.messageId()).withPayload(zns.toString())
+            return Delivery.done("ZNS msg_id " + msgId + ", tracking_id " + claim.messageId()).withPayload(wire)
                     .withUpdate(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
                             .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId())));
         }
