@@ -185,11 +185,9 @@ public class ZaloWebhookProcessor {
             }
         }
         try {
-            java.util.Set<Long> early = new java.util.HashSet<>(deliveryReceipts(receipts));
-            receipts.forEach(r -> {
-                if (!early.contains(r.id())) done.add(r.id());
-            });
-            retryLater(List.copyOf(early), "ZNS msg_id not recorded yet (the receipt came before the send's answer was stored)");
+            // the receipts worked are marked DONE in their own group commit
+            List<Long> early = deliveryReceipts(receipts);
+            retryLater(early, "ZNS msg_id not recorded yet (the receipt came before the send's answer was stored)");
         } catch (Exception e) {
             failed(receipts.stream().map(Stored::id).toList(), e);
         }
@@ -243,7 +241,8 @@ public class ZaloWebhookProcessor {
 
     /**
      * ZNS messages reached the citizens' phones: on the dossiers' timelines, and the Zalo users are now known by
-     * phone. Works a batch of receipts with one look-up, one update, one follower upsert and one audit commit.
+     * phone. Works a batch of receipts with one look-up and one audit group commit holding the notification updates,
+     * the follower upserts and the stored events marked DONE (a crash cannot leave a receipt applied and not done).
      * A receipt whose msg_id the hub has not stored yet is returned, to be tried again by the sweep: Zalo may send it
      * before the hub has written down the send's answer (the simulator does so at once); only at its last attempt
      * is it recorded as UNKNOWN_MESSAGE.
@@ -263,6 +262,7 @@ public class ZaloWebhookProcessor {
         });
         List<AuditEntry> entries = new java.util.ArrayList<>();
         List<Long> early = new java.util.ArrayList<>();
+        List<Long> worked = new java.util.ArrayList<>();
         List<Object[]> delivered = new java.util.ArrayList<>();
         Map<String, Object[]> followers = new java.util.LinkedHashMap<>();
         for (int i = 0; i < receipts.size(); i++) {
@@ -272,6 +272,7 @@ public class ZaloWebhookProcessor {
                 early.add(receipts.get(i).id());
                 continue;
             }
+            if (receipts.get(i).id() != 0) worked.add(receipts.get(i).id()); // 0: handed in without being stored
             if (m == null) {
                 entries.add(AuditEntry.in(ZaloNotifier.PARTY, null, "ZNS_DELIVERED", "UNKNOWN_MESSAGE", msgIds.get(i), null));
                 continue;
@@ -288,6 +289,8 @@ public class ZaloWebhookProcessor {
         delivered.forEach(args -> companions.add(new AuditLog.Companion(
                 "UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now() WHERE message_id = ?", args)));
         followers.values().forEach(args -> companions.add(new AuditLog.Companion(FOLLOWER_UPSERT, args)));
+        worked.forEach(id -> companions.add(new AuditLog.Companion(
+                "UPDATE zalo_webhook_event SET status = 'DONE', processed_at = now() WHERE id = ?", new Object[] {id})));
         // the receipts' rows and their audit records commit together
         if (!entries.isEmpty()) audit.recordWith(companions, entries.toArray(AuditEntry[]::new));
         return early;

@@ -386,6 +386,9 @@ class NotificationIT {
                 "SELECT status FROM notify_message WHERE message_id = ?", String.class, messageId)));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND message_type = 'ZNS_DELIVERED'"
                 + " AND outcome = 'DELIVERED'", Integer.class, code)).isEqualTo(1);
+        // marked done in the same commit as the delivery it records: never worked (and audited) a second time
+        assertThat(jdbc.queryForObject("SELECT status FROM zalo_webhook_event WHERE dedupe_key = ?", String.class,
+                "user_received_message:" + msgId)).isEqualTo("DONE");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND outcome = 'UNKNOWN_MESSAGE'",
                 Integer.class, msgId)).isZero();
 
