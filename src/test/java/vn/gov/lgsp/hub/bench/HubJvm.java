@@ -88,6 +88,9 @@ record HubJvm(String name, Process process, int port) {
         cmd.addAll(List.of("-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-Dsun.net.httpserver.nodelay=true",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dserver.port=" + port));
+        // e.g. -Dbench.hub-jvm-options="-XX:StartFlightRecording=filename=target/bench/hub.jfr,settings=profile": a look inside
+        String extra = System.getProperty("bench.hub-jvm-options", "").trim();
+        if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(ChildJvm.classPath());
