@@ -12,6 +12,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
@@ -75,6 +76,16 @@ public class SecurityConfig {
     @Bean
     public ProblemResponses problemResponses(SecurityRefusals refusals) {
         return new ProblemResponses(refusals);
+    }
+
+    /**
+     * No Micrometer observation around each security filter and each authorization decision: nothing reads them, and
+     * they were a fifth of the CPU of a Zalo delivery receipt (one per ZNS), the hub's busiest endpoint
+     * (bench/PROFILING.md, "A ninth look"). Every request is still timed as http_server_requests.
+     */
+    @Bean
+    public SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /** The browser console: session, CSRF, form login (demo/test users) and/or OIDC login (production). */
