@@ -319,9 +319,9 @@ public final class SustainedBenchmark {
 
     /**
      * Before the paced runs, what the flat-out rounds left in the database is worked off: a checkpoint of their dirty
-     * pages, and PostgreSQL's autovacuum of the tables they filled (hundreds of thousands of rows; it took a core for
-     * a minute or two and the first paced runs of a fast hub ran at three times the latency of the later ones).
-     * The paced runs then measure 200 events/s, not the tail of three minutes flat out. Waits at most 3 minutes.
+     * pages, and any autovacuum of the tables they filled (hundreds of thousands of rows), so that the paced runs
+     * measure 200 events/s and not the tail of the flat-out rounds. Its first use waited 3 s and saw no autovacuum
+     * worker (bench/PROFILING.md, "A ninth look"): a precaution, reported with the runs. Waits at most 3 minutes.
      */
     private Map<String, Object> settle() throws Exception {
         long t0 = System.nanoTime(), deadline = t0 + Duration.ofMinutes(3).toNanos();
