@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.web.Unavailability;
 
 /**
  * The append-only, hash-chained audit log.
@@ -27,7 +28,8 @@ import vn.gov.lgsp.hub.model.PersonalData;
  * <p>Records are written by one writer thread in batches ("group commit"): a caller hands its records in and
  * waits until the batch holding them is committed, so a partner call is acknowledged only once its audit record
  * is durable, while many callers share one database transaction. The chain is extended under a PostgreSQL
- * advisory lock, so several hub instances can share one log.
+ * advisory lock, so several hub instances can share one log. A batch that fails for a reason other than an outage
+ * is written again caller by caller, so that one caller's bad statement fails that caller alone.
  */
 @Component
 public class AuditLog {
@@ -136,11 +138,30 @@ public class AuditLog {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception e) {
-                log.error("audit batch of {} failed: {}", batch.size(), e.getMessage());
-                batch.forEach(p -> p.done().completeExceptionally(e));
+                if (batch.size() > 1 && Unavailability.of(e) == null) {
+                    // not an outage: one caller's statement or record failed the shared transaction (a value its
+                    // column refuses, ...). Each caller again on its own, so that only that caller hears of it; the
+                    // others (partner calls already made, webhooks to answer) must not fail with it
+                    log.warn("audit batch of {} failed ({}): writing its callers one by one", batch.size(), e.getMessage());
+                    batch.forEach(this::writeAlone);
+                } else {
+                    log.error("audit batch of {} failed: {}", batch.size(), e.getMessage());
+                    batch.forEach(p -> p.done().completeExceptionally(e));
+                }
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    private void writeAlone(Pending p) {
+        try {
+            writeBatch(List.of(p));
+            p.done().complete(null);
+            count(p.entries());
+        } catch (Exception e) {
+            log.error("audit write of one caller failed: {}", e.getMessage());
+            p.done().completeExceptionally(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,7 +29,8 @@ import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 /**
  * {@link AuditLog#commit}: the record a connector writes as soon as its partner accepted a call goes through the
  * audit log's group commit. It is durable when commit returns, the caller learns what its statement did (a repeat
- * inserts nothing), and callers that come while the writer is busy share one database transaction.
+ * inserts nothing), callers that come while the writer is busy share one database transaction, and a caller whose
+ * statement fails fails alone.
  */
 class AuditGroupCommitIT {
     private DriverManagerDataSource db;
@@ -90,5 +92,32 @@ class AuditGroupCommitIT {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM sent_probe", Integer.class)).isEqualTo(20);
         // each transaction leaves its own id on the rows it wrote: the first, then the nineteen together
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM sent_probe", Integer.class)).isEqualTo(2);
+    }
+    @Test
+    void aCallerWhoseStatementFailsDoesNotFailTheOthersOfItsGroupCommit() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(6);
+        try (Connection blocker = db.getConnection()) {
+            blocker.setAutoCommit(false);
+            blocker.createStatement().execute("INSERT INTO sent_probe (id) VALUES ('first')");
+            Future<int[]> first = callers.submit(() -> audit.commit(sent("first")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO sent_probe%'",
+                    Integer.class) == 1);
+            // queued together behind the first: four good statements and one the table refuses (a null key)
+            List<Future<int[]>> good = new ArrayList<>();
+            for (int i = 0; i < 2; i++) good.add(callers.submit(() -> audit.commit(sent("good-" + UUID.randomUUID()))));
+            Future<int[]> bad = callers.submit(() -> audit.commit(sent(null)));
+            for (int i = 0; i < 2; i++) good.add(callers.submit(() -> audit.commit(sent("good-" + UUID.randomUUID()))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == 5);
+            blocker.rollback();
+
+            assertThat(first.get()).containsExactly(1);
+            for (Future<int[]> f : good) assertThat(f.get()).containsExactly(1);
+            assertThatThrownBy(bad::get).hasRootCauseInstanceOf(java.sql.SQLException.class)
+                    .rootCause().hasMessageContaining("null value");
+        } finally {
+            callers.shutdown();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sent_probe WHERE id LIKE 'good-%'", Integer.class)).isEqualTo(4);
     }
 }
