@@ -32,6 +32,8 @@ public class DossierUpdates {
     private final BusinessRoutes routes;
     private final ObjectMapper json;
     private final ObjectProvider<UpdatePublisher> publisher;
+    /** The publisher once looked up (empty: no one-stop connector installed); not a bean factory look-up per batch. */
+    private volatile java.util.Optional<UpdatePublisher> direct;
 
     public DossierUpdates(PartnerWorkQueues queues, BusinessRoutes routes, ObjectMapper json, ObjectProvider<UpdatePublisher> publisher) {
         this.queues = queues;
@@ -73,14 +75,15 @@ public class DossierUpdates {
      */
     public boolean publishFromWork(List<DossierUpdate> updates) {
         updates.removeIf(u -> {
-            List<String> violations = UpdateContract.violations(u);
+            List<String> violations = UpdateContract.violationsUnlessChecked(u);
             if (violations.isEmpty()) return false;
             log.error("update {} {} of dossier {} from {} breaks the update contract and is not published: {}",
                     u.updateType(), u.updateId(), u.dossierCode(), u.source(), violations);
             return true;
         });
         if (updates.isEmpty()) return false;
-        UpdatePublisher direct = publisher.getIfAvailable();
+        if (this.direct == null) this.direct = java.util.Optional.ofNullable(publisher.getIfAvailable());
+        UpdatePublisher direct = this.direct.orElse(null);
         if (direct == null) {
             publish(updates);
             return false;

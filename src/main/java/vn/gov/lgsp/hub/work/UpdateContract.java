@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 
 /**
@@ -20,6 +23,10 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  * which defines each update type's {@code detail}. Checked where an update is made ({@link DossierUpdates#of}) and
  * again where updates are published, so a connector that builds an update another connector (or the one-stop
  * system) cannot read fails at once, naming the field, instead of sending the citizen an empty payment code.
+ *
+ * <p>An update that passed {@link #check} is not validated again where it is published: the schema's branch per
+ * update type made the second check 3-5 % of the hub's CPU at 200 events/s. What passed is remembered by value
+ * (an equal update keeps the contract too), weakly: an update no longer referenced is forgotten with it.
  */
 public final class UpdateContract {
     public static final String SCHEMA = "connectors/onestop/contract/dossier-update.schema.json";
@@ -27,6 +34,8 @@ public final class UpdateContract {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static final JsonSchema SCHEMA_OF_UPDATES = load();
+    /** Updates that passed {@link #check}; a detail changed after its check no longer matches and is checked again. */
+    private static final Map<DossierUpdate, Boolean> CHECKED = Collections.synchronizedMap(new WeakHashMap<>());
 
     private UpdateContract() {}
 
@@ -49,10 +58,16 @@ public final class UpdateContract {
                 .toList();
     }
 
+    /** {@link #violations}, or none at once for an update that already passed {@link #check}. */
+    public static List<String> violationsUnlessChecked(DossierUpdate update) {
+        return CHECKED.containsKey(update) ? List.of() : violations(update);
+    }
+
     /** @throws InvalidUpdateException naming every violation when the update breaks the contract */
     public static DossierUpdate check(DossierUpdate update) {
-        List<String> v = violations(update);
+        List<String> v = violationsUnlessChecked(update);
         if (!v.isEmpty()) throw new InvalidUpdateException(update.updateType(), update.updateId(), v);
+        CHECKED.put(update, Boolean.TRUE);
         return update;
     }
 

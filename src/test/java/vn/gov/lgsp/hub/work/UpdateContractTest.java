@@ -31,6 +31,17 @@ class UpdateContractTest {
     }
 
     @Test
+    void anUpdateChangedAfterItsCheckIsCheckedAgainWhereItIsPublished() {
+        // the publishing side skips what passed the check; a detail changed since then must not slip through
+        ObjectNode detail = paymentRequested();
+        DossierUpdate u = DossierUpdates.of("vietinbank:request:LG0001000001:e2", DOSSIER, "PAYMENT_REQUESTED", "vietinbank", detail);
+        assertThat(UpdateContract.violationsUnlessChecked(u)).isEmpty();
+        detail.remove("custCode");
+        assertThat(UpdateContract.violationsUnlessChecked(u)).anyMatch(v -> v.contains("custCode"));
+        assertThatThrownBy(() -> UpdateContract.check(u)).isInstanceOf(InvalidUpdateException.class);
+    }
+
+    @Test
     void thePaymentRequestZaloOnceExpectedIsRefusedNamingTheFields() {
         // the names NotificationIT used to build by hand: paymentCode and qrCodeUrl instead of custCode and qrUrl
         ObjectNode d = paymentRequested();
