@@ -113,6 +113,11 @@ record HubJvm(String name, Process process, int port) {
         return ResourceMeter.processCpuNanos(process.pid());
     }
 
+    /** CPU of the hub's JIT compiler threads so far. */
+    long compilerCpuNanos() {
+        return ResourceMeter.compilerCpuNanos(process.pid());
+    }
+
     /** Stops the hub (SIGTERM: a graceful shutdown), forcibly after a minute. */
     void stop() {
         process.destroy();

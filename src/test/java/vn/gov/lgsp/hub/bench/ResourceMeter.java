@@ -62,6 +62,28 @@ final class ResourceMeter implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU of a JVM's JIT compiler threads so far ("C1 CompilerThread0", "C2 CompilerThread1", ...), from
+     * /proc/&lt;pid&gt;/task: how much compiling a process still does. A compiler thread that has ended (the JVM starts and
+     * stops them as their queues grow and shrink) takes its ticks along, so a difference may undercount, never invent.
+     */
+    static long compilerCpuNanos(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            long ticks = 0;
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    ProcStat stat = ProcStat.of(t.resolve("stat"));
+                    if (stat.name().contains("CompilerThre")) ticks += stat.cpuTicks(); // the kernel cuts names at 15 chars
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended while listed
+                }
+            }
+            return ticks * 1_000_000_000L / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     record Usage(double jvmCpuSeconds, double postgresCpuSeconds, double wallSeconds, long peakHeapBytes,
                  long liveHeapAfterGcBytes, long rssBytes, long rssPeakBytes) {}
 

@@ -135,7 +135,7 @@ public final class SustainedBenchmark {
             System.out.printf("hub ready after %.1f s of the run%n", (System.nanoTime() - t0) / 1e9);
             try (Completions done = new Completions(infra.kafkaBootstrap(), hubUpdates).start()) {
                 KafkaSender sender = new KafkaSender(bench.producer, hubEvents);
-                report.put("hub_warmup_events_per_s", bench.warmUp("hub", done, sender, workload, true));
+                report.put("hub_warmup", bench.warmUp("hub", done, sender, workload, true));
                 report.put("hub_flat_out", bench.rounds("hub", done, sender, workload));
                 report.put("hub_rate_" + RATE, bench.pacedRuns(done, sender, workload));
             }
@@ -171,25 +171,40 @@ public final class SustainedBenchmark {
     // ------------------------------------------------------------------------------------------------- phases
 
     /**
-     * Flat out in steps of {@link #WARMUP_SECONDS} until a step is no more than 5 % faster than the one before (at
-     * most {@link #WARMUP_MAX_SECONDS}), then, for the hub, paced for a while; none of it is measured. A fixed 45 s
-     * was too short: in the first full run the hub's three rounds after it made 514, 705 and 788 events/s, C2
-     * still compiling the hub (and Kafka and Artemis in the bench JVM) on two cores. The JIT of the hub's process
-     * cannot be read from here, so the plateau of its throughput stands for it. Returns each step's events/s.
+     * Flat out in steps of {@link #WARMUP_SECONDS} until a step is no more than 5 % faster than the best one before
+     * it and the JIT compilers of the hub's JVM and this one used under 5 % of the step (at most
+     * {@link #WARMUP_MAX_SECONDS}), then, for the hub, paced for a while; none of it is measured. A fixed 45 s was
+     * too short (the first full run's three rounds made 514, 705 and 788 events/s, C2 still compiling); throughput
+     * alone ended a warm-up at a noisy step that was slower than the one before, after 60 s, with the hub's rounds
+     * then at half their later rate. Returns each step's events/s and the compilers' CPU seconds in it.
      */
-    private List<Double> warmUp(String who, Completions done, Sender sender, Workload workload, boolean paced) throws Exception {
-        List<Double> steps = new ArrayList<>();
+    private Map<String, Object> warmUp(String who, Completions done, Sender sender, Workload workload, boolean paced) throws Exception {
+        List<Double> steps = new ArrayList<>(), jit = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
         for (int elapsed = 0; elapsed + WARMUP_SECONDS <= Math.max(WARMUP_SECONDS, WARMUP_MAX_SECONDS); elapsed += WARMUP_SECONDS) {
+            long jitBefore = compilerCpuNanos(self);
             Map<String, Object> step = sustained(who + " warm-up, flat out, step " + (steps.size() + 1) + " (not reported)", done,
                     sender, workload, WARMUP_SECONDS);
             double rate = (double) step.get("events_per_s");
-            boolean plateau = !steps.isEmpty() && rate <= steps.get(steps.size() - 1) * 1.05;
+            double jitSeconds = round((compilerCpuNanos(self) - jitBefore) / 1e9);
+            boolean levelled = !steps.isEmpty() && rate <= java.util.Collections.max(steps) * 1.05;
+            boolean compiled = jitSeconds < 0.05 * (RAMP_SECONDS + WARMUP_SECONDS);
             steps.add(rate);
-            if (plateau) break;
+            jit.add(jitSeconds);
+            System.out.printf("    JIT compilers: %.1f CPU s in the step%n", jitSeconds);
+            if (levelled && compiled) break;
         }
-        System.out.printf("%s warm-up: %s events/s in its steps%n", who, steps);
+        System.out.printf("%s warm-up: %s events/s in its steps, JIT %s CPU s%n", who, steps, jit);
         if (paced) paced(who + " warm-up at " + RATE + "/s (not reported)", done, sender, workload, Math.min(20, PACED_SECONDS));
-        return steps;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events_per_s", steps);
+        m.put("jit_cpu_s", jit);
+        return m;
+    }
+
+    /** CPU of the JIT compiler threads of this JVM and of the hub's, if it runs. */
+    private long compilerCpuNanos(long self) {
+        return ResourceMeter.compilerCpuNanos(self) + (hub == null ? 0 : hub.compilerCpuNanos());
     }
 
     /** The sustained rounds flat out: each round's figures and their median and spread. */
@@ -394,9 +409,9 @@ public final class SustainedBenchmark {
         try (Completions done = new Completions(infra.kafkaBootstrap(), updates).start();
              Ceiling.Running running = ceiling.lean(events, 4, cf, "bench.ceiling.lean.work", consumers, inFlight)) {
             KafkaSender sender = new KafkaSender(producer, events);
-            List<Double> warmup = warmUp("ceiling", done, sender, workload, false);
+            Map<String, Object> warmup = warmUp("ceiling", done, sender, workload, false);
             Map<String, Object> m = rounds("ceiling (lean, Artemis)", done, sender, workload);
-            m.put("warmup_events_per_s", warmup);
+            m.put("warmup", warmup);
             m.put("consumers", consumers);
             m.put("http_in_flight", inFlight);
             m.put("partner_errors", ceiling.partnerErrors.get());
