@@ -320,11 +320,17 @@ public class ZaloSimulator implements AutoCloseable {
      * Webhooks go out after the ZNS answer, from their own threads, as Zalo's would. A fixed pool: on a 2-core
      * machine CompletableFuture.runAsync would start a new thread for every webhook.
      */
-    private static final java.util.concurrent.ExecutorService WEBHOOKS = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "zalo-simulator-webhooks");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final java.util.concurrent.ThreadPoolExecutor WEBHOOKS = (java.util.concurrent.ThreadPoolExecutor)
+            java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "zalo-simulator-webhooks");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Webhooks queued or being sent (a benchmark waits for them before measuring a quieter phase). */
+    public static int webhooksPending() {
+        return WEBHOOKS.getQueue().size() + WEBHOOKS.getActiveCount();
+    }
 
     private static final class CompletableFutureHolder {
         static void run(Runnable r) {
