@@ -57,6 +57,20 @@ class AuditGroupCommitIT {
         return new AuditLog.Companion("INSERT INTO sent_probe (id) VALUES (?) ON CONFLICT (id) DO NOTHING", new Object[] {id});
     }
 
+    /**
+     * Holds the row a first caller's statement needs (on {@code blocker}, uncommitted) and has that caller commit:
+     * the writer then waits inside its transaction, and callers arriving meanwhile queue for the next one.
+     */
+    private Future<int[]> writerBusyWithFirst(Connection blocker, ExecutorService callers) throws Exception {
+        blocker.setAutoCommit(false);
+        blocker.createStatement().execute("INSERT INTO sent_probe (id) VALUES ('first')");
+        Future<int[]> first = callers.submit(() -> audit.commit(sent("first")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO sent_probe%'",
+                Integer.class) == 1);
+        return first;
+    }
+
     @Test
     void aCommitIsDurableWhenItReturnsAndSaysWhatItsStatementDid() {
         assertThat(audit.commit(sent("a"), sent("b"))).containsExactly(1, 1);
@@ -69,13 +83,7 @@ class AuditGroupCommitIT {
     void callersArrivingWhileTheWriterIsBusyShareOneTransaction() throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(20);
         try (Connection blocker = db.getConnection()) {
-            // hold the row the first caller's statement needs: the writer waits inside its transaction
-            blocker.setAutoCommit(false);
-            blocker.createStatement().execute("INSERT INTO sent_probe (id) VALUES ('first')");
-            Future<int[]> first = callers.submit(() -> audit.commit(sent("first")));
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO sent_probe%'",
-                    Integer.class) == 1);
+            Future<int[]> first = writerBusyWithFirst(blocker, callers);
             List<Future<int[]>> others = new ArrayList<>();
             for (int i = 0; i < 19; i++) {
                 String id = "later-" + i;
@@ -93,16 +101,12 @@ class AuditGroupCommitIT {
         // each transaction leaves its own id on the rows it wrote: the first, then the nineteen together
         assertThat(jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM sent_probe", Integer.class)).isEqualTo(2);
     }
+
     @Test
     void aCallerWhoseStatementFailsDoesNotFailTheOthersOfItsGroupCommit() throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(6);
         try (Connection blocker = db.getConnection()) {
-            blocker.setAutoCommit(false);
-            blocker.createStatement().execute("INSERT INTO sent_probe (id) VALUES ('first')");
-            Future<int[]> first = callers.submit(() -> audit.commit(sent("first")));
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO sent_probe%'",
-                    Integer.class) == 1);
+            Future<int[]> first = writerBusyWithFirst(blocker, callers);
             // queued together behind the first: four good statements and one the table refuses (a null key)
             List<Future<int[]>> good = new ArrayList<>();
             for (int i = 0; i < 2; i++) good.add(callers.submit(() -> audit.commit(sent("good-" + UUID.randomUUID()))));
