@@ -10,6 +10,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.work.InfrastructureFaults;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 
 /**
@@ -68,8 +69,21 @@ public class VnpostStatusPoller {
                 break;
             } catch (PartnerRejectedException | IllegalArgumentException e) {
                 log.warn("VNPost tracking of {} not usable: {}", itemCode, e.getMessage());
+            } catch (RuntimeException e) {
+                // the hub's own database or broker failed recording what VNPost answered: this order and the rest
+                // are asked about first next round (if the database takes the hand-back; else after their interval)
+                if (InfrastructureFaults.isInfrastructure(e)) handBackIfPossible(due.subList(asked - 1, due.size()));
+                throw e;
             }
         }
         return asked;
+    }
+
+    private void handBackIfPossible(List<String> itemCodes) {
+        try {
+            orders.handBack(itemCodes);
+        } catch (RuntimeException databaseDownToo) {
+            // polled again once their interval has passed
+        }
     }
 }
