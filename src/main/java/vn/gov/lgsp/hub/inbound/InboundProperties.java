@@ -29,6 +29,13 @@ public class InboundProperties {
      * ran ahead and queued the backlog on the broker instead). With more cores, more consumers (bench/PROFILING.md).
      */
     @Min(1) private int consumers = 1;
+    /**
+     * How often at most the offsets of accepted batches are committed to Kafka (also when partitions move and on
+     * stop). An offset commit is a write to the broker's offsets log: one per batch cost the broker more than any
+     * other request at 200 events/s (bench/PROFILING.md). After a crash up to this much of the topic is consumed again
+     * and recognised by the inbox. Zero commits after every batch.
+     */
+    @NotNull private Duration offsetCommitInterval = Duration.ofSeconds(1);
 
     public String getTopic() { return topic; }
     public void setTopic(String topic) { this.topic = topic; }
@@ -42,6 +49,13 @@ public class InboundProperties {
             throw new IllegalArgumentException("hub.inbound.batch-interval must not be negative: " + batchInterval);
         }
         this.batchInterval = batchInterval;
+    }
+    public Duration getOffsetCommitInterval() { return offsetCommitInterval; }
+    public void setOffsetCommitInterval(Duration offsetCommitInterval) {
+        if (offsetCommitInterval != null && offsetCommitInterval.isNegative()) {
+            throw new IllegalArgumentException("hub.inbound.offset-commit-interval must not be negative: " + offsetCommitInterval);
+        }
+        this.offsetCommitInterval = offsetCommitInterval;
     }
     public int getConsumers() { return consumers; }
     public void setConsumers(int consumers) { this.consumers = consumers; }

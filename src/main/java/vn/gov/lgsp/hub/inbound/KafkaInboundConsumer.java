@@ -51,6 +51,11 @@ import org.springframework.stereotype.Component;
  * An event waits for at most the batch before it and its own interval (Camel's batching consumer, used before, polled
  * nothing while a batch was accepted and kept the poll that closed an interval for the batch after: up to twice the
  * interval and two batches; bench/PROFILING.md).
+ *
+ * <p>The offsets of accepted batches are committed at most once per {@code offset-commit-interval} (and always when
+ * partitions move away or the consumer stops): an offset commit is a write to the broker's offsets log, and one
+ * per batch was the broker's largest single cost at a province's pace (bench/PROFILING.md). After a crash the
+ * events of the last interval are consumed again and recognised by the inbox, as any redelivery is.
  */
 @Component
 public class KafkaInboundConsumer {
@@ -136,6 +141,9 @@ public class KafkaInboundConsumer {
          * + 1). Only the poll thread touches the deque.
          */
         private final java.util.ArrayDeque<Future<Map<TopicPartition, OffsetAndMetadata>>> inFlight = new java.util.ArrayDeque<>();
+        /** Offsets of batches accepted (durable) and not yet committed to Kafka; only the poll thread touches them. */
+        private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+        private long lastCommitAt = System.currentTimeMillis();
         private boolean paused;
 
         Loop(int index) {
@@ -173,7 +181,8 @@ public class KafkaInboundConsumer {
                         Map<TopicPartition, OffsetAndMetadata> accepted = takeAccepted(false);
                         handOverIfDue();
                         // committed while the next batch is being accepted, not before handing it over
-                        if (accepted != null) commit(accepted);
+                        if (accepted != null) uncommitted.putAll(accepted); // a later batch's offset is the higher one
+                        commitAccepted(false);
                         collect(poll());
                     } catch (RuntimeException e) {
                         log.error("inbound Kafka consumer failed ({}); polling again in 1 s", e.getMessage(), e);
@@ -188,9 +197,22 @@ public class KafkaInboundConsumer {
         }
 
         private Duration poll() {
-            if (!inFlight.isEmpty() || next.isEmpty()) return IDLE_POLL;
-            long dueIn = firstPolledAt + props.getBatchInterval().toMillis() - System.currentTimeMillis();
-            return Duration.ofMillis(Math.max(0, dueIn));
+            long now = System.currentTimeMillis();
+            long wait = IDLE_POLL.toMillis();
+            if (inFlight.isEmpty() && !next.isEmpty()) wait = firstPolledAt + props.getBatchInterval().toMillis() - now;
+            // accepted offsets are not left uncommitted for longer than the interval while the topic is quiet
+            if (!uncommitted.isEmpty()) wait = Math.min(wait, lastCommitAt + props.getOffsetCommitInterval().toMillis() - now);
+            return Duration.ofMillis(Math.max(0, wait));
+        }
+
+        /** Commits the accepted offsets if the interval has passed since the last commit (or at once: {@code now}). */
+        private void commitAccepted(boolean now) {
+            if (uncommitted.isEmpty()) return;
+            long at = System.currentTimeMillis();
+            if (!now && at - lastCommitAt < props.getOffsetCommitInterval().toMillis()) return;
+            commit(new HashMap<>(uncommitted));
+            uncommitted.clear();
+            lastCommitAt = at;
         }
 
         private void collect(Duration timeout) {
@@ -320,13 +342,15 @@ public class KafkaInboundConsumer {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             Map<TopicPartition, OffsetAndMetadata> accepted = takeAccepted(true);
-            if (accepted != null) commit(accepted);
+            if (accepted != null) uncommitted.putAll(accepted);
+            commitAccepted(true);
             forget(partitions);
         }
 
         /** Partitions lost (this consumer was dropped from the group): nothing can be committed for them. */
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            uncommitted.keySet().removeAll(partitions);
             forget(partitions);
         }
 
@@ -346,7 +370,8 @@ public class KafkaInboundConsumer {
 
         private void close() {
             Map<TopicPartition, OffsetAndMetadata> accepted = takeAccepted(true);
-            if (accepted != null) commit(accepted);
+            if (accepted != null) uncommitted.putAll(accepted);
+            commitAccepted(true);
             prepareThread.shutdownNow();
             acceptThread.shutdownNow();
             try {

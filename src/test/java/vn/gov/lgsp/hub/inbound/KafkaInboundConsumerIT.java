@@ -151,8 +151,25 @@ class KafkaInboundConsumerIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(3));
     }
 
+    @Test
+    void acceptedOffsetsWaitForTheCommitIntervalAndAreCommittedWhenTheConsumerStops() throws Exception {
+        KafkaInboundConsumer consumer = start(2, Duration.ZERO, Duration.ofHours(1), batch -> { });
+        publish("D6", "e0", "e1", "e2", "e3", "e4");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(accepted).containsExactly("e0", "e1", "e2", "e3", "e4"));
+        assertThat(batches).hasSizeGreaterThan(1);
+        // durable but within the interval: not one offset commit per batch
+        assertThat(committed()).isEmpty();
+        consumer.stop();
+        assertThat(committedCount()).isEqualTo(5);
+    }
+
     private KafkaInboundConsumer start(int maxPollRecords, Duration batchInterval, Consumer<List<String>> step) {
+        return start(maxPollRecords, batchInterval, new InboundProperties().getOffsetCommitInterval(), step);
+    }
+
+    private KafkaInboundConsumer start(int maxPollRecords, Duration batchInterval, Duration commitInterval, Consumer<List<String>> step) {
         InboundProperties props = new InboundProperties();
+        props.setOffsetCommitInterval(commitInterval);
         props.setTopic(topic);
         props.setGroupId(group);
         props.setMaxPollRecords(maxPollRecords);
