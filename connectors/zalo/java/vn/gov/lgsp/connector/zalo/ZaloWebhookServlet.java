@@ -2,6 +2,12 @@ package vn.gov.lgsp.connector.zalo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -9,6 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +32,10 @@ import vn.gov.lgsp.hub.security.SecurityRefusals;
  *
  * <p>A plain servlet rather than a Spring MVC controller: Zalo posts an event for every ZNS delivered, so this
  * path is as busy as the hub itself, and handler lookup, argument resolution and message converters cost several
- * times the work done here.
+ * times the work done here. For the same reason a POST to exactly this path is answered by {@link FastPath}, a
+ * filter just before Spring Security's: the security chain has nothing to check here (the path is open to
+ * everyone; the signature is the caller's proof, checked below), yet with Spring MVC present it looks the request's
+ * Spring MVC handler up on every request, and the two were 55 % of a receipt's CPU (bench/PROFILING.md).
  */
 public class ZaloWebhookServlet extends HttpServlet {
     public static final String PATH = "/api/v1/partners/zalo/webhook";
@@ -59,11 +70,48 @@ public class ZaloWebhookServlet extends HttpServlet {
                                                                 AuditLog audit, ObjectMapper json, SecurityRefusals refusals) {
             return new ServletRegistrationBean<>(new ZaloWebhookServlet(props, processor, audit, json, refusals), PATH);
         }
+
+        @Bean
+        FilterRegistrationBean<FastPath> zaloWebhookFastPath(ServletRegistrationBean<ZaloWebhookServlet> webhook) {
+            // by URL pattern, as the security chain is: the container puts filters mapped by servlet name after those
+            FilterRegistrationBean<FastPath> r = new FilterRegistrationBean<>(new FastPath(webhook.getServlet()));
+            r.addUrlPatterns(PATH);
+            // after the body-size limit and the request metrics, before the security chain (DEFAULT_FILTER_ORDER)
+            r.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER - 1);
+            return r;
+        }
+    }
+
+    /**
+     * A POST to exactly {@link #PATH} goes straight to the servlet, with the headers the security chain would have
+     * added; anything else (another method, a path with parameters or encoded characters) takes the whole chain, its
+     * firewall included.
+     */
+    static final class FastPath implements Filter {
+        private final ZaloWebhookServlet webhook;
+
+        FastPath(ZaloWebhookServlet webhook) {
+            this.webhook = webhook;
+        }
+
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+            if (req instanceof HttpServletRequest request && res instanceof HttpServletResponse response
+                    && "POST".equals(request.getMethod()) && request.getDispatcherType() == DispatcherType.REQUEST
+                    && request.getRequestURI().equals(request.getContextPath() + PATH)) {
+                response.setHeader("X-Content-Type-Options", "nosniff");
+                response.setHeader("X-Frame-Options", "DENY");
+                response.setHeader("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate");
+                webhook.doPost(request, response);
+                return;
+            }
+            chain.doFilter(req, res);
+        }
     }
 
     /** Only POST: any other method is a 405 problem (HttpServlet would answer PATCH and unknown methods 501). */
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws jakarta.servlet.ServletException, IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         if (!"POST".equals(request.getMethod())) {
             response.setHeader("Allow", "POST");
             response.sendError(405);
