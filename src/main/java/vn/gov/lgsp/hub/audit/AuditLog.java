@@ -49,8 +49,12 @@ public class AuditLog {
     /** Extra statements run in the same transaction as a batch (e.g. recording a work completion). */
     public record Companion(String sql, Object[] args) {}
 
-    /** A caller's records and statements; {@code counts} receives each statement's update count when written. */
-    private record Pending(List<AuditEntry> entries, List<Companion> companions, int[] counts, CompletableFuture<Void> done) {}
+    /**
+     * A caller's records (with what is stored of them, prepared on the caller's thread) and statements; {@code counts}
+     * receives each statement's update count when written.
+     */
+    private record Pending(List<AuditEntry> entries, List<Stored> stored, List<Companion> companions, int[] counts,
+                           CompletableFuture<Void> done) {}
 
     public AuditLog(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry metrics) {
         this.jdbc = jdbc;
@@ -113,7 +117,9 @@ public class AuditLog {
 
     private CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions, int[] counts) {
         if (!running) throw new IllegalStateException("audit log is stopped");
-        Pending p = new Pending(entries, companions, counts, new CompletableFuture<>());
+        // masked and digested here, on the caller's thread: the one writer's turn (which every caller waits for) is
+        // then the database's work alone; masking was half of it (bench/PROFILING.md)
+        Pending p = new Pending(entries, prepare(entries), companions, counts, new CompletableFuture<>());
         queue.add(p);
         return p.done();
     }
@@ -191,8 +197,12 @@ public class AuditLog {
             }
             if (runSql != null) writeRun(runSql, run, countsOf, positions);
             List<AuditEntry> all = new ArrayList<>();
-            batch.forEach(p -> all.addAll(p.entries()));
-            appendInCurrentTransaction(all);
+            List<Stored> stored = new ArrayList<>();
+            for (Pending p : batch) {
+                all.addAll(p.entries());
+                stored.addAll(p.stored());
+            }
+            append(all, stored);
         });
     }
 
@@ -207,9 +217,13 @@ public class AuditLog {
      * Callers outside this class must count the entries themselves with {@link #count(List)}.
      */
     public void appendInCurrentTransaction(List<AuditEntry> entries) {
-        if (entries.isEmpty()) return;
         // digests and masking before the chain lock: it serialises every writer of the log (the audit writer and
         // each inbound batch), so it is held for the chain alone
+        append(entries, prepare(entries));
+    }
+
+    /** What is stored of each entry: its payload's digest, the masked payload and detail, and their digests. */
+    private static List<Stored> prepare(List<AuditEntry> entries) {
         List<Stored> stored = new ArrayList<>(entries.size());
         for (AuditEntry e : entries) {
             String masked = e.payload() == null ? null : PersonalData.maskJson(e.payload());
@@ -217,6 +231,12 @@ public class AuditLog {
             stored.add(new Stored(e.payload() == null ? null : AuditChain.sha256(e.payload()), masked, detail,
                     AuditChain.textDigest(masked), AuditChain.textDigest(detail)));
         }
+        return stored;
+    }
+
+    /** Chains and inserts the entries, with what is stored of them ({@link #prepare}), in the current transaction. */
+    private void append(List<AuditEntry> entries, List<Stored> stored) {
+        if (entries.isEmpty()) return;
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(?)", Object.class, CHAIN_LOCK);
         List<String> last = jdbc.queryForList("SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1", String.class);
         String prev = last.isEmpty() ? AuditChain.GENESIS : last.get(0);
