@@ -828,18 +828,26 @@ public final class HubBenchmark {
      * most expensive first: per 1,000 events, how often each ran and the milliseconds it spent executing. Where a
      * database's share of the CPU goes, by statement (planning, parsing and commits are not in these times).
      */
-    private static final boolean DB_STATEMENTS = Boolean.getBoolean("bench.db-statements");
+    static final boolean DB_STATEMENTS = Boolean.getBoolean("bench.db-statements");
 
     private void resetStatements() throws Exception {
-        try (var c = DriverManager.getConnection(infra.jdbcUrl()); var st = c.createStatement()) {
+        resetStatements(infra.jdbcUrl());
+    }
+
+    static void resetStatements(String dbUrl) throws Exception {
+        try (var c = DriverManager.getConnection(dbUrl); var st = c.createStatement()) {
             st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             st.execute("SELECT pg_stat_statements_reset()");
         }
     }
 
     private List<String> topStatements(int events) throws Exception {
+        return topStatements(infra.jdbcUrl(), events);
+    }
+
+    static List<String> topStatements(String dbUrl, int events) throws Exception {
         List<String> top = new ArrayList<>();
-        try (var c = DriverManager.getConnection(infra.jdbcUrl()); var st = c.createStatement();
+        try (var c = DriverManager.getConnection(dbUrl); var st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT calls, total_exec_time, query FROM pg_stat_statements"
                      + " WHERE query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 15")) {
             while (rs.next()) {

@@ -89,7 +89,7 @@ public final class SustainedBenchmark {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         HubJvm.quietLogs();
-        EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0);
+        EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0, HubBenchmark.DB_STATEMENTS);
         String run = "benchsustained" + UUID.randomUUID().toString().substring(0, 8);
         Path brokerDir = Files.createTempDirectory(out, "sustained-artemis-");
         int brokerPort = ChildJvm.freePort();
@@ -395,6 +395,7 @@ public final class SustainedBenchmark {
         long auditIdBefore = maxAuditId();
         int count = RATE * seconds;
         List<Workload.Event> events = workload.make(count); // made before the clock starts
+        if (HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
         Mark from = mark(done);
         long start = System.nanoTime(), interval = 1_000_000_000L / RATE;
         for (int i = 0; i < count; i++) {
@@ -417,6 +418,7 @@ public final class SustainedBenchmark {
         m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
         // where the latency goes, from the hub's own audit times (HubBenchmark's split; same machine clock)
         m.put("stages_ms", HubBenchmark.stages(dbUrl, done.publishedAndDone(), auditIdBefore));
+        if (HubBenchmark.DB_STATEMENTS) m.put("db_statements", HubBenchmark.topStatements(dbUrl, finished));
         if (finished < count) System.out.println("    WARNING: only " + finished + " of " + count + " events completed");
         System.out.println("    " + m);
         Thread.sleep(2000); // the next run starts from an idle hub
