@@ -2,9 +2,6 @@ package vn.gov.lgsp.hub.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +16,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.Identifiers;
+import vn.gov.lgsp.hub.model.TypedSchema;
 
 /**
  * Validates inbound dossier events against the one-stop contract (the JSON Schema in connectors/onestop/contract)
@@ -27,7 +25,7 @@ import vn.gov.lgsp.hub.model.Identifiers;
  */
 @Component
 public class EventValidator {
-    private final JsonSchema schema;
+    private final TypedSchema schema;
     private final ObjectMapper json;
 
     public record Result(DossierEvent event, JsonNode tree, List<Violation> violations) {
@@ -41,7 +39,8 @@ public class EventValidator {
             throws IOException {
         this.json = json;
         try (InputStream in = schemaFile.getInputStream()) {
-            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            // each event against its own eventType's part of the schema (TypedSchema)
+            this.schema = new TypedSchema(json.readTree(in), "eventType");
         }
     }
 
@@ -60,7 +59,7 @@ public class EventValidator {
 
     public Result validate(JsonNode tree) {
         List<Violation> violations = new ArrayList<>();
-        for (ValidationMessage m : schema.validate(tree)) {
+        for (ValidationMessage m : schema.forDocument(tree).validate(tree)) {
             String where = m.getInstanceLocation() == null ? "" : m.getInstanceLocation().toString();
             violations.add(new Violation(pointer(where), m.getMessage()));
         }
