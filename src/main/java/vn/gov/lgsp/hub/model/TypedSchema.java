@@ -14,11 +14,10 @@ import java.util.stream.StreamSupport;
 
 /**
  * A JSON Schema of the one-stop contract whose {@code allOf} holds one "if {@code <field>} is X then ..." branch per
- * type (dossier events by eventType, dossier updates by updateType), validated per type: the validator tries every
- * branch's condition on every document (a third of an update's check, a good part of an event's), while for a
- * document of type X only the branches whose condition names X can apply. The part for X is the whole schema with
- * only those branches (and any branch not conditioned on the type): it tells a document of type X the same
- * violations as the whole schema (UpdateContractTest, EventValidatorTest).
+ * type (dossier events by eventType, dossier updates by updateType), validated per type: against the whole schema
+ * the validator tries every branch's condition on every document, while for a document of type X only the branches
+ * whose condition names X can apply. The part for X is the whole schema with only those branches (and any branch not
+ * conditioned on the type): it tells a document of type X the same violations as the whole schema (TypedSchemaTest).
  *
  * <p>Only the types the schema lists ({@code properties.<field>.enum}) get a part of their own, made on first use;
  * a document of any other type, or without one, is validated against the whole schema (input cannot grow the cache).

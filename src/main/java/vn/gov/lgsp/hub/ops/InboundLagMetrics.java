@@ -25,7 +25,8 @@ import vn.gov.lgsp.hub.inbound.InboundProperties;
 /**
  * {@code hub_inbound_lag{topic}}: events on the inbound topic that the hubs' consumer group has not committed yet
  * (the sum over partitions of end offset minus committed offset; a partition with no commit counts from its first
- * offset; events accepted within the last {@code hub.inbound.offset-commit-interval} count until their commit). It is the group's lag, the same whichever hub instance reports it; -1 while Kafka does not answer.
+ * offset; events accepted within the last {@code hub.inbound.offset-commit-interval} count until their commit).
+ * It is the group's lag, the same whichever hub instance reports it; -1 while Kafka does not answer.
  * Read with the Kafka admin API every {@code hub.metrics.refresh} ms, not from the consumer, so it also shows a
  * consumer that stopped polling.
  */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.networknt.schema.JsonSchema;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,11 +50,8 @@ public final class UpdateContract {
 
     /** The violations of one update as "JSON pointer: reason" (empty when it keeps the contract). */
     public static List<String> violations(DossierUpdate update) {
-        return violations(JSON.valueToTree(update), SCHEMA_OF_UPDATES.forType(update.updateType()));
-    }
-
-    private static List<String> violations(JsonNode tree, JsonSchema schema) {
-        return schema.validate(tree).stream()
+        JsonNode tree = JSON.valueToTree(update);
+        return SCHEMA_OF_UPDATES.forType(update.updateType()).validate(tree).stream()
                 .map(UpdateContract::describe)
                 .distinct()
                 .sorted()
