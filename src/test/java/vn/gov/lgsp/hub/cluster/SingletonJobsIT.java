@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.probe.SingletonProbe;
@@ -25,7 +27,11 @@ import vn.gov.lgsp.probe.SingletonProbe;
  * ({@link SingletonJobs}): the job never runs on both at once, a run longer than the lock's lockAtMostFor keeps
  * its lock (renewed while it runs), and when its holder is killed with SIGKILL the other member takes the job
  * over once the dead holder's lock expires: within lockAtMostFor (30 s) of the kill.
+ *
+ * <p>Runs beside the other test classes (src/test/resources/junit-platform.properties): it mostly waits for the lock
+ * to expire, in a database and JVMs of its own, and no other test stops the PostgreSQL server it shares.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SingletonJobsIT {
     private static final Duration LOCK_AT_MOST_FOR = Duration.ofSeconds(30);
     private final Map<String, Process> members = new HashMap<>();
