@@ -141,12 +141,22 @@ public class ZaloWebhookServlet extends HttpServlet {
             answer(response, 401, STALE);
             return;
         }
-        if (!replays.firstUse(signature.trim().toLowerCase())) {
+        String seen = signature.trim().toLowerCase();
+        if (!replays.firstUse(seen)) {
             refusals.refuse(ENDPOINT, ZaloNotifier.PARTY, "replayed", "webhook signature already used within the window");
             answer(response, 401, REPLAYED);
             return;
         }
-        answer(response, 200, processor.store(event, body) ? ACCEPTED : DUPLICATE);
+        boolean stored;
+        try {
+            stored = processor.store(event, body);
+        } catch (RuntimeException e) {
+            // not taken (the database down: the error page answers 503 and Zalo sends it again): the same delivery,
+            // signature and all, must then be taken, not refused as a replay
+            replays.forget(seen);
+            throw e;
+        }
+        answer(response, 200, stored ? ACCEPTED : DUPLICATE);
     }
 
     private static void answer(HttpServletResponse response, int status, byte[] body) throws IOException {

@@ -30,6 +30,7 @@ import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
 import vn.gov.lgsp.connector.sms.simulator.SimulatedClockInstaller;
 import vn.gov.lgsp.connector.sms.simulator.SmsGatewaySimulator;
 import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
+import vn.gov.lgsp.hub.infra.DatabaseOutage;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.WorkItem;
@@ -304,6 +305,23 @@ class NotificationIT {
             tokens.accessToken();
             zaloProps.setInitialRefreshToken(configuredBefore);
         }
+    }
+
+    @Test
+    void aWebhookDeliveredWhileTheDatabaseIsDownIsAnswered503AndTakenWhenZaloSendsItAgain() throws Exception {
+        String event = zalo.userSendsText(zalo.userIdOf("84900000777"), "xin chào");
+        String key = "user_send_text:" + new ObjectMapper().readTree(event).path("message").path("msg_id").asText();
+        int whileDown;
+        try (DatabaseOutage down = DatabaseOutage.begin()) {
+            whileDown = zalo.sendWebhook(event, true);
+        }
+        assertThat(whileDown).as("not accepted while the hub cannot store it").isEqualTo(503);
+        // Zalo sends the same delivery again, signature and all, until it gets its 200 (the hub's pool reconnects
+        // meanwhile): it must be taken then, not refused as a replay of the first try
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> zalo.sendWebhook(event, true) == 200);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE dedupe_key = ?", Integer.class, key))
+                .isEqualTo(1);
+        assertThat(zalo.sendWebhook(event, true)).as("once taken, the same delivery again is a replay").isEqualTo(401);
     }
 
     @Test

@@ -42,6 +42,14 @@ public final class ReplayGuard {
         return false;
     }
 
+    /**
+     * Forgets a signature whose callback was not taken after all (the hub could not store it: its database down,
+     * the hub stopping), so that the partner's retry of the same delivery is not refused as a replay.
+     */
+    public void forget(String signature) {
+        seen.remove(signature);
+    }
+
     private void sweep(Instant now) {
         if (now.isBefore(nextSweep)) return;
         nextSweep = now.plusSeconds(10);

@@ -8,9 +8,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -27,8 +24,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
+import vn.gov.lgsp.hub.infra.DatabaseOutage;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
-import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.infra.TestHttp;
 
 /**
@@ -97,19 +94,10 @@ class InfrastructureOutageIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM inbound_event WHERE event_id = ANY (?)",
                 (Object) events.stream().map(e -> e.get("eventId").asText()).toArray(String[]::new)) >= 30);
         Duration outage = Duration.ofSeconds(15);
-        // from another database: PostgreSQL does not let a session disallow connections to its own
-        String otherDatabase = SharedInfrastructure.get().jdbcUrl().replace("/postgres?", "/template1?").replaceFirst("/postgres$", "/template1");
-        try (Connection admin = DriverManager.getConnection(otherDatabase, "postgres", "");
-             Statement st = admin.createStatement()) {
-            st.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS false");
-            try {
-                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'postgres' AND pid <> pg_backend_pid()");
-                outageStarted.set(true);
-                log.info("PostgreSQL refuses connections for {} s", outage.toSeconds());
-                await().pollDelay(outage).atMost(outage.plusSeconds(5)).until(() -> true); // the outage lasts its time
-            } finally {
-                st.execute("ALTER DATABASE postgres ALLOW_CONNECTIONS true");
-            }
+        try (DatabaseOutage down = DatabaseOutage.begin()) {
+            outageStarted.set(true);
+            log.info("PostgreSQL refuses connections for {} s", outage.toSeconds());
+            await().pollDelay(outage).atMost(outage.plusSeconds(5)).until(() -> true); // the outage lasts its time
         }
         sender.join(Duration.ofMinutes(3).toMillis());
         assertThat(sender.isAlive()).as("the client got an answer for every event").isFalse();
