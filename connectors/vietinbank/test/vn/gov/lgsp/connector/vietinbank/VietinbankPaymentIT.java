@@ -47,6 +47,7 @@ import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
 import vn.gov.lgsp.connector.vietinbank.simulator.VietinbankBankSimulator;
 import vn.gov.lgsp.connector.vietinbank.simulator.VietinbankBankSimulator.Delivery;
 import vn.gov.lgsp.connector.vietinbank.simulator.VietinbankBankSimulator.RetryPolicy;
+import vn.gov.lgsp.hub.infra.DatabaseOutage;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
@@ -349,6 +350,33 @@ class VietinbankPaymentIT {
         // every attempt of the slow one that reached the database was audited with its reply
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE correlation_id = ? AND direction = 'OUT' AND outcome = 'ACCEPTED'",
                 Integer.class, slow.transId())).isEqualTo(1);
+    }
+
+    /**
+     * The hub's database down when the bank notifies: the bank hears "99" (its own "try again"), signed, and
+     * nothing is applied; its retry after the outage is applied once and confirmed once.
+     */
+    @Test
+    void aNotificationDuringADatabaseOutageIsAnswered99AndAppliedOnceWhenTheBankRetries() throws Exception {
+        DossierEventFactory f = new DossierEventFactory(4006);
+        ObjectNode d = dossierWithFees(f, dossierDay(5), 40_000, 0);
+        String dossier = d.get("code").asText();
+        Map<String, Object> req = assessAndAwaitRequest(f, d);
+        VietinbankNotification ipn = bank.book((String) req.get("cust_code"), 40_000);
+        Delivery whileDown;
+        try (DatabaseOutage down = DatabaseOutage.begin()) {
+            whileDown = bank.notify(ipn, new RetryPolicy(Duration.ofSeconds(30), 1, Duration.ZERO));
+        }
+        assertThat(whileDown.finalCode()).as("the bank's own code for 'try again later'").isEqualTo("99");
+        assertThat(whileDown.allRepliesSigned()).isTrue();
+
+        Delivery after = bank.notify(ipn, new RetryPolicy(Duration.ofSeconds(30), 40, Duration.ofMillis(500)));
+        assertThat(after.finalCode()).isEqualTo("00");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE dossier_code = ?", Integer.class, dossier)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> updatesOf("PAYMENT_CONFIRMED", Set.of(dossier)).size() == 1);
+        assertThat(bank.notify(ipn).finalCode()).as("a later repeat changes nothing").isEqualTo("05");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> updatesOf("PAYMENT_CONFIRMED", Set.of(dossier)).size() == 1);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import vn.gov.lgsp.connector.vnpost.dto.CreateOrderRequest;
 import vn.gov.lgsp.connector.vnpost.dto.VnpostOrder;
 import vn.gov.lgsp.connector.vnpost.simulator.VnpostSimulator;
+import vn.gov.lgsp.hub.infra.DatabaseOutage;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
@@ -263,6 +264,32 @@ class VnpostIT {
                 unknown.getBytes(StandardCharsets.UTF_8)));
         assertThat(json.readTree(repeat.getBody()).get("accepted").asInt()).isZero();
         assertThat(statusRows(code)).isEqualTo(statusRows + 1);
+    }
+
+    @Test
+    void aPushDuringADatabaseOutageIsAnswered503AndAppliedWhenVnpostSendsItAgain() throws Exception {
+        sim.setStatusStepMillis(600_000); // this order stays at "created" unless told otherwise
+        String code = VnpostTestEvents.newDossierCode();
+        postEvent(VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code)));
+        await().atMost(WAIT).until(() -> updateTypes(code).contains("POSTAL_ORDER_CREATED"));
+        String item = jdbc.queryForObject("SELECT item_code FROM vnpost_order WHERE dossier_code = ?", String.class, code);
+        int statusRows = statusRows(code);
+
+        String body = pushBody(item, 78, OffsetDateTime.now(VnpostTestEvents.VN).plusSeconds(1));
+        String ts = String.valueOf(Instant.now().getEpochSecond());
+        String signature = "sha256=" + VnpostPushController.sign("test-only-push-secret", ts, body.getBytes(StandardCharsets.UTF_8));
+        ResponseEntity<String> whileDown;
+        try (DatabaseOutage down = DatabaseOutage.begin()) {
+            whileDown = push(body, ts, signature);
+        }
+        assertThat(whileDown.getStatusCode().value()).as(whileDown.getBody()).isEqualTo(503);
+        assertThat(whileDown.getHeaders().getFirst("Retry-After")).isNotBlank();
+        assertThat(whileDown.getHeaders().getContentType()).hasToString("application/problem+json");
+
+        // VNPost sends the same push again until it is answered 200 (the hub's pool reconnects meanwhile)
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> push(body, ts, signature).getStatusCode().value() == 200);
+        assertThat(statusRows(code)).isEqualTo(statusRows + 1);
+        await().atMost(WAIT).until(() -> updateTypes(code).contains("POSTAL_STATUS_UNKNOWN"));
     }
 
     // ------------------------------------------------------------------------------------------ failure handling
