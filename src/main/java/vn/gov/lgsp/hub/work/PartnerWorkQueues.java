@@ -8,6 +8,8 @@ import java.util.Map;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Puts partner work on the partners' durable Artemis queues. */
@@ -16,6 +18,7 @@ public class PartnerWorkQueues {
     private final JmsTemplate jms;
     private final TransactionTemplate jmsTx;
     private final QueueProperties queues;
+    private final LocalIntakes intakes = new LocalIntakes();
 
     public PartnerWorkQueues(@Qualifier("workJmsTemplate") JmsTemplate jms,
                              @Qualifier("jmsTransactionTemplate") TransactionTemplate jmsTx,
@@ -66,7 +69,22 @@ public class PartnerWorkQueues {
      */
     public void enqueueAccepted(Collection<WorkItem> items, java.util.function.Function<WorkItem, String> eventIdOf) {
         if (items.isEmpty()) return;
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // the intake's database transaction: its workers learn in memory when it ends (LocalIntakes)
+            LocalIntakes.Intake intake = intakes.begin(items.stream().map(eventIdOf).distinct().toList());
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    intakes.ended(intake, status == STATUS_COMMITTED);
+                }
+            });
+        }
         jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of(WorkHeaders.EVENT_ID, eventIdOf.apply(i)))));
+    }
+
+    /** This instance's intakes, asked by its workers before the database. */
+    LocalIntakes intakes() {
+        return intakes;
     }
 
     public void enqueue(WorkItem item) {

@@ -244,15 +244,18 @@ public class PartnerWorker {
      * queued an event's work twice (its database commit lost after the broker's); for that rare case each connector
      * keeps its own record of what its partner accepted (portal_sent, notify_message, the VNPost order, ...).
      * In the same statement: which of the batch's intake work has no inbox record for its event; of those, the ones
-     * whose intake is still committing are waited for ({@link #lostOf}).
+     * whose intake is still committing are waited for ({@link #lostOf}). Events whose intake this instance made are
+     * known without the database ({@link LocalIntakes}): in a steady flow no statement is needed at all.
      */
-    private Lookup lookUp(List<jakarta.jms.Message> messages, List<Work> work, long connectedAt) throws jakarta.jms.JMSException {
+    private Lookup lookUp(List<jakarta.jms.Message> messages, List<Work> work, long connectedAt)
+            throws jakarta.jms.JMSException, InterruptedException {
         List<String> ids = new ArrayList<>();
         List<String> events = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (mayHaveBeenWorked(messages.get(i), connectedAt)) ids.add(work.get(i).item().workId());
             String eventId = eventIdOf(work.get(i));
-            if (eventId != null) events.add(eventId);
+            // this instance's own intake, committed (waited for while it commits): its inbox record is there
+            if (eventId != null && !queues.intakes().committed(eventId, INTAKE_WAIT_MILLIS)) events.add(eventId);
         }
         Map<String, String> done = new java.util.HashMap<>();
         java.util.Set<String> missing = new java.util.HashSet<>(events);
@@ -304,6 +307,9 @@ public class PartnerWorker {
 
     /** How far apart the clocks of the hub instances that send and consume work may be. */
     static final long CLOCK_SKEW_MILLIS = 60_000;
+
+    /** How long a worker waits in memory for this instance's intake still committing before asking the database. */
+    private static final long INTAKE_WAIT_MILLIS = 10_000;
 
     private static boolean mayHaveBeenWorked(jakarta.jms.Message m, long connectedAt) throws jakarta.jms.JMSException {
         return m.getJMSRedelivered()
