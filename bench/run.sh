@@ -33,6 +33,14 @@ main=vn.gov.lgsp.hub.bench.HubBenchmark
 if [[ "${1:-}" == "--cluster" ]]; then main=vn.gov.lgsp.hub.bench.ClusterBenchmark; fi
 if [[ "${1:-}" == "--sustained" ]]; then main=vn.gov.lgsp.hub.bench.SustainedBenchmark; fi
 mkdir -p target/bench
+# The kernel's writeback of dirty pages: with its defaults (gigabytes may build up, written back in bursts once 30 s
+# old) every disk sync waits behind a burst: the Artemis journal's and PostgreSQL's commits stalled for 0.3-1.5 s at
+# once, which decided the p99 at 200/s (bench/PROFILING.md, "A twelfth look"). Said before each run; the report keeps
+# the values (machine.vm_writeback). Not changed here: it is the machine's setting (README, Deploying).
+if [[ -r /proc/sys/vm/dirty_background_bytes && "$(cat /proc/sys/vm/dirty_background_bytes)" == "0" ]]; then
+  echo "note: vm.dirty_background_bytes is 0 (writeback at $(cat /proc/sys/vm/dirty_background_ratio) % of memory," \
+       "pages written back once $(( $(cat /proc/sys/vm/dirty_expire_centisecs) / 100 )) s old): expect disk-sync stalls in the tail (bench/PROFILING.md)" >&2
+fi
 ./mvnw -q -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
 # -Xlog:gc: target/bench/gc.log, to tell a collection from other stalls in the worst seconds of a phase.

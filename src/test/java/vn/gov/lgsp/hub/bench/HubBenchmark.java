@@ -881,6 +881,18 @@ public final class HubBenchmark {
         } catch (Exception ignored) {
             // not Linux
         }
+        // how the kernel writes dirty pages back: a burst of writeback stalls every disk sync on the same disk (the
+        // Artemis journal's, PostgreSQL's) for up to seconds, which decided the p99 at 200/s (bench/PROFILING.md)
+        Map<String, Object> writeback = new LinkedHashMap<>();
+        for (String k : List.of("dirty_background_bytes", "dirty_background_ratio", "dirty_bytes", "dirty_ratio",
+                "dirty_expire_centisecs", "dirty_writeback_centisecs")) {
+            try {
+                writeback.put(k, Long.parseLong(Files.readString(Path.of("/proc/sys/vm", k)).trim()));
+            } catch (Exception ignored) {
+                // not Linux
+            }
+        }
+        if (!writeback.isEmpty()) m.put("vm_writeback", writeback);
         return m;
     }
 
