@@ -70,9 +70,4 @@ final class LocalIntakes {
             }
         }
     }
-
-    /** Events remembered (for tests and the benchmark's figures). */
-    int size() {
-        return byEvent.size();
-    }
 }
