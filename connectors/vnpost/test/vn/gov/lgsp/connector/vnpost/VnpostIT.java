@@ -234,11 +234,8 @@ class VnpostIT {
 
     @Test
     void forgedPushIsRejectedWith401AndChangesNothingWhileASignedPushIsApplied() throws Exception {
-        sim.setStatusStepMillis(600_000); // this order stays at "created" unless told otherwise
         String code = VnpostTestEvents.newDossierCode();
-        postEvent(VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code)));
-        await().atMost(WAIT).until(() -> updateTypes(code).contains("POSTAL_ORDER_CREATED"));
-        String item = jdbc.queryForObject("SELECT item_code FROM vnpost_order WHERE dossier_code = ?", String.class, code);
+        String item = orderLeftAtCreated(code);
         int statusRows = statusRows(code);
 
         String delivered = pushBody(item, 14, OffsetDateTime.now(VnpostTestEvents.VN).plusSeconds(1));
@@ -268,11 +265,8 @@ class VnpostIT {
 
     @Test
     void aPushDuringADatabaseOutageIsAnswered503AndAppliedWhenVnpostSendsItAgain() throws Exception {
-        sim.setStatusStepMillis(600_000); // this order stays at "created" unless told otherwise
         String code = VnpostTestEvents.newDossierCode();
-        postEvent(VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code)));
-        await().atMost(WAIT).until(() -> updateTypes(code).contains("POSTAL_ORDER_CREATED"));
-        String item = jdbc.queryForObject("SELECT item_code FROM vnpost_order WHERE dossier_code = ?", String.class, code);
+        String item = orderLeftAtCreated(code);
         int statusRows = statusRows(code);
 
         String body = pushBody(item, 78, OffsetDateTime.now(VnpostTestEvents.VN).plusSeconds(1));
@@ -383,6 +377,14 @@ class VnpostIT {
             if (code.equals(r.key())) out.add(json.readTree(r.value()));
         }
         return out;
+    }
+
+    /** A result-delivery order for a new dossier, created at VNPost and left there: its item code. */
+    private String orderLeftAtCreated(String code) throws Exception {
+        sim.setStatusStepMillis(600_000); // this order stays at "created" unless told otherwise
+        postEvent(VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code)));
+        await().atMost(WAIT).until(() -> updateTypes(code).contains("POSTAL_ORDER_CREATED"));
+        return jdbc.queryForObject("SELECT item_code FROM vnpost_order WHERE dossier_code = ?", String.class, code);
     }
 
     private List<String> updateTypes(String code) throws Exception {
