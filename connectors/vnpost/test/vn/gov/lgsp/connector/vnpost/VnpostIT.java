@@ -250,15 +250,13 @@ class VnpostIT {
 
         // a signed push of a status VNPost never documented: kept and reported, not dropped
         String unknown = pushBody(item, 77, OffsetDateTime.now(VnpostTestEvents.VN).plusSeconds(2));
-        ResponseEntity<String> ok = push(unknown, ts, "sha256=" + VnpostPushController.sign("test-only-push-secret", ts,
-                unknown.getBytes(StandardCharsets.UTF_8)));
+        ResponseEntity<String> ok = signedPush(unknown, ts);
         assertThat(ok.getStatusCode().value()).isEqualTo(200);
         await().atMost(WAIT).until(() -> updateTypes(code).contains("POSTAL_STATUS_UNKNOWN"));
         assertThat(updateTypes(code)).doesNotContain("RESULT_DELIVERED");
         assertThat(statusRows(code)).isEqualTo(statusRows + 1);
         // the same push again (VNPost retrying) changes nothing
-        ResponseEntity<String> repeat = push(unknown, ts, "sha256=" + VnpostPushController.sign("test-only-push-secret", ts,
-                unknown.getBytes(StandardCharsets.UTF_8)));
+        ResponseEntity<String> repeat = signedPush(unknown, ts);
         assertThat(json.readTree(repeat.getBody()).get("accepted").asInt()).isZero();
         assertThat(statusRows(code)).isEqualTo(statusRows + 1);
     }
@@ -271,17 +269,16 @@ class VnpostIT {
 
         String body = pushBody(item, 78, OffsetDateTime.now(VnpostTestEvents.VN).plusSeconds(1));
         String ts = String.valueOf(Instant.now().getEpochSecond());
-        String signature = "sha256=" + VnpostPushController.sign("test-only-push-secret", ts, body.getBytes(StandardCharsets.UTF_8));
         ResponseEntity<String> whileDown;
         try (DatabaseOutage down = DatabaseOutage.begin()) {
-            whileDown = push(body, ts, signature);
+            whileDown = signedPush(body, ts);
         }
         assertThat(whileDown.getStatusCode().value()).as(whileDown.getBody()).isEqualTo(503);
         assertThat(whileDown.getHeaders().getFirst("Retry-After")).isNotBlank();
         assertThat(whileDown.getHeaders().getContentType()).hasToString("application/problem+json");
 
         // VNPost sends the same push again until it is answered 200 (the hub's pool reconnects meanwhile)
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> push(body, ts, signature).getStatusCode().value() == 200);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> signedPush(body, ts).getStatusCode().value() == 200);
         assertThat(statusRows(code)).isEqualTo(statusRows + 1);
         await().atMost(WAIT).until(() -> updateTypes(code).contains("POSTAL_STATUS_UNKNOWN"));
     }
@@ -395,6 +392,11 @@ class VnpostIT {
         return "{\"data\":[{\"itemCode\":\"" + itemCode + "\",\"statusHistory\":[{\"statusCode\":" + status
                 + ",\"statusName\":\"test\",\"createdDate\":\"" + at.format(java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy"))
                 + "\",\"createHour\":\"" + at.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + "\"}]}]}";
+    }
+
+    /** A push signed as VNPost signs it, with the test profile's shared secret. */
+    private ResponseEntity<String> signedPush(String body, String ts) {
+        return push(body, ts, "sha256=" + VnpostPushController.sign("test-only-push-secret", ts, body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private ResponseEntity<String> push(String body, String ts, String signature) {
