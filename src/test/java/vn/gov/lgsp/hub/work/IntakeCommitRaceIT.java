@@ -143,11 +143,14 @@ class IntakeCommitRaceIT {
         intake.start();
         queued.await();
 
-        // the worker waits without calling the partner, and not on the intake's row in the database
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> completed(eventId) == 0 && blockedBy(pid.get()) == 0);
-        commit.countDown();
-        intake.join();
+        try {
+            // the worker waits without calling the partner, and not on the intake's row in the database
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> completed(eventId) == 0 && blockedBy(pid.get()) == 0);
+        } finally {
+            commit.countDown(); // the intake commits whatever the check found, so no transaction is left open
+            intake.join();
+        }
         await().atMost(WAIT).until(() -> completed(eventId) == 1);
         assertThat(jdbc.queryForObject("SELECT source FROM inbound_event WHERE event_id = ?", String.class, eventId)).isEqualTo("REST");
         assertThat(accepted(eventId)).as("the worker recorded no acceptance of its own").isZero();
