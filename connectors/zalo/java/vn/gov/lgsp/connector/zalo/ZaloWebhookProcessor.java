@@ -263,8 +263,8 @@ public class ZaloWebhookProcessor {
         List<AuditEntry> entries = new java.util.ArrayList<>();
         List<Long> early = new java.util.ArrayList<>();
         List<Long> worked = new java.util.ArrayList<>();
-        List<Object[]> delivered = new java.util.ArrayList<>();
-        Map<String, Object[]> followers = new java.util.LinkedHashMap<>();
+        List<String> delivered = new java.util.ArrayList<>();
+        Map<String, String> followers = new java.util.LinkedHashMap<>(); // Zalo user -> phone, one row per user
         for (int i = 0; i < receipts.size(); i++) {
             JsonNode e = receipts.get(i).event();
             Map<String, Object> m = sent.get(msgIds.get(i));
@@ -277,20 +277,25 @@ public class ZaloWebhookProcessor {
                 entries.add(AuditEntry.in(ZaloNotifier.PARTY, null, "ZNS_DELIVERED", "UNKNOWN_MESSAGE", msgIds.get(i), null));
                 continue;
             }
-            delivered.add(new Object[] {m.get("message_id")});
+            delivered.add((String) m.get("message_id"));
             String user = e.path("recipient").path("id").asText(e.path("user_id_by_app").asText(""));
-            if (!user.isEmpty()) followers.put(user, new Object[] {user, m.get("recipient"), "zns_receipt"});
+            if (!user.isEmpty()) followers.put(user, (String) m.get("recipient"));
             String at = e.path("message").path("delivery_time").asText("");
             entries.add(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, (String) m.get("dossier_code"), "ZNS_DELIVERED",
                     "DELIVERED", null, (String) m.get("message_id"), null,
                     m.get("event_type") + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at))));
         }
+        // one statement each for the whole batch (its values as arrays): a statement per receipt was three executions
+        // in PostgreSQL for every ZNS sent (bench/PROFILING.md)
         List<AuditLog.Companion> companions = new java.util.ArrayList<>();
-        delivered.forEach(args -> companions.add(new AuditLog.Companion(
-                "UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now() WHERE message_id = ?", args)));
-        followers.values().forEach(args -> companions.add(new AuditLog.Companion(FOLLOWER_UPSERT, args)));
-        worked.forEach(id -> companions.add(new AuditLog.Companion(
-                "UPDATE zalo_webhook_event SET status = 'DONE', processed_at = now() WHERE id = ?", new Object[] {id})));
+        if (!delivered.isEmpty()) companions.add(new AuditLog.Companion("UPDATE notify_message SET status = 'ZALO_DELIVERED',"
+                + " updated_at = now() WHERE message_id = ANY (?::text[])", new Object[] {delivered.toArray(String[]::new)}));
+        if (!followers.isEmpty()) companions.add(new AuditLog.Companion("INSERT INTO zalo_follower (user_id, phone, learned_by)"
+                + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[])" + FOLLOWER_LEARNED, new Object[] {
+                        followers.keySet().toArray(String[]::new), followers.values().toArray(String[]::new),
+                        followers.keySet().stream().map(u -> "zns_receipt").toArray(String[]::new)}));
+        if (!worked.isEmpty()) companions.add(new AuditLog.Companion("UPDATE zalo_webhook_event SET status = 'DONE',"
+                + " processed_at = now() WHERE id = ANY (?::bigint[])", new Object[] {worked.toArray(Long[]::new)}));
         // the receipts' rows and their audit records commit together
         if (!entries.isEmpty()) audit.recordWith(companions, entries.toArray(AuditEntry[]::new));
         return early;
@@ -395,8 +400,10 @@ public class ZaloWebhookProcessor {
                 (System.nanoTime() - started) / 1_000_000, user, null, "status look-up by a Zalo user: " + outcome));
     }
 
-    private static final String FOLLOWER_UPSERT = "INSERT INTO zalo_follower (user_id, phone, learned_by) VALUES (?,?,?)"
-            + " ON CONFLICT (user_id) DO UPDATE SET phone = EXCLUDED.phone, learned_by = EXCLUDED.learned_by, updated_at = now()";
+    /** A Zalo user's phone as last learned: a later receipt or form replaces what an earlier one said. */
+    private static final String FOLLOWER_LEARNED = " ON CONFLICT (user_id) DO UPDATE SET phone = EXCLUDED.phone,"
+            + " learned_by = EXCLUDED.learned_by, updated_at = now()";
+    private static final String FOLLOWER_UPSERT = "INSERT INTO zalo_follower (user_id, phone, learned_by) VALUES (?,?,?)" + FOLLOWER_LEARNED;
 
     private void follower(String user, String phone, String how) {
         jdbc.update(FOLLOWER_UPSERT, user, phone, how);
