@@ -64,12 +64,20 @@ public final class AuditChain {
     }
 
     public static String sha256(String text) {
+        return HexFormat.of().formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * One digest per thread (each digest() resets it): every audited record hashes two to four texts, and looking
+     * the algorithm up for each was a visible share of it (bench/PROFILING.md).
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
+    });
 
     private static String nz(String s) {
         return s == null ? "" : s;
