@@ -17,6 +17,7 @@ import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.EventType;
+import vn.gov.lgsp.hub.work.AcceptedEvents;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.WorkBatch;
 import vn.gov.lgsp.hub.work.Delivery;
@@ -46,10 +47,13 @@ public class NationalPortalSync implements PartnerConnector {
     public static final String CITIZEN_RATED = "CITIZEN_RATED";
 
     private final NationalPortalProperties props;
+    /** The events this instance's intake parsed: each is parsed here only when it is not among them. */
+    private final AcceptedEvents acceptedEvents;
 
     public NationalPortalSync(NationalPortalClient client, PortalMapper mapper, JdbcTemplate jdbc, AuditLog audit,
-                              ObjectMapper json, NationalPortalProperties props) {
+                              ObjectMapper json, NationalPortalProperties props, AcceptedEvents acceptedEvents) {
         this.props = props;
+        this.acceptedEvents = acceptedEvents;
         this.client = client;
         this.mapper = mapper;
         this.jdbc = jdbc;
@@ -156,7 +160,7 @@ public class NationalPortalSync implements PartnerConnector {
         for (WorkItem item : items) {
             if (CITIZEN_RATED.equals(item.messageType())) continue; // not a dossier event: no guard
             try {
-                DossierEvent e = json.readValue(item.body(), DossierEvent.class);
+                DossierEvent e = acceptedEvents.parse(item.body());
                 if (e.eventId() == null || e.dossier() == null) continue; // not a dossier event: its own call reports it
                 events.put(item.workId(), e);
             } catch (java.io.IOException notAnEvent) {

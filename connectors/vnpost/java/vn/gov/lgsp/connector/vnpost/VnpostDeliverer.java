@@ -1,6 +1,5 @@
 package vn.gov.lgsp.connector.vnpost;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import vn.gov.lgsp.hub.model.Dossier;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.payments.DossierPayments;
+import vn.gov.lgsp.hub.work.AcceptedEvents;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.Delivery;
 import vn.gov.lgsp.hub.work.PartnerConnector;
@@ -42,17 +42,18 @@ public class VnpostDeliverer implements PartnerConnector {
     private final VnpostClient client;
     private final VnpostOrderStore orders;
     private final TransactionTemplate tx;
-    private final ObjectMapper json;
+    /** The events this instance's intake parsed: each is parsed here only when it is not among them. */
+    private final AcceptedEvents acceptedEvents;
     private final DossierPayments payments;
 
     public VnpostDeliverer(VnpostOrderMapper mapper, VnpostClient client, VnpostOrderStore orders, TransactionTemplate tx,
-                           ObjectMapper json, DossierPayments payments) {
+                           AcceptedEvents acceptedEvents, DossierPayments payments) {
         this.payments = payments;
         this.mapper = mapper;
         this.client = client;
         this.orders = orders;
         this.tx = tx;
-        this.json = json;
+        this.acceptedEvents = acceptedEvents;
     }
 
     @Override
@@ -63,7 +64,7 @@ public class VnpostDeliverer implements PartnerConnector {
     @Override
     public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
         String type = work.messageType();
-        DossierEvent event = json.readValue(work.body(), DossierEvent.class);
+        DossierEvent event = acceptedEvents.parse(work.body());
         return switch (type == null ? "" : type) {
             case "PICKUP_REQUESTED" -> ensureOrder(event, work.workId(), OrderPurpose.PICKUP);
             case "RESULT_READY" -> event.dossier().returnMethod() == Dossier.ReturnMethod.POSTAL

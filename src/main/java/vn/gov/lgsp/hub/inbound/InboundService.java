@@ -19,6 +19,7 @@ import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
+import vn.gov.lgsp.hub.work.AcceptedEvents;
 import vn.gov.lgsp.hub.work.BusinessRoutes;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
 import vn.gov.lgsp.hub.work.WorkItem;
@@ -48,6 +49,7 @@ public class InboundService {
     private final AuditLog audit;
     private final BusinessRoutes routes;
     private final ObjectMapper json;
+    private final AcceptedEvents acceptedEvents;
 
     public enum Outcome { ACCEPTED, DUPLICATE, REJECTED }
 
@@ -57,7 +59,9 @@ public class InboundService {
     public record Result(Outcome outcome, String eventId, List<Violation> violations) {}
 
     public InboundService(EventValidator validator, JdbcTemplate jdbc, TransactionTemplate dbTx, PartnerWorkQueues queues,
-                          AuditLog audit, BusinessRoutes routes, ObjectMapper json) {
+                          AuditLog audit, BusinessRoutes routes, ObjectMapper json,
+                          AcceptedEvents acceptedEvents) {
+        this.acceptedEvents = acceptedEvents;
         this.validator = validator;
         this.jdbc = jdbc;
         this.dbTx = dbTx;
@@ -148,6 +152,7 @@ public class InboundService {
                 if (isNew) fresh.add(new Valid(v.index(), v.in(), v.event(), seq, v.partners()));
                 results.set(v.index(), new Result(isNew ? Outcome.ACCEPTED : Outcome.DUPLICATE, v.event().eventId(), List.of()));
                 List<String> partners = isNew ? v.partners() : List.of();
+                if (!partners.isEmpty()) acceptedEvents.remember(v.in().text(), v.event()); // its work's connectors parse it no more
                 for (String partner : partners) {
                     work.add(WorkItem.first(partner, v.event().eventId() + ":" + partner, v.event().dossierCode(),
                             v.event().eventType().name(), v.in().text()).withSeq(seq));

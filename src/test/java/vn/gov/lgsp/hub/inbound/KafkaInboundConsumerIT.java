@@ -174,7 +174,7 @@ class KafkaInboundConsumerIT {
         props.setGroupId(group);
         props.setMaxPollRecords(maxPollRecords);
         props.setBatchInterval(batchInterval);
-        InboundService accepting = new InboundService(null, null, null, null, null, null, null) {
+        InboundService accepting = new InboundService(null, null, null, null, null, null, null, null) {
             @Override
             public Prepared prepare(List<Incoming> batch) {
                 prepared.add(batch.stream().map(Incoming::text).toList());
