@@ -72,6 +72,7 @@ final class ShardConsumer implements Runnable {
                 long connectedAt = System.currentTimeMillis();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 try (MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+                    BufferedReceiver buffered = new BufferedReceiver(consumer);
                     // read when the first message arrives, not now: an exclusive queue's standby consumer gets nothing
                     // until the owner goes, and what the owner left in work_hold is only complete then
                     holds = null;
@@ -83,7 +84,8 @@ final class ShardConsumer implements Runnable {
                         List<Message> batch = new ArrayList<>();
                         batch.add(first);
                         Message next;
-                        while (batch.size() < maxBatch && (next = consumer.receiveNoWait()) != null) batch.add(next);
+                        // what the client holds already; what the broker has not sent yet goes into the next batch
+                        while (batch.size() < maxBatch && (next = buffered.nextBuffered()) != null) batch.add(next);
                         if (holds == null) holds = worker.holdsOf(shard); // this consumer now owns the shard
                         work(connection, session, batch, connectedAt);
                     }
