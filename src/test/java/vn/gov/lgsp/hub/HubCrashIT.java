@@ -189,8 +189,8 @@ class HubCrashIT {
         assertThat(declarations).as("tax declarations in the traffic").hasSizeGreaterThan(10);
         // the first few agency calls are answered before the kill; the later ones are held at the agencies, so the
         // kill always finds police and tax calls in flight (released, and answered into the void, once it is dead)
-        police.hold(8);
-        tax.hold(6);
+        police.heldAnswers().hold(8);
+        tax.heldSubmissions().hold(6);
 
         Process first = startHub(props, run + "-1");
         awaitHealthy(port);
@@ -199,12 +199,12 @@ class HubCrashIT {
             int half = events.size() / 2;
             for (int i = 0; i < half; i++) kafka.publish(events.get(i));
             // kill -9 once the hub is visibly in the middle of the work, agencies' calls included
-            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= 60 && police.held() > 0 && tax.held() > 0);
-            heldAtKill = police.held() + tax.held();
+            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= 60 && police.heldAnswers().held() > 0 && tax.heldSubmissions().held() > 0);
+            heldAtKill = police.heldAnswers().held() + tax.heldSubmissions().held();
             first.destroyForcibly().waitFor();
             assertThat(first.exitValue()).isEqualTo(137); // SIGKILL: no shutdown hook ran
-            police.release();
-            tax.release();
+            police.heldAnswers().release();
+            tax.heldSubmissions().release();
             for (int i = half; i < events.size(); i++) kafka.publish(events.get(i)); // the one-stop system carries on
             startHub(props, run + "-2");
             awaitHealthy(port);
@@ -292,7 +292,7 @@ class HubCrashIT {
             assertThat(r.stream().map(u -> u.path("detail").path("result").asText() + "/" + u.path("detail").path("checkId").asText())
                     .distinct().count()).as("results of %s", id).isEqualTo(1);
         }
-        Map<String, Integer> seen = police.verifyRequests();
+        Map<String, Integer> seen = police.verifyRequests().perKey();
         assertThat(seen.keySet()).as("RequestIds the population database saw").isEqualTo(requestIds);
         assertThat(seen.values()).as("no check asked more than twice").allMatch(n -> n <= 2);
         long repeats = seen.values().stream().mapToLong(n -> n - 1).sum();
@@ -328,7 +328,7 @@ class HubCrashIT {
                     .filter(u -> e.getKey().equals(u.path("detail").path("documentId").asText()))
                     .map(u -> u.path("updateId").asText()).distinct().toList()).as(e.getKey()).containsExactly(e.getValue());
         }
-        Map<String, Integer> seen = tax.submissions();
+        Map<String, Integer> seen = tax.submissions().perKey();
         assertThat(seen.keySet()).as("DocumentIds the tax office received").isEqualTo(expectedAnswers.keySet());
         assertThat(seen.values()).as("no declaration sent more than twice").allMatch(n -> n <= 2);
         long repeats = seen.values().stream().mapToLong(n -> n - 1).sum();

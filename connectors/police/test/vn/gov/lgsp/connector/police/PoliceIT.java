@@ -121,7 +121,7 @@ class PoliceIT {
 
     @Test
     void nationalPortalWorkCompletesWhilePoliceAnswersArePending() {
-        sim.hold(); // the population database keeps every answer back
+        sim.heldAnswers().hold(0); // the population database keeps every answer back
         List<Check> checks = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String code = PoliceTestEvents.newDossierCode();
@@ -148,7 +148,7 @@ class PoliceIT {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM police_identity_check WHERE status = 'COMPLETED' AND dossier_code = ANY (?)",
                 Integer.class, (Object) checks.stream().map(Check::dossier).toArray(String[]::new))).isZero();
 
-        sim.release();
+        sim.heldAnswers().release();
         await().atMost(WAIT).until(() -> checks.stream().allMatch(c -> results(c).size() == 1));
         assertThat(checks).allMatch(c -> "MATCH".equals(results(c).get(0).path("detail").path("result").asText()));
     }

@@ -6,19 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
+import vn.gov.lgsp.hub.soap.SoapPartnerProperties;
 
 /** Tax office exchange (connectors/tax/config.yml). Secrets come from HUB_TAX_* environment variables. */
 @Validated
 @ConfigurationProperties(prefix = "hub.partners.tax")
-public class TaxProperties {
-    private String url = "";
-    private String username = "";
-    private String password = "";
+public class TaxProperties extends SoapPartnerProperties {
     /** The tax office's credential on its callbacks to the hub (WS-Security UsernameToken). */
     private String callbackUsername = "tax-office";
     private String callbackPassword = "";
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration receiveTimeout = Duration.ofSeconds(60);
     /** The UsernameToken's Created must be this close to the hub's clock (and its nonce is not accepted twice). */
     private Duration callbackMaxSkew = Duration.ofMinutes(5);
     /** No answer this long after the declaration was received: ask the tax office for its state, then overdue. */
@@ -51,20 +47,10 @@ public class TaxProperties {
         return keys;
     }
 
-    public String getUrl() { return url; }
-    public void setUrl(String url) { this.url = url; }
-    public String getUsername() { return username; }
-    public void setUsername(String username) { this.username = username; }
-    public String getPassword() { return password; }
-    public void setPassword(String password) { this.password = password; }
     public String getCallbackUsername() { return callbackUsername; }
     public void setCallbackUsername(String callbackUsername) { this.callbackUsername = callbackUsername; }
     public String getCallbackPassword() { return callbackPassword; }
     public void setCallbackPassword(String callbackPassword) { this.callbackPassword = callbackPassword; }
-    public Duration getConnectTimeout() { return connectTimeout; }
-    public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
-    public Duration getReceiveTimeout() { return receiveTimeout; }
-    public void setReceiveTimeout(Duration receiveTimeout) { this.receiveTimeout = receiveTimeout; }
     public Duration getCallbackMaxSkew() { return callbackMaxSkew; }
     public void setCallbackMaxSkew(Duration callbackMaxSkew) { this.callbackMaxSkew = callbackMaxSkew; }
     public Duration getAnswerTimeout() { return answerTimeout; }

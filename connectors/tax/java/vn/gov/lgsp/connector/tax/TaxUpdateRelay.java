@@ -1,8 +1,6 @@
 package vn.gov.lgsp.connector.tax;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -12,32 +10,12 @@ import vn.gov.lgsp.hub.work.UpdateOutbox;
 /**
  * Publishes the updates written to tax_update_outbox with the answers they report (TAX_NOTICE_ISSUED,
  * TAX_DECLARATION_REJECTED), through the core's {@link UpdateOutbox}: the one-stop queue, and the partner work
- * routes/update-*.yaml plan for them (a VietinBank payment code for a notice).
+ * routes/update-*.yaml plan for them (a VietinBank payment code for a notice). {@link TaxAnswers} wakes it when an
+ * answer is committed.
  */
 @Component
-public class TaxUpdateRelay {
-    private final UpdateOutbox outbox;
-
+public class TaxUpdateRelay extends UpdateOutbox {
     public TaxUpdateRelay(JdbcTemplate jdbc, TransactionTemplate tx, DossierUpdates updates, TaxProperties props, ObjectMapper json) {
-        this.outbox = new UpdateOutbox("tax_update_outbox", "tax-outbox", jdbc, tx, updates, json, 100, props::getRelayInterval);
-    }
-
-    @PostConstruct
-    void start() {
-        outbox.start();
-    }
-
-    @PreDestroy
-    void stop() throws InterruptedException {
-        outbox.stop();
-    }
-
-    /** An answer committed: publish without waiting for the next tick. */
-    public void wake() {
-        outbox.wake();
-    }
-
-    public int relayOnce() {
-        return outbox.relayOnce();
+        super("tax_update_outbox", "tax-outbox", jdbc, tx, updates, json, 100, props::getRelayInterval);
     }
 }

@@ -1,6 +1,8 @@
 package vn.gov.lgsp.hub.work;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,11 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  * the broker commit and the database commit publishes a row again under the same updateId, which the one-stop work
  * completes once and the one-stop system drops anyway. A database or broker outage leaves the rows pending: they
  * are tried again on the next tick.
+ *
+ * <p>A connector's relay is a bean of its own class extending this one with its table, so the parts of the connector
+ * that {@link #wake} it inject the relay of their own connector; the relay's thread starts and stops with the bean.
  */
-public final class UpdateOutbox {
+public abstract class UpdateOutbox {
     private static final Logger log = LoggerFactory.getLogger(UpdateOutbox.class);
 
     private final String table;
@@ -44,8 +49,8 @@ public final class UpdateOutbox {
      * @param name     the relay's thread name, e.g. "vietinbank-outbox"
      * @param interval how long the relay waits for a {@link #wake} before looking again
      */
-    public UpdateOutbox(String table, String name, JdbcTemplate jdbc, TransactionTemplate tx, DossierUpdates updates,
-                        ObjectMapper json, int batch, Supplier<Duration> interval) {
+    protected UpdateOutbox(String table, String name, JdbcTemplate jdbc, TransactionTemplate tx, DossierUpdates updates,
+                          ObjectMapper json, int batch, Supplier<Duration> interval) {
         this.table = table;
         this.name = name;
         this.jdbc = jdbc;
@@ -56,13 +61,15 @@ public final class UpdateOutbox {
         this.interval = interval;
     }
 
-    public void start() {
+    @PostConstruct
+    void start() {
         thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    public void stop() throws InterruptedException {
+    @PreDestroy
+    void stop() throws InterruptedException {
         running = false;
         wakeUp.release();
         if (thread != null) thread.join(10_000);

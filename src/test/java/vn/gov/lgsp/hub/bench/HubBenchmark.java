@@ -690,8 +690,8 @@ public final class HubBenchmark {
         n.put("zalo", (long) zalo.znsCount());
         n.put("sms", (long) sms.received().size());
         n.put("vnpost", (long) vnpost.calls("createOrder"));
-        n.put("police", police.verifyRequestTotal());
-        n.put("tax", tax.submissionTotal());
+        n.put("police", police.verifyRequests().total());
+        n.put("tax", tax.submissions().total());
         return n;
     }
 

@@ -2,7 +2,6 @@ package vn.gov.lgsp.connector.police.simulator;
 
 import jakarta.jws.WebService;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,18 +10,13 @@ import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.xml.datatype.DatatypeFactory;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
@@ -35,6 +29,10 @@ import vn.gov.lgsp.connector.police.wsdl.PoliceIdentityPortType;
 import vn.gov.lgsp.connector.police.wsdl.Result;
 import vn.gov.lgsp.connector.police.wsdl.Verification;
 import vn.gov.lgsp.connector.police.wsdl.VerifyIdentity;
+import vn.gov.lgsp.hub.infra.CallCounts;
+import vn.gov.lgsp.hub.infra.HeldCalls;
+import vn.gov.lgsp.hub.infra.LoopbackSoapServices;
+import vn.gov.lgsp.hub.infra.SimulatedChances;
 import vn.gov.lgsp.hub.soap.UsernameToken;
 
 /**
@@ -43,8 +41,8 @@ import vn.gov.lgsp.hub.soap.UsernameToken;
  * <ul>
  *   <li>slowness: each check takes a random time in [minDelay, maxDelay], and a {@link #setSlowShare share} of them
  *       {@code slowDelay}; a check taking longer than {@code syncWindow} is answered PENDING at once and its result
- *       is ready (GetVerificationResult) once its time has passed; {@link #hold()} keeps every answer back until
- *       {@link #release()};</li>
+ *       is ready (GetVerificationResult) once its time has passed; {@link #heldAnswers()} keeps answers back on
+ *       demand;</li>
  *   <li>a quota of checks per minute (sliding window; QUOTA_EXCEEDED with RetryAfterSeconds) and random quota faults
  *       ({@link #setQuotaFaultRate});</li>
  *   <li>the service down ({@link #setDown}: UNAVAILABLE faults).</li>
@@ -54,7 +52,7 @@ import vn.gov.lgsp.hub.soap.UsernameToken;
  * in 999 is NOT_FOUND, any other unregistered ID matches (so the demo's generated citizens mostly MATCH).
  * A repeated RequestId is answered with its first result and not counted against the quota.
  * <p>Counters for the crash test and the benchmark: every VerifyIdentity request that arrived, per RequestId
- * ({@link #verifyRequests()}, also the ones held or answered with a fault), and the requests held now ({@link #held()}).
+ * ({@link #verifyRequests()}, also the ones held or answered with a fault), and the requests held now ({@link #heldAnswers()}).
  */
 public class PoliceSimulator implements AutoCloseable {
     public record Person(String fullName, LocalDate dateOfBirth) {}
@@ -71,12 +69,9 @@ public class PoliceSimulator implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Deque<Instant> window = new ArrayDeque<>();
     private final AtomicInteger quotaFaults = new AtomicInteger();
-    private final Map<String, AtomicInteger> verifyRequests = new ConcurrentHashMap<>();
-    private final AtomicLong verifyRequestTotal = new java.util.concurrent.atomic.AtomicLong();
-    private final AtomicInteger held = new AtomicInteger();
-    /** While holding: how many more requests may still pass before the rest are held. */
-    private final AtomicInteger passBeforeHold = new AtomicInteger();
-    private final Random random = new Random(42);
+    private final CallCounts verifyRequests = new CallCounts();
+    private final HeldCalls heldAnswers = new HeldCalls();
+    private final SimulatedChances chances = new SimulatedChances(42);
     private volatile Duration minDelay = Duration.ZERO;
     private volatile Duration maxDelay = Duration.ZERO;
     private volatile double slowShare;
@@ -85,18 +80,10 @@ public class PoliceSimulator implements AutoCloseable {
     private volatile int quotaPerMinute;
     private volatile double quotaFaultRate;
     private volatile boolean down;
-    private volatile CountDownLatch hold = new CountDownLatch(0);
 
     public PoliceSimulator(String username, String password) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        address = "http://127.0.0.1:" + port + "/police/identity";
-        JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
-        factory.setServiceClass(PoliceIdentityPortType.class);
-        factory.setAddress(address);
-        factory.setServiceBean(new Service());
+        JaxWsServerFactoryBean factory = LoopbackSoapServices.onFreePort("/police/identity", PoliceIdentityPortType.class, new Service());
+        address = factory.getAddress();
         factory.getInInterceptors().add(new UsernameToken.Server(() -> username, () -> password, Duration.ofMinutes(5)));
         server = factory.create();
     }
@@ -112,28 +99,17 @@ public class PoliceSimulator implements AutoCloseable {
     public void setDown(boolean down) { this.down = down; }
     public int quotaFaults() { return quotaFaults.get(); }
     public List<Call> calls() { return List.copyOf(calls); }
-    /** VerifyIdentity requests received so far, whatever their answer (a repeated RequestId counts again). */
-    public long verifyRequestTotal() { return verifyRequestTotal.get(); }
-    /** VerifyIdentity requests received per RequestId: more than one means the hub asked again for the same check. */
-    public Map<String, Integer> verifyRequests() {
-        Map<String, Integer> copy = new HashMap<>();
-        verifyRequests.forEach((id, n) -> copy.put(id, n.get()));
-        return copy;
-    }
-    /** Requests waiting in {@link #hold()} now: calls the hub has in flight at the database. */
-    public int held() { return held.get(); }
-    /** Keeps every answer back (the callers wait) until {@link #release()}. */
-    public void hold() { hold(0); }
-    /** Lets {@code passFirst} more requests through, then keeps every later answer back until {@link #release()}. */
-    public void hold(int passFirst) {
-        passBeforeHold.set(passFirst);
-        hold = new CountDownLatch(1);
-    }
-    public void release() { hold.countDown(); }
+    /**
+     * VerifyIdentity requests received, whatever their answer, in all and per RequestId: a RequestId counted more than
+     * once means the hub asked again for the same check.
+     */
+    public CallCounts verifyRequests() { return verifyRequests; }
+    /** The requests whose answers are kept back on demand (the callers wait): calls the hub has in flight at the database. */
+    public HeldCalls heldAnswers() { return heldAnswers; }
 
     /** Back to an instant, well-behaved service with an empty record of calls (the registry stays). */
     public void reset() {
-        release();
+        heldAnswers.release();
         setDelay(Duration.ZERO, Duration.ZERO);
         slowShare = 0;
         quotaFaultRate = 0;
@@ -141,7 +117,6 @@ public class PoliceSimulator implements AutoCloseable {
         down = false;
         calls.clear();
         verifyRequests.clear();
-        verifyRequestTotal.set(0);
         quotaFaults.set(0);
         synchronized (window) {
             window.clear();
@@ -153,13 +128,12 @@ public class PoliceSimulator implements AutoCloseable {
     public class Service implements PoliceIdentityPortType {
         @Override
         public Verification verifyIdentity(VerifyIdentity req) throws PoliceFault_Exception {
-            verifyRequestTotal.incrementAndGet();
-            verifyRequests.computeIfAbsent(req.getRequestId(), k -> new AtomicInteger()).incrementAndGet();
-            awaitRelease();
+            verifyRequests.count(req.getRequestId());
+            heldAnswers.awaitRelease();
             if (down) throw fault(req.getRequestId(), req.getDossierCode(), "VerifyIdentity", "UNAVAILABLE", "service temporarily unavailable", null);
             Check known = checks.get(req.getRequestId());
             if (known == null) {
-                if (randomBelow(quotaFaultRate) || !withinQuota()) {
+                if (chances.chance(quotaFaultRate) || !withinQuota()) {
                     quotaFaults.incrementAndGet();
                     throw fault(req.getRequestId(), req.getDossierCode(), "VerifyIdentity", "QUOTA_EXCEEDED", "quota of checks per minute exceeded", 60);
                 }
@@ -172,7 +146,7 @@ public class PoliceSimulator implements AutoCloseable {
 
         @Override
         public Verification getVerificationResult(GetVerificationResult req) throws PoliceFault_Exception {
-            awaitRelease();
+            heldAnswers.awaitRelease();
             if (down) throw fault(req.getRequestId(), null, "GetVerificationResult", "UNAVAILABLE", "service temporarily unavailable", null);
             Check known = checks.get(req.getRequestId());
             if (known == null) throw fault(req.getRequestId(), null, "GetVerificationResult", "UNKNOWN_REQUEST", "no check with this RequestId", null);
@@ -225,18 +199,7 @@ public class PoliceSimulator implements AutoCloseable {
     }
 
     private Duration plannedDelay() {
-        synchronized (random) {
-            if (slowShare > 0 && random.nextDouble() < slowShare) return slowDelay;
-            long min = minDelay.toMillis(), max = Math.max(min, maxDelay.toMillis());
-            return Duration.ofMillis(min + (max > min ? (long) (random.nextDouble() * (max - min)) : 0));
-        }
-    }
-
-    private boolean randomBelow(double rate) {
-        if (rate <= 0) return false;
-        synchronized (random) {
-            return random.nextDouble() < rate;
-        }
+        return chances.chance(slowShare) ? slowDelay : chances.between(minDelay, maxDelay);
     }
 
     private boolean withinQuota() {
@@ -260,19 +223,6 @@ public class PoliceSimulator implements AutoCloseable {
         return new PoliceFault_Exception(code + ": " + message, f);
     }
 
-    private void awaitRelease() {
-        CountDownLatch latch = hold;
-        if (latch.getCount() == 0 || passBeforeHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return;
-        held.incrementAndGet();
-        try {
-            latch.await(5, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            held.decrementAndGet();
-        }
-    }
-
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
@@ -283,7 +233,7 @@ public class PoliceSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        release();
+        heldAnswers.release();
         server.destroy();
     }
 }

@@ -2,7 +2,6 @@ package vn.gov.lgsp.connector.sms.simulator;
 
 import jakarta.jws.WebService;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 import vn.gov.lgsp.connector.sms.wsdl.SendSms;
 import vn.gov.lgsp.connector.sms.wsdl.SendSmsResponse;
 import vn.gov.lgsp.connector.sms.wsdl.SmsGatewayPortType;
+import vn.gov.lgsp.hub.infra.LoopbackSoapServices;
 
 /**
  * Plays the SOAP SMS brandname gateway on loopback (CXF on Jetty, same WSDL as the client).
@@ -122,15 +122,8 @@ public class SmsGatewaySimulator implements AutoCloseable {
     }
 
     public SmsGatewaySimulator() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        address = "http://127.0.0.1:" + port + "/sms-gateway";
-        JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
-        factory.setServiceClass(SmsGatewayPortType.class);
-        factory.setAddress(address);
-        factory.setServiceBean(new Gateway());
+        JaxWsServerFactoryBean factory = LoopbackSoapServices.onFreePort("/sms-gateway", SmsGatewayPortType.class, new Gateway());
+        address = factory.getAddress();
         server = factory.create();
     }
 

@@ -2,24 +2,19 @@ package vn.gov.lgsp.connector.tax.simulator;
 
 import jakarta.jws.WebService;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
@@ -40,6 +35,10 @@ import vn.gov.lgsp.connector.tax.wsdl.TaxCallbackPortType;
 import vn.gov.lgsp.connector.tax.wsdl.TaxFault;
 import vn.gov.lgsp.connector.tax.wsdl.TaxFault_Exception;
 import vn.gov.lgsp.connector.tax.wsdl.TaxOfficePortType;
+import vn.gov.lgsp.hub.infra.CallCounts;
+import vn.gov.lgsp.hub.infra.HeldCalls;
+import vn.gov.lgsp.hub.infra.LoopbackSoapServices;
+import vn.gov.lgsp.hub.infra.SimulatedChances;
 import vn.gov.lgsp.hub.soap.UsernameToken;
 
 /**
@@ -56,7 +55,7 @@ import vn.gov.lgsp.hub.soap.UsernameToken;
  * </ul>
  * Counters for the crash test and the benchmark: every SubmitDeclaration that arrived, per DocumentId
  * ({@link #submissions()}: more than one means the hub sent the same declaration again), and the submissions held now
- * ({@link #hold}, {@link #held()}: what the hub has in flight at the office).
+ * ({@link #heldSubmissions()}: what the hub has in flight at the office).
  */
 public class TaxOfficeSimulator implements AutoCloseable {
     public static final long REJECT_BELOW = 100_000_000L;
@@ -100,14 +99,10 @@ public class TaxOfficeSimulator implements AutoCloseable {
     private final AtomicInteger duplicatesSent = new AtomicInteger();
     private final AtomicInteger earlySent = new AtomicInteger();
     private final AtomicInteger callbacksAcknowledged = new AtomicInteger();
-    private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
-    private final AtomicLong submissionTotal = new AtomicLong();
-    private final AtomicInteger held = new AtomicInteger();
-    /** While holding: how many more submissions may still pass before the rest are held. */
-    private final AtomicInteger passBeforeHold = new AtomicInteger();
-    private volatile CountDownLatch hold = new CountDownLatch(0);
+    private final CallCounts submissions = new CallCounts();
+    private final HeldCalls heldSubmissions = new HeldCalls();
     private final List<String> callbackFailures = new CopyOnWriteArrayList<>();
-    private final Random random = new Random(7);
+    private final SimulatedChances chances = new SimulatedChances(7);
     private final ScheduledExecutorService answers = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "tax-office-simulator");
         t.setDaemon(true);
@@ -122,20 +117,13 @@ public class TaxOfficeSimulator implements AutoCloseable {
 
     public TaxOfficeSimulator(String hubUser, String hubPassword, String hubKeyName, byte[] hubKey, byte[] officeKey,
                               Supplier<String> callbackUrl, String callbackUser, String callbackPassword) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        this.address = "http://127.0.0.1:" + port + "/tax-office/land-transfer";
         this.officeKey = officeKey;
         this.hubKeys = Map.of(hubKeyName, hubKey);
         this.callbackUrl = callbackUrl;
         this.callbackUser = callbackUser;
         this.callbackPassword = callbackPassword;
-        JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
-        factory.setServiceClass(TaxOfficePortType.class);
-        factory.setAddress(address);
-        factory.setServiceBean(new Office());
+        JaxWsServerFactoryBean factory = LoopbackSoapServices.onFreePort("/tax-office/land-transfer", TaxOfficePortType.class, new Office());
+        this.address = factory.getAddress();
         factory.setWsdlLocation("classpath:connectors/tax/contract/tax.wsdl");
         factory.setServiceName(new javax.xml.namespace.QName("urn:lgsp:tax:v1", "TaxOfficeService"));
         factory.setEndpointName(new javax.xml.namespace.QName("urn:lgsp:tax:v1", "TaxOfficePort"));
@@ -159,29 +147,17 @@ public class TaxOfficeSimulator implements AutoCloseable {
     public int earlySent() { return earlySent.get(); }
     public int callbacksAcknowledged() { return callbacksAcknowledged.get(); }
     public List<String> callbackFailures() { return List.copyOf(callbackFailures); }
-    /** SubmitDeclaration requests received so far (a repeated DocumentId counts again). */
-    public long submissionTotal() { return submissionTotal.get(); }
-    /** SubmitDeclaration requests received per DocumentId. */
-    public Map<String, Integer> submissions() {
-        Map<String, Integer> copy = new HashMap<>();
-        submissions.forEach((id, n) -> copy.put(id, n.get()));
-        return copy;
-    }
-    /** Submissions waiting in {@link #hold} now. */
-    public int held() { return held.get(); }
-    /** Lets {@code passFirst} more submissions through, then keeps every later one waiting until {@link #release()}. */
-    public void hold(int passFirst) {
-        passBeforeHold.set(passFirst);
-        hold = new CountDownLatch(1);
-    }
-    public void release() { hold.countDown(); }
+    /** SubmitDeclaration requests received, in all and per DocumentId (a repeated DocumentId counts again). */
+    public CallCounts submissions() { return submissions; }
+    /** The submissions kept waiting on demand: what the hub has in flight at the office. */
+    public HeldCalls heldSubmissions() { return heldSubmissions; }
 
     public void reset() {
         setDelay(Duration.ZERO, Duration.ZERO);
         duplicateShare = 0;
         earlyShare = 0;
         down = false;
-        release();
+        heldSubmissions.release();
         callbackFailures.clear();
     }
 
@@ -190,9 +166,8 @@ public class TaxOfficeSimulator implements AutoCloseable {
     public class Office implements TaxOfficePortType {
         @Override
         public SubmitDeclarationResponse submitDeclaration(SubmitDeclaration req) throws TaxFault_Exception {
-            submissionTotal.incrementAndGet();
-            submissions.computeIfAbsent(req.getDeclaration().getDocumentId(), k -> new AtomicInteger()).incrementAndGet();
-            awaitRelease();
+            submissions.count(req.getDeclaration().getDocumentId());
+            heldSubmissions.awaitRelease();
             if (down) throw fault("UNAVAILABLE", "the tax office's interface is down for maintenance");
             EdXML doc = req.getEdXML();
             try {
@@ -210,7 +185,7 @@ public class TaxOfficeSimulator implements AutoCloseable {
             });
             if (fresh[0] && !silent.containsKey(f.dossierCode)) {
                 decide(f);
-                if (chance(earlyShare)) {
+                if (chances.chance(earlyShare)) {
                     earlySent.incrementAndGet();
                     deliver(f); // the answer overtakes the receipt: the hub gets it before this reply
                 } else {
@@ -297,7 +272,7 @@ public class TaxOfficeSimulator implements AutoCloseable {
         msg.setRejection(f.rejection);
         msg.setEdXML(f.answerDocument);
         send(msg, callbackUser, callbackPassword);
-        if (chance(duplicateShare)) {
+        if (chances.chance(duplicateShare)) {
             duplicatesSent.incrementAndGet();
             answers.schedule(() -> send(msg, callbackUser, callbackPassword), delayMillis(), TimeUnit.MILLISECONDS);
         }
@@ -333,7 +308,7 @@ public class TaxOfficeSimulator implements AutoCloseable {
 
     /** A properly signed notice for a declaration the hub never sent. */
     public String forgedUnknownDeclaration(String dossierCode) {
-        Filed ghost = new Filed("000.00.00.H45.TKT.99" + (100000 + random.nextInt(899999)), dossierCode, "CT-0-1", 500_000_000L,
+        Filed ghost = new Filed("000.00.00.H45.TKT.99" + (100000 + chances.nextInt(899999)), dossierCode, "CT-0-1", 500_000_000L,
                 filed.values().iterator().next().declarationDocument);
         DeliverTaxAnswer msg = fakeNotice(ghost, f -> EdXml.sign(f, officeKeyName, officeKey));
         msg.getNotice().setDocumentId(ghost.documentId);
@@ -414,17 +389,7 @@ public class TaxOfficeSimulator implements AutoCloseable {
     }
 
     private long delayMillis() {
-        long min = minDelay.toMillis(), max = Math.max(min, maxDelay.toMillis());
-        synchronized (random) {
-            return min + (max > min ? (long) (random.nextDouble() * (max - min)) : 0);
-        }
-    }
-
-    private boolean chance(double share) {
-        if (share <= 0) return false;
-        synchronized (random) {
-            return random.nextDouble() < share;
-        }
+        return chances.between(minDelay, maxDelay).toMillis();
     }
 
     private static TaxFault_Exception fault(String code, String message) {
@@ -434,22 +399,9 @@ public class TaxOfficeSimulator implements AutoCloseable {
         return new TaxFault_Exception(code + ": " + message, f);
     }
 
-    private void awaitRelease() {
-        CountDownLatch latch = hold;
-        if (latch.getCount() == 0 || passBeforeHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return;
-        held.incrementAndGet();
-        try {
-            latch.await(5, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            held.decrementAndGet();
-        }
-    }
-
     @Override
     public void close() {
-        release();
+        heldSubmissions.release();
         answers.shutdownNow();
         server.destroy();
     }
