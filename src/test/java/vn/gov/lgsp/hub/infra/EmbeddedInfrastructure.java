@@ -4,8 +4,13 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -135,6 +140,13 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     public String kafkaBootstrap() {
         return kafka.getBrokersAsString();
+    }
+
+    /** Topics of 4 partitions, as the one-stop system's (a hub's consumers spread over them). */
+    public void createTopics(String... names) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap()))) {
+            admin.createTopics(Arrays.stream(names).map(name -> new NewTopic(name, 4, (short) 1)).toList()).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     public String jdbcUrl() {
