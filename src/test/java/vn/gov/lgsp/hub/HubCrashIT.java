@@ -85,6 +85,8 @@ class HubCrashIT {
                 .embeddedBroker(journal)
                 .portal(portal, "crash-test", "crash-test-password")
                 .partnersOff("zalo", "sms", "vnpost", "vietinbank")
+                // the restarted hub gets the killed one's partitions within it
+                .kafkaSessionTimeout(Duration.ofSeconds(10))
                 // as configured for a province (config/): what bounds the portal calls in flight when the hub is killed
                 .put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS))
                 .put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS))

@@ -70,7 +70,6 @@ class BrokerFailoverIT {
         ChildJvm primary = startBroker(run, "primary", primaryPort, backupPort, store);
         primary.awaitLog("HA-BROKER primary ACTIVE", Duration.ofMinutes(2));
         ChildJvm backup = startBroker(run, "backup", backupPort, primaryPort, store);
-        backup.awaitLog("AMQ221031: backup announced", Duration.ofMinutes(2));
 
         Map<String, String> props = new HubProperties(infra, dbUrl, run)
                 // README "Deploying": both brokers, ha=true (follow the pair's topology), reconnect for ever, no prefetch
@@ -80,8 +79,10 @@ class BrokerFailoverIT {
                 .put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS))
                 .put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS))
                 .toMap();
+        // the hub starts beside the backup: it connects to the active primary, and learns of the backup once announced
         HubProcess hub = HubProcess.start(run + "-hub", ChildJvm.freePort(), props, "384m");
         processes.put("hub", hub);
+        backup.awaitLog("AMQ221031: backup announced", Duration.ofMinutes(2));
         hub.awaitHealthy(Duration.ofMinutes(3));
 
         DossierEventFactory factory = new DossierEventFactory(System.nanoTime());

@@ -76,6 +76,7 @@ class ClusterIT {
                 .broker("tcp://localhost:" + brokerPort)
                 .portal(portal, "cluster-test", "cluster-test-password")
                 .partnersOff("zalo", "sms", "vnpost", "vietinbank")
+                .kafkaSessionTimeout(Duration.ofSeconds(10)) // the killed member's partitions go to the others within it
                 .put("spring.datasource.hikari.maximum-pool-size", "16")
                 .put("hub.partners.sms.release-interval", "500ms") // a singleton job that runs often: its lock is seen below
                 .put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS))

@@ -79,6 +79,14 @@ class ShardCountChangeIT {
                 .portal(portal, "shards-test", "shards-test-password")
                 .partnersOff("zalo", "sms", "vnpost", "vietinbank")
                 .put("hub.metrics.refresh", "1000") // the gauge the procedure watches, refreshed every second
+                // the portal's outage and return at the test profile's pace (application-test.yml): retries, circuit and
+                // the next try of waiting work within a second, not the production settings (its config.yml: 10 s and
+                // more between retries, a 30 s circuit, 5 s between tries of each dossier's waiting work) that would be
+                // most of this test's time
+                .put("hub.queues.partners.national-portal.backoff-initial", "200ms")
+                .put("hub.queues.partners.national-portal.backoff-max", "1s")
+                .put("hub.queues.partners.national-portal.circuit-open-for", "500ms")
+                .put("hub.queues.partners.national-portal.outage-retry-delay", "500ms")
                 .toMap();
 
         DossierEventFactory factory = new DossierEventFactory(System.nanoTime());

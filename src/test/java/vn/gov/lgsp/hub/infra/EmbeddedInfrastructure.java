@@ -117,9 +117,12 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         return user;
     }
 
-    /** The broker logs at INFO before Spring's logging configuration exists; only its warnings matter here. */
+    /**
+     * The brokers log at INFO before Spring's logging configuration exists; only their warnings matter here. Artemis
+     * included: a test's own broker in this JVM (a cluster's) would otherwise log four audit lines per message.
+     */
     private static void quietBrokerLogs() {
-        for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger", "io.zonky"}) {
+        for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger", "io.zonky", "org.apache.activemq"}) {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }

@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.infra;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,17 @@ public final class HubProperties {
     public HubProperties partnersOff(String... partners) {
         for (String partner : partners) props.put("hub.queues.partners." + partner + ".enabled", "false");
         if (List.of(partners).contains("vnpost")) props.put("hub.partners.vnpost.poll.enabled", "false");
+        return this;
+    }
+
+    /**
+     * How long Kafka waits for a member that stopped sending heartbeats (killed) before its partitions go to the
+     * others, or to the member restarted in its place: the Kafka client's default, 45 s, would be most of a test
+     * that kills a hub. Heartbeats every third of it, the most Kafka advises.
+     */
+    public HubProperties kafkaSessionTimeout(Duration timeout) {
+        props.put("hub.kafka.properties.session.timeout.ms", Long.toString(timeout.toMillis()));
+        props.put("hub.kafka.properties.heartbeat.interval.ms", Long.toString(timeout.toMillis() / 3));
         return this;
     }
 
