@@ -70,6 +70,8 @@ class GracefulStopIT {
                 .put("hub.partners.vnpost.password", "stop-test-password")
                 .put("hub.partners.vnpost.poll.interval", "500ms")
                 .put("hub.partners.vnpost.poll.requests-per-second", "5")
+                // the first poll round a second after the start, not config.yml's 10 s: the stop waits for polls under way
+                .put("hub.partners.vnpost.poll.initial-delay", "1s")
                 .toMap();
 
         TopicRecorder updates = TopicRecorder.of(infra.kafkaBootstrap(), run + ".updates");
