@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +35,9 @@ import vn.gov.lgsp.connector.tax.simulator.TaxOfficeSimulator;
 import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.HubProcess;
+import vn.gov.lgsp.hub.infra.HubProperties;
+import vn.gov.lgsp.hub.infra.PortalRecords;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.infra.TopicRecorder;
 
@@ -56,14 +58,14 @@ class HubCrashIT {
     private static final int TAX_SHARDS = 2;
     /** Events that plan no portal work (routes/): a pickup (VNPost) and the agencies' own. */
     private static final Set<String> NO_PORTAL_WORK = Set.of("PICKUP_REQUESTED", "IDENTITY_CHECK_REQUESTED", "TAX_DECLARATION_SUBMITTED");
-    private final List<Process> hubs = new ArrayList<>();
+    private final List<HubProcess> hubs = new ArrayList<>();
     private PortalSimulator portal;
     private PoliceSimulator police;
     private TaxOfficeSimulator tax;
 
     @AfterEach
-    void stop() {
-        hubs.forEach(Process::destroyForcibly);
+    void stop() throws Exception {
+        for (HubProcess hub : hubs) hub.close();
         if (portal != null) portal.close();
         if (police != null) police.close();
         if (tax != null) tax.close();
@@ -75,39 +77,20 @@ class HubCrashIT {
     private OwnHub ownHub(String prefix) throws Exception {
         EmbeddedInfrastructure infra = SharedInfrastructure.get();
         String run = prefix + UUID.randomUUID().toString().substring(0, 8);
-        String db = run.toLowerCase();
-        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + db);
-        }
-        String dbUrl = infra.jdbcUrl().replace("/postgres?", "/" + db + "?").replaceFirst("/postgres$", "/" + db);
+        String dbUrl = ChildJvm.newDatabase(infra, run);
         portal = new PortalSimulator("crash-test", "crash-test-password");
         Path journal = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Map<String, String> props = new HashMap<>();
-        props.put("server.port", Integer.toString(port));
-        props.put("spring.datasource.url", dbUrl);
-        props.put("spring.datasource.username", "postgres");
-        props.put("spring.datasource.password", "");
-        props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
-        props.put("hub.security.issuer-uri", infra.issuer().issuer());
-        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
-        props.put("spring.artemis.mode", "embedded");
-        props.put("spring.artemis.embedded.persistent", "true");
-        props.put("spring.artemis.embedded.data-directory", journal.toString());
-        props.put("hub.inbound.topic", run + ".events");
-        props.put("hub.inbound.group-id", run);
-        props.put("hub.partners.onestop.updates-topic", run + ".updates");
-        props.put("hub.partners.national-portal.base-url", portal.baseUrl());
-        props.put("hub.partners.national-portal.username", "crash-test");
-        props.put("hub.partners.national-portal.password", "crash-test-password");
-        for (String off : List.of("zalo", "sms", "vnpost", "vietinbank")) props.put("hub.queues.partners." + off + ".enabled", "false");
-        props.put("hub.partners.vnpost.poll.enabled", "false");
-        // as configured for a province (config/): what bounds the portal calls in flight when the hub is killed
-        props.put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS));
-        props.put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS));
+        int port = ChildJvm.freePort();
+        Map<String, String> props = new HubProperties(infra, dbUrl, run)
+                .embeddedBroker(journal)
+                .portal(portal, "crash-test", "crash-test-password")
+                .partnersOff("zalo", "sms", "vnpost", "vietinbank")
+                // the restarted hub gets the killed one's partitions within it
+                .kafkaSessionTimeout(Duration.ofSeconds(10))
+                // as configured for a province (config/): what bounds the portal calls in flight when the hub is killed
+                .put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS))
+                .put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS))
+                .toMap();
         agencies(props, port);
         return new OwnHub(run, dbUrl, port, props);
     }
@@ -165,8 +148,6 @@ class HubCrashIT {
         OwnHub hub = ownHub("crash");
         String run = hub.run();
         String dbUrl = hub.dbUrl();
-        int port = hub.port();
-        Map<String, String> props = hub.props();
         TopicRecorder updates = TopicRecorder.of(infra.kafkaBootstrap(), run + ".updates");
         DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
         factory.setAgencyShare(0.5); // about half the dossiers ask the police, as many send a tax declaration
@@ -192,31 +173,23 @@ class HubCrashIT {
         police.heldAnswers().hold(8);
         tax.heldSubmissions().hold(6);
 
-        Process first = startHub(props, run + "-1");
-        awaitHealthy(port);
+        HubProcess first = startHub(hub, "-1").awaitHealthy(Duration.ofMinutes(2));
         int heldAtKill;
         try (EventPublisher kafka = new EventPublisher(infra.kafkaBootstrap(), run + ".events")) {
             int half = events.size() / 2;
             for (int i = 0; i < half; i++) kafka.publish(events.get(i));
             // kill -9 once the hub is visibly in the middle of the work, agencies' calls included
-            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= 60 && police.heldAnswers().held() > 0 && tax.heldSubmissions().held() > 0);
+            await().atMost(Duration.ofMinutes(2)).until(() -> PortalRecords.totalReceived(portal) >= 60
+                    && police.heldAnswers().held() > 0 && tax.heldSubmissions().held() > 0);
             heldAtKill = police.heldAnswers().held() + tax.heldSubmissions().held();
-            first.destroyForcibly().waitFor();
-            assertThat(first.exitValue()).isEqualTo(137); // SIGKILL: no shutdown hook ran
+            first.kill();
             police.heldAnswers().release();
             tax.heldSubmissions().release();
             for (int i = half; i < events.size(); i++) kafka.publish(events.get(i)); // the one-stop system carries on
-            startHub(props, run + "-2");
-            awaitHealthy(port);
+            startHub(hub, "-2").awaitHealthy(Duration.ofMinutes(2));
         }
 
-        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
-            for (String code : finalPortalDossiers) {
-                PortalSimulator.PortalDossier d = portal.dossier(code);
-                assertThat(d).as(code).isNotNull();
-                assertThat(d.status).as(code).isEqualTo(10);
-            }
-        });
+        PortalRecords.awaitFinalStatus(portal, finalPortalDossiers, Duration.ofMinutes(3));
         Set<String> expectedUpdates = new HashSet<>();
         events.stream().filter(e -> !NO_PORTAL_WORK.contains(e.get("eventType").asText()))
                 .forEach(e -> expectedUpdates.add("portal:" + e.get("eventId").asText()));
@@ -253,10 +226,8 @@ class HubCrashIT {
         // a call in flight at the kill (accepted by the portal, its portal_sent row not yet committed) reaches the
         // portal once more after the restart (same data, harmless): at most once per call, and no more calls than
         // can be in flight at once (each shard's parallel calls)
-        Map<String, Long> timesReceived = new HashMap<>();
-        portal.dossiers().forEach((code, d) -> d.received.forEach(r -> timesReceived.merge(
-                code + "/" + r.get("NgayCapNhat").asText() + "/" + r.get("TrangThaiHoSo").asText(), 1L, Long::sum)));
-        long repeats = timesReceived.values().stream().mapToLong(n -> n - 1).sum();
+        Map<String, Long> timesReceived = PortalRecords.timesReceived(portal);
+        long repeats = PortalRecords.repeats(timesReceived);
         assertThat(timesReceived.values()).as("no record reaches the portal more than twice").allMatch(n -> n <= 2);
         assertThat(repeats).isLessThanOrEqualTo(PORTAL_SHARDS * PORTAL_PARALLEL_CALLS);
         long policeRepeats = assertIdentityChecksDoneOnce(identityChecks, updates, dbUrl);
@@ -385,7 +356,7 @@ class HubCrashIT {
             }
         }, "one-stop-rest-client");
         sender.start();
-        startHub(hub.props(), hub.run() + "-1");
+        startHub(hub, "-1");
         sender.join(Duration.ofMinutes(4).toMillis());
         assertThat(sender.isAlive()).as("every event answered 202 in the end").isFalse();
         System.out.printf("start under traffic: answers %s%n", answers);
@@ -431,10 +402,6 @@ class HubCrashIT {
         return out.toString();
     }
 
-    private int totalReceived() {
-        return portal.dossiers().values().stream().mapToInt(d -> d.received.size()).sum();
-    }
-
     private static long single(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -442,14 +409,10 @@ class HubCrashIT {
         }
     }
 
-    /** A hub JVM of its own (as a province runs it), killed or stopped by the test. */
-    private Process startHub(Map<String, String> props, String name) throws Exception {
-        Process p = ChildJvm.start(HubApplication.class, props, name, "512m");
+    /** The hub (as a province runs it) started on its journal, database and port, again after a kill. */
+    private HubProcess startHub(OwnHub hub, String suffix) throws Exception {
+        HubProcess p = HubProcess.start(hub.run() + suffix, hub.port(), hub.props(), "512m");
         hubs.add(p);
         return p;
-    }
-
-    private static void awaitHealthy(int port) {
-        ChildJvm.awaitHealthy(port, Duration.ofMinutes(2));
     }
 }

@@ -12,12 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -71,10 +67,7 @@ public final class ClusterBenchmark {
         EmbeddedActiveMQ broker = EmbeddedArtemisSettings.standaloneBroker(brokerPort, brokerDir);
         PortalSimulator portal = new PortalSimulator("bench-cluster", "bench-cluster-password");
         portal.setRetainRequests(false);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(run + ".events", 4, (short) 1), new NewTopic(run + ".updates", 4, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
+        infra.createTopics(run + ".events", run + ".updates");
         Map<String, String> props = HubJvm.properties(infra, ChildJvm.newDatabase(infra, run), brokerPort, portal, run);
         ClusterBenchmark bench = new ClusterBenchmark(infra, portal, run + ".events");
         Map<String, Object> report = new LinkedHashMap<>();

@@ -1,10 +1,8 @@
 package vn.gov.lgsp.hub.bench;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +11,7 @@ import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.HubApplication;
 import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
+import vn.gov.lgsp.hub.infra.HubProperties;
 
 /**
  * A hub instance in a JVM of its own, as the benchmarks that keep the hub apart from the bench JVM start it
@@ -25,37 +24,24 @@ record HubJvm(String name, Process process, int port) {
      * own Zalo simulator unless {@link #externalZalo} points it at one elsewhere.
      */
     static Map<String, String> properties(EmbeddedInfrastructure infra, String dbUrl, int brokerPort, PortalSimulator portal, String run) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("spring.datasource.url", dbUrl);
-        p.put("spring.datasource.username", "postgres");
-        p.put("spring.datasource.password", "");
-        p.put("spring.datasource.hikari.maximum-pool-size", "16");
-        p.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
-        p.put("hub.security.issuer-uri", infra.issuer().issuer());
-        p.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
-        p.put("spring.artemis.mode", "native");
-        p.put("spring.artemis.broker-url", "tcp://localhost:" + brokerPort);
-        p.put("hub.inbound.topic", run + ".events");
-        p.put("hub.inbound.group-id", run);
-        p.put("hub.partners.onestop.updates-topic", run + ".updates");
-        p.put("hub.partners.national-portal.base-url", portal.baseUrl());
-        p.put("hub.partners.national-portal.username", "bench-cluster");
-        p.put("hub.partners.national-portal.password", "bench-cluster-password");
-        // each instance its own Zalo simulator: ZNS out, delivery receipts back to that instance's webhook
-        p.put("hub.simulators.zalo.enabled", "true");
-        p.put("hub.simulators.zalo.rating.share", "0");
-        // the workload touches the portal and Zalo only (phones without Zalo are nudged away: no SMS)
-        for (String off : List.of("sms", "vnpost", "vietinbank", "police", "tax")) p.put("hub.queues.partners." + off + ".enabled", "false");
-        p.put("hub.partners.vnpost.poll.enabled", "false");
-        // as HubBenchmark: the ZNS quota is a contract, not hub capacity; pollers at config/'s intervals; quiet logs
-        p.put("hub.queues.partners.zalo.rate-limit-per-second", "0");
-        p.put("hub.metrics.refresh", "15000");
-        p.put("hub.partners.zalo.webhook-drain-interval", "2s");
-        p.put("logging.level.vn.gov.lgsp", "WARN");
-        p.put("logging.level.org.apache", "WARN");
-        p.put("logging.level.kafka", "WARN");
-        p.put("logging.level.org.springframework", "WARN");
-        return p;
+        return new HubProperties(infra, dbUrl, run)
+                .broker("tcp://localhost:" + brokerPort)
+                .portal(portal, "bench-cluster", "bench-cluster-password")
+                // the workload touches the portal and Zalo only (phones without Zalo are nudged away: no SMS)
+                .partnersOff("sms", "vnpost", "vietinbank", "police", "tax")
+                .put("spring.datasource.hikari.maximum-pool-size", "16")
+                // each instance its own Zalo simulator: ZNS out, delivery receipts back to that instance's webhook
+                .put("hub.simulators.zalo.enabled", "true")
+                .put("hub.simulators.zalo.rating.share", "0")
+                // as HubBenchmark: the ZNS quota is a contract, not hub capacity; pollers at config/'s intervals; quiet logs
+                .put("hub.queues.partners.zalo.rate-limit-per-second", "0")
+                .put("hub.metrics.refresh", "15000")
+                .put("hub.partners.zalo.webhook-drain-interval", "2s")
+                .put("logging.level.vn.gov.lgsp", "WARN")
+                .put("logging.level.org.apache", "WARN")
+                .put("logging.level.kafka", "WARN")
+                .put("logging.level.org.springframework", "WARN")
+                .toMap();
     }
 
     /**
@@ -82,21 +68,13 @@ record HubJvm(String name, Process process, int port) {
      */
     static HubJvm start(String name, Map<String, String> props, String heap, Path out, String logPrefix) throws Exception {
         int port = ChildJvm.freePort();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + heap);
-        cmd.addAll(List.of("-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-Dsun.net.httpserver.nodelay=true",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dserver.port=" + port));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP",
+                "-XX:InitiatingHeapOccupancyPercent=70", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+                "-Dsun.net.httpserver.nodelay=true", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dserver.port=" + port));
         // e.g. -Dbench.hub-jvm-options="-XX:StartFlightRecording=filename=target/bench/hub.jfr,settings=profile": a look inside
         String extra = System.getProperty("bench.hub-jvm-options", "").trim();
-        if (!extra.isEmpty()) cmd.addAll(List.of(extra.split("\\s+")));
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-cp");
-        cmd.add(ChildJvm.classPath());
-        cmd.add(HubApplication.class.getName());
-        File log = out.resolve(logPrefix + "-" + name + ".log").toFile();
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        if (!extra.isEmpty()) options.addAll(List.of(extra.split("\\s+")));
+        Process process = ChildJvm.launch(HubApplication.class, options, props, out.resolve(logPrefix + "-" + name + ".log"));
         // a bench run stopped half-way (Ctrl-C) leaves no hub behind holding its ports and the machine's cores
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "bench-stop-" + name));
         try {

@@ -19,27 +19,24 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
-import vn.gov.lgsp.hub.HubApplication;
 import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.EmbeddedArtemisSettings;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.HubProcess;
+import vn.gov.lgsp.hub.infra.HubProperties;
+import vn.gov.lgsp.hub.infra.PortalRecords;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.infra.TopicRecorder;
 
@@ -54,14 +51,13 @@ import vn.gov.lgsp.hub.infra.TopicRecorder;
 class ClusterIT {
     private static final int PORTAL_SHARDS = 8;
     private static final int PORTAL_PARALLEL_CALLS = 8;
-    private final Map<String, Process> hubs = new LinkedHashMap<>();
+    private final Map<String, HubProcess> hubs = new LinkedHashMap<>();
     private PortalSimulator portal;
     private EmbeddedActiveMQ broker;
 
     @AfterEach
     void stop() throws Exception {
-        hubs.values().forEach(Process::destroyForcibly);
-        for (Process p : hubs.values()) p.waitFor(30, TimeUnit.SECONDS);
+        for (HubProcess hub : hubs.values()) hub.close();
         if (portal != null) portal.close();
         if (broker != null) broker.stop();
     }
@@ -74,32 +70,18 @@ class ClusterIT {
         portal = new PortalSimulator("cluster-test", "cluster-test-password");
         int brokerPort = ChildJvm.freePort();
         broker = EmbeddedArtemisSettings.standaloneBroker(brokerPort, Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis"));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(run + ".events", 4, (short) 1), new NewTopic(run + ".updates", 4, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
+        infra.createTopics(run + ".events", run + ".updates");
 
-        Map<String, String> props = new HashMap<>();
-        props.put("spring.datasource.url", dbUrl);
-        props.put("spring.datasource.username", "postgres");
-        props.put("spring.datasource.password", "");
-        props.put("spring.datasource.hikari.maximum-pool-size", "16");
-        props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
-        props.put("hub.security.issuer-uri", infra.issuer().issuer());
-        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
-        props.put("spring.artemis.mode", "native");
-        props.put("spring.artemis.broker-url", "tcp://localhost:" + brokerPort);
-        props.put("hub.inbound.topic", run + ".events");
-        props.put("hub.inbound.group-id", run);
-        props.put("hub.partners.onestop.updates-topic", run + ".updates");
-        props.put("hub.partners.national-portal.base-url", portal.baseUrl());
-        props.put("hub.partners.national-portal.username", "cluster-test");
-        props.put("hub.partners.national-portal.password", "cluster-test-password");
-        for (String off : List.of("zalo", "sms", "vnpost", "vietinbank")) props.put("hub.queues.partners." + off + ".enabled", "false");
-        props.put("hub.partners.vnpost.poll.enabled", "false");
-        props.put("hub.partners.sms.release-interval", "500ms"); // a singleton job that runs often: its lock is seen below
-        props.put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS));
-        props.put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS));
+        Map<String, String> props = new HubProperties(infra, dbUrl, run)
+                .broker("tcp://localhost:" + brokerPort)
+                .portal(portal, "cluster-test", "cluster-test-password")
+                .partnersOff("zalo", "sms", "vnpost", "vietinbank")
+                .kafkaSessionTimeout(Duration.ofSeconds(10)) // the killed member's partitions go to the others within it
+                .put("spring.datasource.hikari.maximum-pool-size", "16")
+                .put("hub.partners.sms.release-interval", "500ms") // a singleton job that runs often: its lock is seen below
+                .put("hub.queues.partners.national-portal.concurrency", Integer.toString(PORTAL_SHARDS))
+                .put("hub.queues.partners.national-portal.parallel-calls", Integer.toString(PORTAL_PARALLEL_CALLS))
+                .toMap();
 
         TopicRecorder updates = TopicRecorder.of(infra.kafkaBootstrap(), run + ".updates");
         DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
@@ -116,48 +98,37 @@ class ClusterIT {
         }
         int quarter = events.size() / 4;
 
-        Map<String, Integer> ports = new HashMap<>();
-        for (String name : List.of("hub-1", "hub-2", "hub-3")) ports.put(name, ChildJvm.freePort());
-        start("hub-1", props, ports, run);
-        start("hub-2", props, ports, run);
-        ChildJvm.awaitHealthy(ports.get("hub-1"), Duration.ofMinutes(3));
-        ChildJvm.awaitHealthy(ports.get("hub-2"), Duration.ofMinutes(3));
+        // the first two, one after the other: each shard queue is exclusive, worked by its first consumer, so the first
+        // instance holds every shard and its kill below hands them over, calls in flight included (started side by
+        // side, whichever came up first would hold them, and the kill might hand over none)
+        start("hub-1", props, run);
+        hubs.get("hub-1").awaitHealthy(Duration.ofMinutes(3));
+        start("hub-2", props, run);
+        hubs.get("hub-2").awaitHealthy(Duration.ofMinutes(3));
 
         try (EventPublisher kafka = new EventPublisher(infra.kafkaBootstrap(), run + ".events")) {
             for (int i = 0; i < quarter; i++) kafka.publish(events.get(i));
-            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= quarter / 2);
+            await().atMost(Duration.ofMinutes(2)).until(() -> PortalRecords.totalReceived(portal) >= quarter / 2);
 
             // a third instance joins while the work flows
-            start("hub-3", props, ports, run);
+            start("hub-3", props, run);
             for (int i = quarter; i < 2 * quarter; i++) kafka.publish(events.get(i));
-            ChildJvm.awaitHealthy(ports.get("hub-3"), Duration.ofMinutes(3));
-            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= quarter);
+            hubs.get("hub-3").awaitHealthy(Duration.ofMinutes(3));
+            await().atMost(Duration.ofMinutes(2)).until(() -> PortalRecords.totalReceived(portal) >= quarter);
 
             // the first is killed in the middle of the work: its shards and partitions go to the others
             for (int i = 2 * quarter; i < 3 * quarter; i++) kafka.publish(events.get(i));
-            await().atMost(Duration.ofMinutes(2)).until(() -> totalReceived() >= quarter * 3 / 2);
-            Process killed = hubs.get("hub-1");
-            killed.destroyForcibly().waitFor();
-            assertThat(killed.exitValue()).isEqualTo(137); // SIGKILL: no shutdown hook ran
+            await().atMost(Duration.ofMinutes(2)).until(() -> PortalRecords.totalReceived(portal) >= quarter * 3 / 2);
+            hubs.get("hub-1").kill();
 
             // the second is stopped gracefully (SIGTERM) while work flows: the third is left with everything
             for (int i = 3 * quarter; i < events.size() - quarter / 2; i++) kafka.publish(events.get(i));
-            Process stopped = hubs.get("hub-2");
-            stopped.destroy();
-            assertThat(stopped.waitFor(90, TimeUnit.SECONDS)).as("hub-2 stops within its graceful shutdown").isTrue();
-            assertThat(stopped.exitValue()).as("hub-2 exit code").isIn(0, 143);
+            hubs.get("hub-2").stop(Duration.ofSeconds(90));
             for (int i = events.size() - quarter / 2; i < events.size(); i++) kafka.publish(events.get(i));
         }
 
         // the survivor takes over every shard and partition: all the work completes
-        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
-            for (List<ObjectNode> l : lifecycles) {
-                String code = l.get(0).get("dossier").get("code").asText();
-                PortalSimulator.PortalDossier d = portal.dossier(code);
-                assertThat(d).as(code).isNotNull();
-                assertThat(d.status).as(code).isEqualTo(10);
-            }
-        });
+        PortalRecords.awaitFinalStatus(portal, codes, Duration.ofMinutes(3));
         Set<String> expectedUpdates = new HashSet<>();
         events.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText()))
                 .forEach(e -> expectedUpdates.add("portal:" + e.get("eventId").asText()));
@@ -198,16 +169,14 @@ class ClusterIT {
         }
         assertThat(portal.backwardRejections.get()).as(portal.report()).isZero();
         assertThat(portal.fieldRejections.get()).as(portal.report()).isZero();
-        Map<String, Long> timesReceived = new HashMap<>();
-        portal.dossiers().forEach((code, d) -> d.received.forEach(r -> timesReceived.merge(
-                code + "/" + r.get("NgayCapNhat").asText() + "/" + r.get("TrangThaiHoSo").asText(), 1L, Long::sum)));
-        long repeats = timesReceived.values().stream().mapToLong(n -> n - 1).sum();
+        Map<String, Long> timesReceived = PortalRecords.timesReceived(portal);
+        long repeats = PortalRecords.repeats(timesReceived);
         assertThat(timesReceived.values()).as("no record reaches the portal more than twice").allMatch(n -> n <= 2);
         // repeats come only from calls in flight at the kill (each shard's parallel calls); a graceful stop adds none
         assertThat(repeats).isLessThanOrEqualTo(PORTAL_SHARDS * PORTAL_PARALLEL_CALLS);
 
         HttpResponse<String> verify = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + ports.get("hub-3") + "/api/v1/audit/verify"))
+                URI.create("http://localhost:" + hubs.get("hub-3").port() + "/api/v1/audit/verify"))
                 .header("Authorization", "Bearer " + vn.gov.lgsp.hub.infra.TestTokens.auditor()).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode chain = new ObjectMapper().readTree(verify.body());
         assertThat(chain.path("valid").asBoolean()).as(verify.body()).isTrue();
@@ -264,16 +233,8 @@ class ClusterIT {
         return out.toString();
     }
 
-    /** A standalone broker as production has one: TCP, persistent journal, the hub's address settings. */
-
-    private void start(String name, Map<String, String> common, Map<String, Integer> ports, String run) throws Exception {
-        Map<String, String> props = new HashMap<>(common);
-        props.put("server.port", Integer.toString(ports.get(name)));
-        hubs.put(name, ChildJvm.start(HubApplication.class, props, run + "-" + name, "384m"));
-    }
-
-    private int totalReceived() {
-        return portal.dossiers().values().stream().mapToInt(d -> d.received.size()).sum();
+    private void start(String name, Map<String, String> props, String run) throws Exception {
+        hubs.put(name, HubProcess.start(run + "-" + name, ChildJvm.freePort(), props, "384m"));
     }
 
     private static long single(Statement st, String sql) throws Exception {

@@ -21,20 +21,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
 import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
-import vn.gov.lgsp.hub.HubApplication;
 import vn.gov.lgsp.hub.infra.ChildJvm;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.EventPublisher;
+import vn.gov.lgsp.hub.infra.HubProcess;
+import vn.gov.lgsp.hub.infra.HubProperties;
+import vn.gov.lgsp.hub.infra.PortalRecords;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
 import vn.gov.lgsp.hub.infra.TestTokens;
 
@@ -49,14 +47,13 @@ import vn.gov.lgsp.hub.infra.TestTokens;
 class ShardCountChangeIT {
     private static final String PORTAL = "national-portal";
     private static final Pattern DEPTH = Pattern.compile("(?m)^hub_queue_depth\\{[^}]*partner=\"national-portal\"[^}]*\\} (\\S+)$");
-    private final Map<String, Process> hubs = new HashMap<>();
+    private final Map<String, HubProcess> hubs = new HashMap<>();
     private PortalSimulator portal;
     private DeployKitBroker broker;
 
     @AfterEach
     void stop() throws Exception {
-        hubs.values().forEach(Process::destroyForcibly);
-        for (Process p : hubs.values()) p.waitFor(30, TimeUnit.SECONDS);
+        for (HubProcess hub : hubs.values()) hub.close();
         if (portal != null) portal.close();
         if (broker != null) broker.close();
     }
@@ -68,35 +65,29 @@ class ShardCountChangeIT {
         String dbUrl = ChildJvm.newDatabase(infra, run);
         String topic = run + ".events";
         String drain = topic + ".drain";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1), new NewTopic(run + ".updates", 4, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
+        infra.createTopics(topic, run + ".updates");
         String brokerPassword = UUID.randomUUID().toString();
         broker = DeployKitBroker.start(ChildJvm.freePort(), brokerPassword,
                 Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), run + "-artemis"));
         portal = new PortalSimulator("shards-test", "shards-test-password");
         portal.setDown(true); // the portal's work piles up on its shards
 
-        Map<String, String> props = new HashMap<>();
-        props.put("spring.datasource.url", dbUrl);
-        props.put("spring.datasource.username", "postgres");
-        props.put("spring.datasource.password", "");
-        props.put("hub.kafka.bootstrap-servers", infra.kafkaBootstrap());
-        props.put("hub.security.issuer-uri", infra.issuer().issuer());
-        props.put("hub.security.jwk-set-uri", infra.issuer().jwkSetUri());
-        props.put("spring.artemis.mode", "native");
-        props.put("spring.artemis.broker-url", broker.url());
-        props.put("spring.artemis.user", DeployKitBroker.HUB_USER);
-        props.put("spring.artemis.password", brokerPassword);
-        props.put("hub.inbound.group-id", run);
-        props.put("hub.partners.onestop.updates-topic", run + ".updates");
-        props.put("hub.partners.national-portal.base-url", portal.baseUrl());
-        props.put("hub.partners.national-portal.username", "shards-test");
-        props.put("hub.partners.national-portal.password", "shards-test-password");
-        for (String off : List.of("zalo", "sms", "vnpost", "vietinbank")) props.put("hub.queues.partners." + off + ".enabled", "false");
-        props.put("hub.partners.vnpost.poll.enabled", "false");
-        props.put("hub.metrics.refresh", "1000"); // the gauge the procedure watches, refreshed every second
+        Map<String, String> props = new HubProperties(infra, dbUrl, run)
+                .broker(broker.url())
+                .put("spring.artemis.user", DeployKitBroker.HUB_USER)
+                .put("spring.artemis.password", brokerPassword)
+                .portal(portal, "shards-test", "shards-test-password")
+                .partnersOff("zalo", "sms", "vnpost", "vietinbank")
+                .put("hub.metrics.refresh", "1000") // the gauge the procedure watches, refreshed every second
+                // the portal's outage and return at the test profile's pace (application-test.yml): retries, circuit and
+                // the next try of waiting work within a second, not the production settings (its config.yml: 10 s and
+                // more between retries, a 30 s circuit, 5 s between tries of each dossier's waiting work) that would be
+                // most of this test's time
+                .put("hub.queues.partners.national-portal.backoff-initial", "200ms")
+                .put("hub.queues.partners.national-portal.backoff-max", "1s")
+                .put("hub.queues.partners.national-portal.circuit-open-for", "500ms")
+                .put("hub.queues.partners.national-portal.outage-retry-delay", "500ms")
+                .toMap();
 
         DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
         List<List<ObjectNode>> lifecycles = new ArrayList<>();
@@ -122,9 +113,7 @@ class ShardCountChangeIT {
             long waiting = broker.messageCount("hub.work." + PORTAL + ".");
 
             // 1. an empty topic with the same partitions; 2. the hubs restarted on it
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()))) {
-                admin.createTopics(List.of(new NewTopic(drain, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            }
+            infra.createTopics(drain);
             stopHub("before");
             startHub("draining", props, port, drain, 5, run);
             portal.setDown(false);
@@ -145,14 +134,8 @@ class ShardCountChangeIT {
                     + " published during the change%n", waiting, during.size());
         }
 
-        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
-            for (List<ObjectNode> l : lifecycles) {
-                String code = l.get(0).get("dossier").get("code").asText();
-                PortalSimulator.PortalDossier d = portal.dossier(code);
-                assertThat(d).as(code).isNotNull();
-                assertThat(d.status).as(code).isEqualTo(10);
-            }
-        });
+        PortalRecords.awaitFinalStatus(portal, lifecycles.stream().map(l -> l.get(0).get("dossier").get("code").asText()).toList(),
+                Duration.ofMinutes(3));
         assertThat(count(dbUrl, "SELECT count(DISTINCT event_id) FROM inbound_event")).isEqualTo(all);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                 count(dbUrl, "SELECT count(*) FROM work_completion WHERE partner = '" + PORTAL + "'")).isEqualTo(portalWork));
@@ -160,9 +143,7 @@ class ShardCountChangeIT {
                 .as("portal work overtaken and skipped as stale").isZero();
         assertThat(count(dbUrl, "SELECT count(*) FROM dead_letter WHERE partner = '" + PORTAL + "'")).isZero();
         assertThat(portal.backwardRejections.get()).as(portal.report()).isZero();
-        Map<String, Long> timesReceived = new HashMap<>();
-        portal.dossiers().forEach((code, d) -> d.received.forEach(r -> timesReceived.merge(
-                code + "/" + r.get("NgayCapNhat").asText() + "/" + r.get("TrangThaiHoSo").asText(), 1L, Long::sum)));
+        Map<String, Long> timesReceived = PortalRecords.timesReceived(portal);
         assertThat(timesReceived).as("every status of every dossier reached the portal").hasSize((int) portalWork);
         assertThat(timesReceived.values()).as("no status sent twice across two graceful restarts").allMatch(n -> n == 1);
         for (int shard = 3; shard < 5; shard++) {
@@ -172,18 +153,16 @@ class ShardCountChangeIT {
 
     private void startHub(String name, Map<String, String> common, int port, String topic, int shards, String run) throws Exception {
         Map<String, String> props = new HashMap<>(common);
-        props.put("server.port", Integer.toString(port));
         props.put("hub.inbound.topic", topic);
         props.put("hub.queues.partners.national-portal.concurrency", Integer.toString(shards));
-        hubs.put(name, ChildJvm.start(HubApplication.class, props, run + "-" + name, "384m"));
-        ChildJvm.awaitHealthy(port, Duration.ofMinutes(3));
+        HubProcess hub = HubProcess.start(run + "-" + name, port, props, "384m");
+        hubs.put(name, hub);
+        hub.awaitHealthy(Duration.ofMinutes(3));
     }
 
     /** SIGTERM, as a redeployment stops an instance: it finishes its batches. */
     private void stopHub(String name) throws Exception {
-        Process p = hubs.get(name);
-        p.destroy();
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("%s stops within its graceful shutdown", name).isTrue();
+        hubs.get(name).stop(Duration.ofSeconds(90));
     }
 
     /** hub_queue_depth{partner="national-portal"} as Prometheus scrapes it (-1 until the broker has been read). */

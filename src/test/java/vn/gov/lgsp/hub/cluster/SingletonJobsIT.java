@@ -34,11 +34,11 @@ import vn.gov.lgsp.probe.SingletonProbe;
 @Execution(ExecutionMode.CONCURRENT)
 class SingletonJobsIT {
     private static final Duration LOCK_AT_MOST_FOR = Duration.ofSeconds(30);
-    private final Map<String, Process> members = new HashMap<>();
+    private final Map<String, ChildJvm> members = new HashMap<>();
 
     @AfterEach
-    void stop() {
-        members.values().forEach(Process::destroyForcibly);
+    void stop() throws Exception {
+        for (ChildJvm member : members.values()) member.close();
     }
 
     record Run(long id, String instance, Timestamp started, Timestamp finished) {}
@@ -68,7 +68,7 @@ class SingletonJobsIT {
             // 1. both members schedule the job every 200 ms; runs of 1.5 s never overlap
             await().atMost(Duration.ofMinutes(2)).until(() -> {
                 members.forEach((name, p) -> {
-                    if (!p.isAlive()) throw new IllegalStateException("member " + name + " stopped: " + ChildJvm.log(db + "-" + name));
+                    if (!p.isAlive()) throw new IllegalStateException("member " + name + " stopped: " + p.log());
                 });
                 return single(st, "SELECT count(*) FROM probe.probe_run WHERE finished_at IS NOT NULL") >= 8;
             });
@@ -86,9 +86,7 @@ class SingletonJobsIT {
                     .until(() -> single(st, "SELECT count(*) FROM probe.probe_run WHERE id > " + longRun.id()) == 0);
 
             // 3. the holder dies in the middle of its run: the other member takes over once the lock expires
-            Process killed = members.get(holder);
-            killed.destroyForcibly().waitFor();
-            assertThat(killed.exitValue()).isEqualTo(137);
+            members.get(holder).kill();
             Timestamp killedAt = timestamp(st, "SELECT clock_timestamp()");
             Timestamp lockUntil = timestamp(st, "SELECT lock_until AT TIME ZONE 'UTC' FROM shedlock WHERE name = 'probe-job'");
             assertThat(Duration.between(killedAt.toInstant(), lockUntil.toInstant()))

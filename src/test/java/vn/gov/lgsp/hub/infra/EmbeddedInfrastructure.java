@@ -4,8 +4,13 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -112,9 +117,12 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         return user;
     }
 
-    /** The broker logs at INFO before Spring's logging configuration exists; only its warnings matter here. */
+    /**
+     * The brokers log at INFO before Spring's logging configuration exists; only their warnings matter here. Artemis
+     * included: a test's own broker in this JVM (a cluster's) would otherwise log four audit lines per message.
+     */
     private static void quietBrokerLogs() {
-        for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger", "io.zonky"}) {
+        for (String name : new String[] {"kafka", "org.apache.kafka", "state.change.logger", "io.zonky", "org.apache.activemq"}) {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
@@ -135,6 +143,13 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     public String kafkaBootstrap() {
         return kafka.getBrokersAsString();
+    }
+
+    /** Topics of 4 partitions, as the one-stop system's (a hub's consumers spread over them). */
+    public void createTopics(String... names) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap()))) {
+            admin.createTopics(Arrays.stream(names).map(name -> new NewTopic(name, 4, (short) 1)).toList()).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     public String jdbcUrl() {
