@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.CannotCreateTransactionException;
+import vn.gov.lgsp.hub.work.HubNotReadyException;
 
 /** How a scheduled job's failure is logged: an outage of the hub's own infrastructure, or anything else. */
 class ScheduledJobErrorsTest {
@@ -35,6 +36,17 @@ class ScheduledJobErrorsTest {
         assertThat(logged.list).singleElement().satisfies(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.WARN);
             assertThat(e.getFormattedMessage()).contains("database or broker is unavailable").contains("Could not create JMS transaction");
+            assertThat(e.getThrowableProxy()).isNull();
+        });
+    }
+
+    @Test
+    void aRunCutShortByTheHubStoppingIsOneInfoLineWithoutATrace() {
+        ScheduledJobErrors.HANDLER.handleError(new org.apache.camel.CamelExecutionException("poll round",
+                null, new HubNotReadyException("the business routes are not running (Camel is Stopped)")));
+        assertThat(logged.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.INFO);
+            assertThat(e.getFormattedMessage()).contains("Camel is Stopped").contains("once the hub accepts work");
             assertThat(e.getThrowableProxy()).isNull();
         });
     }
