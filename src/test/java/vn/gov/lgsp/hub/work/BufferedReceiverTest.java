@@ -51,31 +51,24 @@ class BufferedReceiverTest {
     void withAWindowTheBatchTakesWhatTheClientHoldsAndAnEmptyBufferCostsNoRoundTrip() throws Exception {
         CachingConnectionFactory factory = new CachingConnectionFactory(new ActiveMQConnectionFactory("tcp://localhost:" + port));
         try {
-            Connection connection = factory.createConnection();
-            connection.start();
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            Queue queue = session.createQueue("hub.work.test.window");
-            MessageConsumer consumer = session.createConsumer(queue);
-            BufferedReceiver receiver = new BufferedReceiver(consumer);
-            assertThat(receiver.readsTheBuffer()).isTrue();
-
-            send(factory, queue, "a", "b", "c");
-            List<String> batch = new ArrayList<>(List.of(text(consumer.receive(5000))));
+            Shard shard = Shard.withThreeMessages(factory, "hub.work.test.window");
+            assertThat(shard.receiver().readsTheBuffer()).isTrue();
+            List<String> batch = new ArrayList<>(List.of(text(shard.consumer().receive(5000))));
             // the broker sends ahead: the other two reach the buffer soon after the first
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                Message next = receiver.nextBuffered();
+                Message next = shard.receiver().nextBuffered();
                 if (next != null) batch.add(text(next));
                 return batch.size() == 3;
             });
             assertThat(batch).containsExactly("a", "b", "c");
 
-            AtomicLong forced = forcedDeliveries(consumer);
+            AtomicLong forced = forcedDeliveries(shard.consumer());
             long before = forced.get();
-            assertThat(receiver.nextBuffered()).isNull();
+            assertThat(shard.receiver().nextBuffered()).isNull();
             assertThat(forced.get()).as("an empty buffer answered without asking the broker").isEqualTo(before);
-            assertThat(consumer.receiveNoWait()).isNull();
+            assertThat(shard.consumer().receiveNoWait()).isNull();
             assertThat(forced.get()).as("what receiveNoWait costs, for comparison").isEqualTo(before + 1);
-            session.commit();
+            shard.session().commit();
         } finally {
             factory.destroy();
         }
@@ -86,22 +79,29 @@ class BufferedReceiverTest {
         CachingConnectionFactory factory = new CachingConnectionFactory(
                 new ActiveMQConnectionFactory("tcp://localhost:" + port + "?consumerWindowSize=0"));
         try {
+            Shard shard = Shard.withThreeMessages(factory, "hub.work.test.nowindow");
+            assertThat(shard.receiver().readsTheBuffer()).isFalse();
+            List<String> batch = new ArrayList<>(List.of(text(shard.consumer().receive(5000))));
+            Message next;
+            while ((next = shard.receiver().nextBuffered()) != null) batch.add(text(next));
+            assertThat(batch).containsExactly("a", "b", "c");
+            shard.session().commit();
+        } finally {
+            factory.destroy();
+        }
+    }
+
+    /** A shard's consumer as ShardConsumer has it (a transacted session of a started connection), "a", "b", "c" sent to it. */
+    private record Shard(Session session, MessageConsumer consumer, BufferedReceiver receiver) {
+        static Shard withThreeMessages(CachingConnectionFactory factory, String name) throws Exception {
             Connection connection = factory.createConnection();
             connection.start();
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            Queue queue = session.createQueue("hub.work.test.nowindow");
+            Queue queue = session.createQueue(name);
             MessageConsumer consumer = session.createConsumer(queue);
-            BufferedReceiver receiver = new BufferedReceiver(consumer);
-            assertThat(receiver.readsTheBuffer()).isFalse();
-
+            Shard shard = new Shard(session, consumer, new BufferedReceiver(consumer));
             send(factory, queue, "a", "b", "c");
-            List<String> batch = new ArrayList<>(List.of(text(consumer.receive(5000))));
-            Message next;
-            while ((next = receiver.nextBuffered()) != null) batch.add(text(next));
-            assertThat(batch).containsExactly("a", "b", "c");
-            session.commit();
-        } finally {
-            factory.destroy();
+            return shard;
         }
     }
 
