@@ -64,12 +64,11 @@ public abstract class SoapPartnerClient extends RouteBuilder {
 
     /** Calls {@code operation} at the configured address; the partner's SOAP fault is thrown as its exception. */
     protected <T> T call(String operation, Object request, Class<T> answer) throws Exception {
-        if (producer == null) producer = getContext().createProducerTemplate();
         Exchange ex = new DefaultExchange(getContext());
         ex.getMessage().setHeader(CxfConstants.OPERATION_NAME, operation);
         ex.getMessage().setHeader(Exchange.DESTINATION_OVERRIDE_URL, props.getUrl());
         ex.getMessage().setBody(List.of(request));
-        producer.send(callUri(), ex);
+        producer().send(callUri(), ex);
         if (ex.getException() != null) throw ex.getException();
         Object body = ex.getMessage().getBody();
         if (body instanceof List<?> list && !list.isEmpty()) body = list.get(0);
@@ -77,6 +76,12 @@ public abstract class SoapPartnerClient extends RouteBuilder {
             throw new IllegalStateException(partner + " answered " + (body == null ? "nothing" : body.getClass().getSimpleName()));
         }
         return answer.cast(body);
+    }
+
+    /** One template for all callers: the shards' threads call at once, and each template holds its own producer cache. */
+    private synchronized ProducerTemplate producer() {
+        if (producer == null) producer = getContext().createProducerTemplate();
+        return producer;
     }
 
     private String callUri() {
