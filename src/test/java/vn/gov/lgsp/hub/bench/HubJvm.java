@@ -86,6 +86,10 @@ record HubJvm(String name, Process process, int port) {
         return new HubJvm(name, process, port);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** CPU of the hub's process so far (0 once it has ended). */
     long cpuNanos() {
         return ResourceMeter.processCpuNanos(process.pid());

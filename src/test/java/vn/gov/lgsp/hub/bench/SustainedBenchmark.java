@@ -64,6 +64,7 @@ public final class SustainedBenchmark {
     private static final int PACED_RUNS = Integer.getInteger("bench.sustained-paced-runs", 5);
     private static final int PACED_SECONDS = Integer.getInteger("bench.sustained-paced-seconds", 30);
     private static final int P99_TARGET_MS = 50;
+    private static final int IDLE_SECONDS = Integer.getInteger("bench.sustained-idle-seconds", 10);
     private static final String HUB_HEAP = System.getProperty("bench.sustained-hub-heap", "512m");
 
     private final String dbUrl;
@@ -334,6 +335,7 @@ public final class SustainedBenchmark {
     /** {@link #PACED_RUNS} runs at {@link #RATE}/s, each event followed: p50/p99 each, and how many met the target. */
     private Map<String, Object> pacedRuns(Completions done, Sender sender, Workload workload) throws Exception {
         Map<String, Object> settled = settle();
+        Map<String, Object> idle = idle(IDLE_SECONDS);
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 1; i <= PACED_RUNS; i++) {
             runs.add(paced("hub at " + RATE + "/s, run " + i + " of " + PACED_RUNS, done, sender, workload, PACED_SECONDS));
@@ -344,6 +346,7 @@ public final class SustainedBenchmark {
                 "cpu_ms_per_event_bench_jvm", "cpu_ms_per_event_bench_jvm_kafka_artemis", "cpu_ms_per_event_postgres",
                 "cpu_ms_per_event_total", "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event"));
         m.put("settled_before", settled);
+        m.put("idle_before", idle);
         m.put("runs", runs);
         return m;
     }
@@ -382,6 +385,30 @@ public final class SustainedBenchmark {
         m.put("zalo_receipts_outstanding_at_most", maxReceipts);
         m.put("autovacuum_workers_seen", maxWorkers);
         System.out.printf("%n--- settled before the paced runs: %s%n", m);
+        return m;
+    }
+
+    /**
+     * What the processes use with nothing offered, once settled (the hub's pollers, timers and metrics, the brokers'
+     * own housekeeping, PostgreSQL's background work): at {@link #RATE}/s that floor is part of every event's CPU, so
+     * the paced runs' figures are read against it. Cores busy per process and the hub's busiest thread groups.
+     */
+    private Map<String, Object> idle(int seconds) throws Exception {
+        System.out.printf("%n--- idle: %d s with nothing offered%n", seconds);
+        var hubThreads = ThreadBreakdown.cpuTicksOf(hub.pid());
+        long t0 = System.nanoTime(), bench = OS.getProcessCpuTime(), infra = ResourceMeter.infrastructureCpuNanos();
+        long pg = ResourceMeter.postgresCpuNanos(), hubCpu = hub.cpuNanos(), commits = dbCommits();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds)); // a measured window, not a synchronisation
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", round(wall));
+        m.put("cores_busy_hub_jvm", round((hub.cpuNanos() - hubCpu) / 1e9 / wall));
+        m.put("cores_busy_bench_jvm", round((OS.getProcessCpuTime() - bench) / 1e9 / wall));
+        m.put("cores_busy_bench_jvm_kafka_artemis", round((ResourceMeter.infrastructureCpuNanos() - infra) / 1e9 / wall));
+        m.put("cores_busy_postgres", round(Math.max(0, ResourceMeter.postgresCpuNanos() - pg) / 1e9 / wall));
+        m.put("db_transactions_per_s", round((dbCommits() - commits) / wall)); // two of them the benchmark's own reads
+        m.put("hub_jvm_cpu_s_by_thread", ThreadBreakdown.cpuSecondsBetween(hubThreads, ThreadBreakdown.cpuTicksOf(hub.pid())));
+        System.out.println("    " + m);
         return m;
     }
 

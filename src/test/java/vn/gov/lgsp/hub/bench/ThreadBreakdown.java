@@ -51,9 +51,23 @@ final class ThreadBreakdown {
         return threadName.replaceAll("\\d+", "#");
     }
 
+    /** Another process's threads' CPU ticks now (e.g. the hub's own JVM), for {@link #cpuSecondsBetween}. */
+    static Map<Long, Map.Entry<String, Long>> cpuTicksOf(long pid) {
+        return cpuTicks(Path.of("/proc", Long.toString(pid), "task"));
+    }
+
+    /** The top thread groups' CPU seconds between two {@link #cpuTicksOf} readings. */
+    static Map<String, Double> cpuSecondsBetween(Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
+        return top(before, after, 1.0 / ResourceMeter.CLOCK_TICKS);
+    }
+
     private static Map<Long, Map.Entry<String, Long>> cpuTicks() {
+        return cpuTicks(Path.of("/proc/self/task"));
+    }
+
+    private static Map<Long, Map.Entry<String, Long>> cpuTicks(Path taskDir) {
         Map<Long, Map.Entry<String, Long>> out = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+        try (Stream<Path> tasks = Files.list(taskDir)) {
             tasks.forEach(task -> {
                 try {
                     ResourceMeter.ProcStat stat = ResourceMeter.ProcStat.of(task.resolve("stat"));
