@@ -71,6 +71,8 @@ record HubJvm(String name, Process process, int port) {
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP",
                 "-XX:InitiatingHeapOccupancyPercent=70", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
                 "-Dsun.net.httpserver.nodelay=true", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dserver.port=" + port));
+        // its collections, with the wall-clock time each ended: set beside a paced run's worst seconds (GcPauses)
+        options.add("-Xlog:gc:file=" + gcLog(out, name) + ":time");
         // e.g. -Dbench.hub-jvm-options="-XX:StartFlightRecording=filename=target/bench/hub.jfr,settings=profile": a look inside
         String extra = System.getProperty("bench.hub-jvm-options", "").trim();
         if (!extra.isEmpty()) options.addAll(List.of(extra.split("\\s+")));
@@ -84,6 +86,11 @@ record HubJvm(String name, Process process, int port) {
             throw e;
         }
         return new HubJvm(name, process, port);
+    }
+
+    /** The hub's -Xlog:gc file. */
+    static Path gcLog(Path out, String name) {
+        return out.resolve("gc-hub-" + name + ".log");
     }
 
     long pid() {

@@ -71,11 +71,14 @@ public final class SustainedBenchmark {
     private final KafkaProducer<String, String> producer;
     private final PortalSimulator portal;
     private final ZaloSimulator zalo;
+    private final Path out;
+    private final GcPauses gcPauses = GcPauses.listen();
     /** The hub while it runs; null in the ceiling's phases (its CPU is then not a process of the phase). */
     private HubJvm hub;
 
-    private SustainedBenchmark(EmbeddedInfrastructure infra, String dbUrl, PortalSimulator portal, ZaloSimulator zalo) {
+    private SustainedBenchmark(EmbeddedInfrastructure infra, String dbUrl, PortalSimulator portal, ZaloSimulator zalo, Path out) {
         this.dbUrl = dbUrl;
+        this.out = out;
         this.portal = portal;
         this.zalo = zalo;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap(),
@@ -109,7 +112,7 @@ public final class SustainedBenchmark {
         String dbUrl = ChildJvm.newDatabase(infra, run);
         Map<String, String> props = HubJvm.properties(infra, dbUrl, brokerPort, portal, run);
         HubJvm.externalZalo(props, zalo);
-        SustainedBenchmark bench = new SustainedBenchmark(infra, dbUrl, portal, zalo);
+        SustainedBenchmark bench = new SustainedBenchmark(infra, dbUrl, portal, zalo, out);
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", OffsetDateTime.now().toString());
@@ -433,6 +436,7 @@ public final class SustainedBenchmark {
         List<Workload.Event> events = workload.make(count); // made before the clock starts
         if (HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
         Mark from = mark(done);
+        long startEpochMs = System.currentTimeMillis();
         long start = System.nanoTime(), interval = 1_000_000_000L / RATE;
         for (int i = 0; i < count; i++) {
             long wait = start + i * interval - System.nanoTime();
@@ -452,6 +456,9 @@ public final class SustainedBenchmark {
         m.put("latency_p99_ms", round(r.percentile(99)));
         m.put("latency_max_ms", round(r.percentile(100)));
         m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
+        // the collectors' longest pause in the same seconds: the hub's, and the brokers' (this JVM's)
+        m.put("gc_worst_pause_ms_each_second_hub", GcPauses.hubWorstEachSecond(HubJvm.gcLog(out, "hub"), startEpochMs, seconds));
+        m.put("gc_worst_pause_ms_each_second_bench_jvm", gcPauses.ownWorstEachSecond(startEpochMs, seconds));
         // where the latency goes, from the hub's own audit times (HubBenchmark's split; same machine clock)
         m.put("stages_ms", HubBenchmark.stages(dbUrl, done.publishedAndDone(), auditIdBefore));
         if (HubBenchmark.DB_STATEMENTS) m.put("db_statements", HubBenchmark.topStatements(dbUrl, finished));
