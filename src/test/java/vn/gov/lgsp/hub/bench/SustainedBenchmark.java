@@ -141,7 +141,7 @@ public final class SustainedBenchmark {
                 KafkaSender sender = new KafkaSender(bench.producer, hubEvents);
                 report.put("hub_warmup", bench.warmUp("hub", done, sender, workload, true));
                 report.put("hub_flat_out", bench.rounds("hub", done, sender, workload));
-                report.put("hub_rate_" + RATE, bench.pacedRuns(done, sender, workload));
+                report.put("hub_rate_" + RATE, bench.pacedRuns("hub", done, sender, workload));
             }
             // the delivery receipts came back through the hub's webhook (its drain runs every 2 s): the ZNS it sent, by status
             Thread.sleep(5000);
@@ -335,21 +335,25 @@ public final class SustainedBenchmark {
         return m;
     }
 
-    /** {@link #PACED_RUNS} runs at {@link #RATE}/s, each event followed: p50/p99 each, and how many met the target. */
-    private Map<String, Object> pacedRuns(Completions done, Sender sender, Workload workload) throws Exception {
-        Map<String, Object> settled = settle();
-        Map<String, Object> idle = idle(IDLE_SECONDS);
+    /**
+     * {@link #PACED_RUNS} runs at {@link #RATE}/s, each event followed: p50/p99 each, and how many met the target. The
+     * hub's are preceded by its settling and an idle window; the ceiling's (same runs, same machine, after the hub's)
+     * say what the target asks of a pipeline doing the least work on this hour's machine.
+     */
+    private Map<String, Object> pacedRuns(String who, Completions done, Sender sender, Workload workload) throws Exception {
+        Map<String, Object> settled = hub == null ? null : settle();
+        Map<String, Object> idle = hub == null ? null : idle(IDLE_SECONDS);
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 1; i <= PACED_RUNS; i++) {
-            runs.add(paced("hub at " + RATE + "/s, run " + i + " of " + PACED_RUNS, done, sender, workload, PACED_SECONDS));
+            runs.add(paced(who + " at " + RATE + "/s, run " + i + " of " + PACED_RUNS, done, sender, workload, PACED_SECONDS));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runs_with_p99_under_" + P99_TARGET_MS + "_ms", runs.stream().filter(r -> (double) r.get("latency_p99_ms") < P99_TARGET_MS).count());
         m.put("summary", spread(runs, "events_per_s", "latency_p50_ms", "latency_p99_ms", "cpu_ms_per_event_hub_jvm",
                 "cpu_ms_per_event_bench_jvm", "cpu_ms_per_event_bench_jvm_kafka_artemis", "cpu_ms_per_event_postgres",
                 "cpu_ms_per_event_total", "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event"));
-        m.put("settled_before", settled);
-        m.put("idle_before", idle);
+        if (settled != null) m.put("settled_before", settled);
+        if (idle != null) m.put("idle_before", idle);
         m.put("runs", runs);
         return m;
     }
@@ -431,7 +435,7 @@ public final class SustainedBenchmark {
     private Map<String, Object> paced(String name, Completions done, Sender sender, Workload workload, int seconds) throws Exception {
         System.out.printf("%n--- %s: %d s%n", name, seconds);
         done.reset(true); // each event's publish and done times, for the stage split
-        long auditIdBefore = maxAuditId();
+        long auditIdBefore = hub == null ? 0 : maxAuditId();
         int count = RATE * seconds;
         List<Workload.Event> events = workload.make(count); // made before the clock starts
         if (HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
@@ -457,10 +461,10 @@ public final class SustainedBenchmark {
         m.put("latency_max_ms", round(r.percentile(100)));
         m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
         // the collectors' longest pause in the same seconds: the hub's, and the brokers' (this JVM's)
-        m.put("gc_worst_pause_ms_each_second_hub", GcPauses.hubWorstEachSecond(HubJvm.gcLog(out, "hub"), startEpochMs, seconds));
+        if (hub != null) m.put("gc_worst_pause_ms_each_second_hub", GcPauses.hubWorstEachSecond(HubJvm.gcLog(out, "hub"), startEpochMs, seconds));
         m.put("gc_worst_pause_ms_each_second_bench_jvm", gcPauses.ownWorstEachSecond(startEpochMs, seconds));
         // where the latency goes, from the hub's own audit times (HubBenchmark's split; same machine clock)
-        m.put("stages_ms", HubBenchmark.stages(dbUrl, done.publishedAndDone(), auditIdBefore));
+        if (hub != null) m.put("stages_ms", HubBenchmark.stages(dbUrl, done.publishedAndDone(), auditIdBefore));
         if (HubBenchmark.DB_STATEMENTS) m.put("db_statements", HubBenchmark.topStatements(dbUrl, finished));
         if (finished < count) System.out.println("    WARNING: only " + finished + " of " + count + " events completed");
         System.out.println("    " + m);
@@ -484,6 +488,7 @@ public final class SustainedBenchmark {
             KafkaSender sender = new KafkaSender(producer, events);
             Map<String, Object> warmup = warmUp("ceiling", done, sender, workload, false);
             Map<String, Object> m = rounds("ceiling (lean, Artemis)", done, sender, workload);
+            m.put("rate_" + RATE, pacedRuns("ceiling (lean, Artemis)", done, sender, workload));
             m.put("warmup", warmup);
             m.put("consumers", consumers);
             m.put("http_in_flight", inFlight);
@@ -554,20 +559,26 @@ public final class SustainedBenchmark {
         }
         System.out.println("hub / ceiling (lean, Artemis): " + report.get("ratios"));
         System.out.println("the hub's ZNS by status (delivery receipts applied): " + report.get("hub_zns_by_status"));
-        Object paced = report.get("hub_rate_" + RATE);
-        if (paced != null) {
-            Map<String, Object> pm = (Map<String, Object>) paced;
-            Map<String, Object> s = (Map<String, Object>) pm.get("summary");
-            System.out.printf("hub at %d/s, %d x %d s: p50 %s ms, p99 %s ms, %s events/s, CPU ms/event total %s (hub+PG+Kafka+Artemis %s);"
-                            + " p99 < %d ms in %s of %d runs%n",
-                    RATE, PACED_RUNS, PACED_SECONDS, cell(s.get("latency_p50_ms")), cell(s.get("latency_p99_ms")), cell(s.get("events_per_s")),
-                    cell(s.get("cpu_ms_per_event_total")), cell(s.get("cpu_ms_per_event_hub_with_infrastructure")), P99_TARGET_MS, pm.get("runs_with_p99_under_" + P99_TARGET_MS + "_ms"), PACED_RUNS);
-            for (Map<String, Object> r : (List<Map<String, Object>>) pm.get("runs")) {
-                Map<String, Object> stages = (Map<String, Object>) r.get("stages_ms");
-                System.out.printf("    run: p50 %7.1f  p99 %7.1f  max %7.1f ms; p99 of its stages: publish -> accepted %s, last partner call %s,"
-                                + " rest %s ms%n", r.get("latency_p50_ms"), r.get("latency_p99_ms"), r.get("latency_max_ms"),
-                        p99(stages, "publish_to_accepted"), p99(stages, "last_partner_call"), p99(stages, "rest"));
-            }
+        printPaced("hub", report.get("hub_rate_" + RATE));
+        Object ceiling = report.get("ceiling_lean_artemis_flat_out");
+        if (ceiling != null) printPaced("ceiling (lean, Artemis)", ((Map<String, Object>) ceiling).get("rate_" + RATE));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printPaced(String who, Object paced) {
+        if (paced == null) return;
+        Map<String, Object> pm = (Map<String, Object>) paced;
+        Map<String, Object> s = (Map<String, Object>) pm.get("summary");
+        System.out.printf("%s at %d/s, %d x %d s: p50 %s ms, p99 %s ms, %s events/s, CPU ms/event total %s (hub+PG+Kafka+Artemis %s);"
+                        + " p99 < %d ms in %s of %d runs%n",
+                who, RATE, PACED_RUNS, PACED_SECONDS, cell(s.get("latency_p50_ms")), cell(s.get("latency_p99_ms")), cell(s.get("events_per_s")),
+                cell(s.get("cpu_ms_per_event_total")), cell(s.get("cpu_ms_per_event_hub_with_infrastructure")), P99_TARGET_MS,
+                pm.get("runs_with_p99_under_" + P99_TARGET_MS + "_ms"), PACED_RUNS);
+        for (Map<String, Object> r : (List<Map<String, Object>>) pm.get("runs")) {
+            Map<String, Object> stages = (Map<String, Object>) r.get("stages_ms");
+            System.out.printf("    run: p50 %7.1f  p99 %7.1f  max %7.1f ms; p99 of its stages: publish -> accepted %s, last partner call %s,"
+                            + " rest %s ms%n", r.get("latency_p50_ms"), r.get("latency_p99_ms"), r.get("latency_max_ms"),
+                    p99(stages, "publish_to_accepted"), p99(stages, "last_partner_call"), p99(stages, "rest"));
         }
     }
 
