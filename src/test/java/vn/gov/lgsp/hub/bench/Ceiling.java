@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
@@ -288,6 +289,8 @@ final class Ceiling {
     Running withArtemis(String topic, ConnectionFactory cf, String queueName, int consumers, int inFlight) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(inFlight);
         Connection jms = cf.createConnection();
+        // a connection the client gave up on leaves every session closed: the phase is void, not a slow one
+        jms.setExceptionListener(e -> broken = "its broker connection failed (" + e.getMessage() + ")");
         jms.start();
         int inboxRows = Math.min(2, rowsPerEvent);
         List<Thread> threads = new ArrayList<>();
@@ -465,15 +468,39 @@ final class Ceiling {
 
     private final Map<Thread, java.util.concurrent.atomic.AtomicBoolean> stopFlags = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Why the pipeline cannot go on (its broker connection failed), or null. */
+    private volatile String broken;
+
+    String broken() {
+        return broken;
+    }
+
+    /**
+     * Runs a step until stopped. A failed step is tried again (a partner's blip must not end the pipeline) after a
+     * moment, and said at most once a second; once the pipeline is {@link #broken} the loop ends.
+     */
     private Thread loop(String name, Step step) {
         var stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread t = new Thread(() -> {
+            long lastSaid = 0;
+            int unsaid = 0;
             while (!stop.get()) {
                 try {
                     step.run();
                 } catch (Exception e) {
                     if (stop.get()) return;
-                    System.err.println(name + ": " + e);
+                    if (broken != null) {
+                        System.err.println(name + ": stopped, " + broken);
+                        return;
+                    }
+                    if (System.nanoTime() - lastSaid > 1_000_000_000L) {
+                        System.err.println(name + ": " + e + (unsaid > 0 ? " (and " + unsaid + " failures before it not shown)" : ""));
+                        lastSaid = System.nanoTime();
+                        unsaid = 0;
+                    } else {
+                        unsaid++;
+                    }
+                    LockSupport.parkNanos(10_000_000L); // not a hot loop on a failure that repeats
                 }
             }
         }, name);

@@ -75,6 +75,8 @@ public final class SustainedBenchmark {
     private final GcPauses gcPauses = GcPauses.listen();
     /** The hub while it runs; null in the ceiling's phases (its CPU is then not a process of the phase). */
     private HubJvm hub;
+    /** The ceiling while it runs: a phase ends with an error once it is broken. */
+    private Ceiling ceiling;
 
     private SustainedBenchmark(EmbeddedInfrastructure infra, String dbUrl, PortalSimulator portal, ZaloSimulator zalo, Path out) {
         this.dbUrl = dbUrl;
@@ -284,6 +286,7 @@ public final class SustainedBenchmark {
                 if (hub != null) receiptsAtEnd = receiptsOutstanding();
                 break;
             }
+            if (ceiling != null && ceiling.broken() != null) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
             if (published - done.done() >= WINDOW) {
                 LockSupport.parkNanos(500_000);
                 continue;
@@ -479,7 +482,7 @@ public final class SustainedBenchmark {
         Ceiling.Partners partners = new Ceiling.Partners(portal.baseUrl(), "bench-cluster", "bench-cluster-password", pp.getDstcode(),
                 pp.getMadonvi(), zalo.baseUrl(), zalo.appId, zalo.appSecret, zalo.issueRefreshToken());
         // rowsPerEvent is the other variants' (the hub's row count); the lean one writes a row per message exchanged
-        Ceiling ceiling = new Ceiling(infra.kafkaBootstrap(), dbUrl, partners, 0, updates);
+        Ceiling ceiling = this.ceiling = new Ceiling(infra.kafkaBootstrap(), dbUrl, partners, 0, updates);
         // over TCP as the hub reaches the broker: the ceiling pays the same hop
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://localhost:" + brokerPort);
         int consumers = Integer.getInteger("bench.ceiling-consumers", 8), inFlight = Integer.getInteger("bench.ceiling-in-flight", 64);
@@ -495,6 +498,7 @@ public final class SustainedBenchmark {
             m.put("partner_errors", ceiling.partnerErrors.get());
             return m;
         } finally {
+            this.ceiling = null;
             cf.close();
             ceiling.close();
         }
