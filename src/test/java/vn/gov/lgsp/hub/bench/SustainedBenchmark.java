@@ -222,19 +222,52 @@ public final class SustainedBenchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("summary", spread(rounds, "events_per_s", "cpu_ms_per_event_hub_jvm", "cpu_ms_per_event_bench_jvm",
                 "cpu_ms_per_event_bench_jvm_kafka_artemis", "cpu_ms_per_event_postgres", "cpu_ms_per_event_total",
-                "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event", "partner_calls_per_s"));
+                "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event", "partner_calls_per_s",
+                "machine_sha256_mb_per_s_before", "machine_steal_pct"));
         m.put("rounds", rounds);
         return m;
     }
 
     /** CPU of every process, the database's commits and the events done, at one instant. */
     private record Mark(long nanos, int done, long benchCpu, long infrastructureCpu, long postgresCpu, long hubCpu, long commits,
-                        long portalCalls, long zns) {}
+                        long portalCalls, long zns, long[] machineTicks) {}
 
     private Mark mark(Completions done) throws Exception {
         return new Mark(System.nanoTime(), done.done(), OS.getProcessCpuTime(), ResourceMeter.infrastructureCpuNanos(),
                 ResourceMeter.postgresCpuNanos(),
-                hub == null ? 0 : hub.cpuNanos(), dbCommits(), portal.recordsAccepted(), zalo.znsCount());
+                hub == null ? 0 : hub.cpuNanos(), dbCommits(), portal.recordsAccepted(), zalo.znsCount(), machineTicks());
+    }
+
+    /**
+     * The machine's CPU ticks so far (/proc/stat's first line: user, nice, system, idle, iowait, irq, softirq, steal):
+     * over a phase, the share the host took for others (steal) beside the share all processes here used.
+     */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long[] t = new long[8];
+            for (int i = 0; i < 8 && i + 1 < f.length; i++) t[i] = Long.parseLong(f[i + 1]);
+            return t;
+        } catch (Exception notLinux) {
+            return new long[8];
+        }
+    }
+
+    /**
+     * How fast this hour's machine is: SHA-256 over a fixed buffer on one thread for 300 ms, in MB/s, before a paced
+     * run (the hub idle). The same code's figures moved by a third within an hour on this 2-core VM (bench/PROFILING.md);
+     * beside each run's figures, it tells a slower machine from slower code.
+     */
+    private static double calibrationMbPerS() throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[64 * 1024];
+        long end = System.nanoTime() + 300_000_000L, bytes = 0, t0 = System.nanoTime();
+        while (System.nanoTime() < end) {
+            sha.update(block);
+            bytes += block.length;
+        }
+        sha.digest();
+        return round(bytes / 1e6 / ((System.nanoTime() - t0) / 1e9));
     }
 
     /** Transactions committed in the hub's (and the ceiling's) database, read-only ones included. */
@@ -271,6 +304,7 @@ public final class SustainedBenchmark {
     private Map<String, Object> sustained(String name, Completions done, Sender sender, Workload workload, int seconds) throws Exception {
         System.out.printf("%n--- %s: %d s flat out after a %d s ramp, at most %d events unfinished%n", name, seconds, RAMP_SECONDS, WINDOW);
         done.reset(false);
+        double calibration = calibrationMbPerS();
         List<Workload.Event> events = workload.stream(Integer.MAX_VALUE); // made 1,500 at a time as they are sent
         long start = System.nanoTime();
         long windowStart = start + TimeUnit.SECONDS.toNanos(RAMP_SECONDS);
@@ -299,6 +333,7 @@ public final class SustainedBenchmark {
         int finished = done.awaitDone(published, Duration.ofMinutes(3));
         Map<String, Object> m = figures(from, to);
         m.put("events_published", published);
+        m.put("machine_sha256_mb_per_s_before", calibration);
         // receipts not yet applied are work of the window's events done later, outside it: the figure says how much
         if (hub != null) {
             m.put("zalo_receipts_outstanding_at_end", receiptsAtEnd[0] + receiptsAtEnd[1]);
@@ -334,6 +369,13 @@ public final class SustainedBenchmark {
         // what the "hub CPU, all processes" counts: the hub with its database and brokers, not its partners
         if (hub != null) m.put("cpu_ms_per_event_hub_with_infrastructure", round((hubMs + infraMs + pgMs) / n));
         m.put("cpu_cores_busy", round((hubMs + benchMs + pgMs) / 1000 / seconds));
+        long[] ta = a.machineTicks(), tb = b.machineTicks();
+        long all = 0;
+        for (int i = 0; i < 8; i++) all += tb[i] - ta[i];
+        if (all > 0) {
+            m.put("machine_busy_pct", round(100.0 * (all - (tb[3] - ta[3]) - (tb[4] - ta[4])) / all)); // not idle, not iowait
+            m.put("machine_steal_pct", round(100.0 * (tb[7] - ta[7]) / all));
+        }
         m.put("db_transactions_per_event", round((double) (b.commits() - a.commits()) / n));
         return m;
     }
@@ -354,7 +396,8 @@ public final class SustainedBenchmark {
         m.put("runs_with_p99_under_" + P99_TARGET_MS + "_ms", runs.stream().filter(r -> (double) r.get("latency_p99_ms") < P99_TARGET_MS).count());
         m.put("summary", spread(runs, "events_per_s", "latency_p50_ms", "latency_p99_ms", "cpu_ms_per_event_hub_jvm",
                 "cpu_ms_per_event_bench_jvm", "cpu_ms_per_event_bench_jvm_kafka_artemis", "cpu_ms_per_event_postgres",
-                "cpu_ms_per_event_total", "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event"));
+                "cpu_ms_per_event_total", "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event",
+                "machine_sha256_mb_per_s_before", "machine_steal_pct"));
         if (settled != null) m.put("settled_before", settled);
         if (idle != null) m.put("idle_before", idle);
         m.put("runs", runs);
@@ -442,6 +485,7 @@ public final class SustainedBenchmark {
         int count = RATE * seconds;
         List<Workload.Event> events = workload.make(count); // made before the clock starts
         if (HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
+        double calibration = calibrationMbPerS();
         Mark from = mark(done);
         long startEpochMs = System.currentTimeMillis();
         long start = System.nanoTime(), interval = 1_000_000_000L / RATE;
@@ -459,6 +503,7 @@ public final class SustainedBenchmark {
         Map<String, Object> m = figures(from, to);
         m.put("events_per_s", round(finished / ((r.lastDoneNanos() - r.firstPublishNanos()) / 1e9)));
         m.put("events_offered", count);
+        m.put("machine_sha256_mb_per_s_before", calibration);
         m.put("latency_p50_ms", round(r.percentile(50)));
         m.put("latency_p99_ms", round(r.percentile(99)));
         m.put("latency_max_ms", round(r.percentile(100)));
@@ -581,8 +626,9 @@ public final class SustainedBenchmark {
         for (Map<String, Object> r : (List<Map<String, Object>>) pm.get("runs")) {
             Map<String, Object> stages = (Map<String, Object>) r.get("stages_ms");
             System.out.printf("    run: p50 %7.1f  p99 %7.1f  max %7.1f ms; p99 of its stages: publish -> accepted %s, last partner call %s,"
-                            + " rest %s ms%n", r.get("latency_p50_ms"), r.get("latency_p99_ms"), r.get("latency_max_ms"),
-                    p99(stages, "publish_to_accepted"), p99(stages, "last_partner_call"), p99(stages, "rest"));
+                            + " rest %s ms; CPU ms/event %s; machine: SHA-256 %s MB/s before, steal %s %%%n", r.get("latency_p50_ms"),
+                    r.get("latency_p99_ms"), r.get("latency_max_ms"), p99(stages, "publish_to_accepted"), p99(stages, "last_partner_call"),
+                    p99(stages, "rest"), r.get("cpu_ms_per_event_total"), r.get("machine_sha256_mb_per_s_before"), r.get("machine_steal_pct"));
         }
     }
 
