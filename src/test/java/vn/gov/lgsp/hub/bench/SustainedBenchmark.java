@@ -363,11 +363,12 @@ public final class SustainedBenchmark {
         double infraMs = (b.infrastructureCpu() - a.infrastructureCpu()) / 1e6;
         m.put("cpu_ms_per_event_bench_jvm", round(benchMs / n));
         // of the bench JVM: the Kafka broker's and Artemis' threads (the rest: simulators, driver, GC, JIT)
-        m.put("cpu_ms_per_event_bench_jvm_kafka_artemis", round(infraMs / n));
+        // summed over the live threads: one that ended took its time along, and a negative figure says nothing
+        if (infraMs >= 0) m.put("cpu_ms_per_event_bench_jvm_kafka_artemis", round(infraMs / n));
         m.put("cpu_ms_per_event_postgres", round(pgMs / n));
         m.put("cpu_ms_per_event_total", round((hubMs + benchMs + pgMs) / n));
         // what the "hub CPU, all processes" counts: the hub with its database and brokers, not its partners
-        if (hub != null) m.put("cpu_ms_per_event_hub_with_infrastructure", round((hubMs + infraMs + pgMs) / n));
+        if (hub != null && infraMs >= 0) m.put("cpu_ms_per_event_hub_with_infrastructure", round((hubMs + infraMs + pgMs) / n));
         m.put("cpu_cores_busy", round((hubMs + benchMs + pgMs) / 1000 / seconds));
         long[] ta = a.machineTicks(), tb = b.machineTicks();
         long all = 0;
@@ -457,7 +458,8 @@ public final class SustainedBenchmark {
         m.put("seconds", round(wall));
         m.put("cores_busy_hub_jvm", round((hub.cpuNanos() - hubCpu) / 1e9 / wall));
         m.put("cores_busy_bench_jvm", round((OS.getProcessCpuTime() - bench) / 1e9 / wall));
-        m.put("cores_busy_bench_jvm_kafka_artemis", round((ResourceMeter.infrastructureCpuNanos() - infra) / 1e9 / wall));
+        long infraNanos = ResourceMeter.infrastructureCpuNanos() - infra; // negative when a thread ended: left out
+        if (infraNanos >= 0) m.put("cores_busy_bench_jvm_kafka_artemis", round(infraNanos / 1e9 / wall));
         m.put("cores_busy_postgres", round(Math.max(0, ResourceMeter.postgresCpuNanos() - pg) / 1e9 / wall));
         m.put("db_transactions_per_s", round((dbCommits() - commits) / wall)); // two of them the benchmark's own reads
         m.put("hub_jvm_cpu_s_by_thread", ThreadBreakdown.cpuSecondsBetween(hubThreads, ThreadBreakdown.cpuTicksOf(hub.pid())));
