@@ -254,8 +254,8 @@ public final class SustainedBenchmark {
     }
 
     /**
-     * How fast this hour's machine is: SHA-256 over a fixed buffer on one thread for 300 ms, in MB/s, before a paced
-     * run (the hub idle). The same code's figures moved by a third within an hour on this 2-core VM (bench/PROFILING.md);
+     * How fast this hour's machine is: SHA-256 over a fixed buffer on one thread for 300 ms, in MB/s, before each flat-out
+     * round and paced run (the pipeline drained). The same code's figures moved by a third within an hour on this 2-core VM (bench/PROFILING.md);
      * beside each run's figures, it tells a slower machine from slower code.
      */
     private static double calibrationMbPerS() throws Exception {
