@@ -95,10 +95,20 @@ final class Completions implements AutoCloseable {
         return done.get();
     }
 
+    /** Events published and not done yet. */
+    int unfinished() {
+        return pending.size();
+    }
+
     /** Blocks until {@code count} events are done or the timeout passes; returns the number done. */
     int awaitDone(int count, Duration timeout) throws InterruptedException {
+        return awaitDone(count, timeout, () -> false);
+    }
+
+    /** As {@link #awaitDone(int, Duration)}, and returns at once when {@code giveUp} says the rest will never come. */
+    int awaitDone(int count, Duration timeout, java.util.function.BooleanSupplier giveUp) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (done.get() < count && System.nanoTime() < deadline) Thread.sleep(20);
+        while (done.get() < count && System.nanoTime() < deadline && !giveUp.getAsBoolean()) Thread.sleep(20);
         return done.get();
     }
 

@@ -310,27 +310,31 @@ public final class SustainedBenchmark {
         long windowStart = start + TimeUnit.SECONDS.toNanos(RAMP_SECONDS);
         long windowEnd = windowStart + TimeUnit.SECONDS.toNanos(seconds);
         Mark from = null, to;
-        int published = 0;
+        int published = 0, finished;
         int[] receiptsAtEnd = {0, 0};
-        while (true) {
-            long now = System.nanoTime();
-            if (from == null && now >= windowStart) from = mark(done);
-            if (now >= windowEnd) {
-                to = mark(done);
-                if (hub != null) receiptsAtEnd = receiptsOutstanding();
-                break;
+        try (StallDumps stalls = stallDumps(name, done)) {
+            while (true) {
+                long now = System.nanoTime();
+                if (from == null && now >= windowStart) from = mark(done);
+                if (now >= windowEnd) {
+                    to = mark(done);
+                    if (hub != null) receiptsAtEnd = receiptsOutstanding();
+                    break;
+                }
+                if (ceiling != null && ceiling.broken() != null) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
+                if (published - done.done() >= WINDOW) {
+                    LockSupport.parkNanos(500_000);
+                    continue;
+                }
+                Workload.Event e = events.get(published++);
+                done.published(e.eventId(), e.type(), e.expectedUpdates());
+                sender.send(e);
             }
-            if (ceiling != null && ceiling.broken() != null) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
-            if (published - done.done() >= WINDOW) {
-                LockSupport.parkNanos(500_000);
-                continue;
-            }
-            Workload.Event e = events.get(published++);
-            done.published(e.eventId(), e.type(), e.expectedUpdates());
-            sender.send(e);
+            sender.flush();
+            // a broken ceiling completes nothing more: its phase ends now, not after the 3 minutes
+            finished = done.awaitDone(published, Duration.ofMinutes(3), () -> ceiling != null && ceiling.broken() != null);
         }
-        sender.flush();
-        int finished = done.awaitDone(published, Duration.ofMinutes(3));
+        if (ceiling != null && ceiling.broken() != null) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
         Map<String, Object> m = figures(from, to);
         m.put("events_published", published);
         m.put("machine_sha256_mb_per_s_before", calibration);
@@ -488,21 +492,27 @@ public final class SustainedBenchmark {
         List<Workload.Event> events = workload.make(count); // made before the clock starts
         if (HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
         double calibration = calibrationMbPerS();
+        var hubThreads = hub == null ? null : ThreadBreakdown.cpuTicksOf(hub.pid());
         Mark from = mark(done);
         long startEpochMs = System.currentTimeMillis();
         long start = System.nanoTime(), interval = 1_000_000_000L / RATE;
-        for (int i = 0; i < count; i++) {
-            long wait = start + i * interval - System.nanoTime();
-            if (wait > 0) LockSupport.parkNanos(wait);
-            Workload.Event e = events.get(i);
-            done.published(e.eventId(), e.type(), e.expectedUpdates());
-            sender.send(e);
+        int finished;
+        try (StallDumps stalls = stallDumps(name, done)) {
+            for (int i = 0; i < count; i++) {
+                long wait = start + i * interval - System.nanoTime();
+                if (wait > 0) LockSupport.parkNanos(wait);
+                Workload.Event e = events.get(i);
+                done.published(e.eventId(), e.type(), e.expectedUpdates());
+                sender.send(e);
+            }
+            sender.flush();
+            finished = done.awaitDone(count, Duration.ofMinutes(2), () -> ceiling != null && ceiling.broken() != null);
         }
-        sender.flush();
-        int finished = done.awaitDone(count, Duration.ofMinutes(2));
         Mark to = mark(done);
         Completions.Result r = done.result();
         Map<String, Object> m = figures(from, to);
+        // where the hub's share went at this pace: its busiest thread groups (the idle window's figure beside it)
+        if (hub != null) m.put("hub_jvm_cpu_s_by_thread", ThreadBreakdown.cpuSecondsBetween(hubThreads, ThreadBreakdown.cpuTicksOf(hub.pid())));
         m.put("events_per_s", round(finished / ((r.lastDoneNanos() - r.firstPublishNanos()) / 1e9)));
         m.put("events_offered", count);
         m.put("machine_sha256_mb_per_s_before", calibration);
@@ -520,6 +530,11 @@ public final class SustainedBenchmark {
         System.out.println("    " + m);
         Thread.sleep(2000); // the next run starts from an idle hub
         return m;
+    }
+
+    /** Thread dumps of both JVMs if the phase stops completing events ({@link StallDumps}). */
+    private StallDumps stallDumps(String phase, Completions done) {
+        return new StallDumps(out, phase, done::done, done::unfinished, () -> hub == null ? 0 : hub.pid());
     }
 
     /** The lean ceiling on topics of its own, same database, broker and simulators, warmed up then measured alike. */
