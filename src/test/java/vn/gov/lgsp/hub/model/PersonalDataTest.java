@@ -51,4 +51,52 @@ class PersonalDataTest {
         assertThat(PersonalData.maskJson("022190001234")).isEqualTo("022******234");
         assertThat(PersonalData.maskJson("{} 0912345678")).doesNotContain("0912345678");
     }
+
+    @Test
+    void aTextWithNothingPersonalIsItsOwnMaskedCopyAsItCame() {
+        String answer = "{\"status\": \"OK\",\n  \"records\": [{\"eventId\": \"e-1\", \"n\": 1.50}]}";
+        assertThat(PersonalData.maskJson(answer)).isSameAs(answer);
+    }
+
+    @Test
+    void aPersonalFieldIsFoundHoweverItsNameIsWritten() {
+        // spaces before the colon, another letter case, a letter written as an escape
+        assertThat(PersonalData.maskJson("{\"Address\" : \"Số 5 Trần Hưng Đạo\"}")).doesNotContain("Trần Hưng Đạo");
+        assertThat(PersonalData.maskJson("{\"\\u0063itizenId\":\"0221 9000 1234\"}")).doesNotContain("0221 9000 1234");
+        assertThat(PersonalData.maskJson("{\"note\":\"x\\u0000\",\"fullName\":\"Nguyễn Thị Hồng Nhung\"}")).doesNotContain("Hồng Nhung");
+        // a value that merely reads like a personal field's name is not one
+        String value = "{\"kind\":\"phone\"}";
+        assertThat(PersonalData.maskJson(value)).isSameAs(value);
+    }
+
+    /**
+     * The shortcut's premise: whenever it leaves a text as it came, masking it the long way (parsed, token by token)
+     * changes nothing but the layout.
+     */
+    @Test
+    void theShortcutLeavesAloneOnlyWhatMaskingWouldNotChange() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String[] texts = {
+                "{\"status\":\"OK\"}", "{\"a\" :\t[1, 2.5e3, true, null, {\"b\": \"phone\"}]}", "[\"x\", \"y\"]",
+                "{\"time\":\"2026-11-23T17:01:21.099541994+07:00\",\"code\":\"EL348784938VN\"}",
+                "{\"phone\":\"0912345678\"}", "{\"msg\":\"gọi 0987654321\"}", "{\"street\":\"Số 1\"}",
+                "{\"hoTen\":\"Lê Văn A\"}", "{\"SOCCCD\": \"x\"}", "not json at all", "<xml>12</xml>", "{\"open\": ",
+                "\"just a string\"", "{} trailing", "{\"k\":\"v\"} {\"k\":\"w\"}", "{\"email\":\"a@b.vn\"}",
+                "{\"nested\":{\"deeper\":{\"receiverPhone\":\"09\"}}}", "{\"k\":\"12345678\"}", "{\"k\":\"v1.123456789\"}"};
+        int leftAlone = 0;
+        for (String text : texts) {
+            if (!PersonalData.nothingToMask(text)) continue;
+            leftAlone++;
+            String parsed = PersonalData.maskParsed(text);
+            // the parser writes JSON in its own layout (no spaces, its number format): the same document
+            if (!parsed.equals(text)) assertThat(json.readTree(parsed)).as(text).isEqualTo(json.readTree(text));
+        }
+        assertThat(leftAlone).isEqualTo(12); // all but the seven with something personal
+        // and what it does not leave alone is what masking changes
+        for (String personal : new String[] {"{\"phone\":\"0912345678\"}", "{\"msg\":\"gọi 0987654321\"}",
+                "{\"street\":\"Số 1 Lê Lợi\"}", "{\"hoTen\":\"Lê Văn A\"}"}) {
+            assertThat(PersonalData.nothingToMask(personal)).as(personal).isFalse();
+            assertThat(PersonalData.maskJson(personal)).as(personal).isNotEqualTo(personal);
+        }
+    }
 }
