@@ -141,8 +141,8 @@ public final class PersonalData {
      * True when masking could not change the text, told from one pass over its characters: no nine-digit run (the
      * free-text patterns), no field name of a personal kind ({@link #kindOf}) and nothing that would make the parser
      * see other characters than the pass does (a backslash: a field name may spell a letter of "citizenId" as an
-     * escape; a NUL). Such a text is its own masked copy, exactly as it came (partners' answers, most updates); parsing
-     * and writing it again was the largest share of the audit log's own work (bench/PROFILING.md, "A sixteenth look").
+     * escape; a NUL). Such a text is its own masked copy, exactly as it came (the updates the hub publishes, most
+     * of them), spared the parser and the writer (bench/PROFILING.md, "A sixteenth look").
      */
     static boolean nothingToMask(String json) {
         if (json.indexOf('\\') >= 0 || json.indexOf('\u0000') >= 0 || hasNineDigitRun(json)) return false;

@@ -321,7 +321,7 @@ public final class SustainedBenchmark {
                     if (hub != null) receiptsAtEnd = receiptsOutstanding();
                     break;
                 }
-                if (ceiling != null && ceiling.broken() != null) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
+                if (ceilingBroken()) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
                 if (published - done.done() >= WINDOW) {
                     LockSupport.parkNanos(500_000);
                     continue;
@@ -332,9 +332,9 @@ public final class SustainedBenchmark {
             }
             sender.flush();
             // a broken ceiling completes nothing more: its phase ends now, not after the 3 minutes
-            finished = done.awaitDone(published, Duration.ofMinutes(3), () -> ceiling != null && ceiling.broken() != null);
+            finished = done.awaitDone(published, Duration.ofMinutes(3), this::ceilingBroken);
         }
-        if (ceiling != null && ceiling.broken() != null) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
+        if (ceilingBroken()) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
         Map<String, Object> m = figures(from, to);
         m.put("events_published", published);
         m.put("machine_sha256_mb_per_s_before", calibration);
@@ -506,7 +506,7 @@ public final class SustainedBenchmark {
                 sender.send(e);
             }
             sender.flush();
-            finished = done.awaitDone(count, Duration.ofMinutes(2), () -> ceiling != null && ceiling.broken() != null);
+            finished = done.awaitDone(count, Duration.ofMinutes(2), this::ceilingBroken);
         }
         Mark to = mark(done);
         Completions.Result r = done.result();
@@ -530,6 +530,11 @@ public final class SustainedBenchmark {
         System.out.println("    " + m);
         Thread.sleep(2000); // the next run starts from an idle hub
         return m;
+    }
+
+    /** The ceiling runs and lost its broker: nothing more will complete in its phase. */
+    private boolean ceilingBroken() {
+        return ceiling != null && ceiling.broken() != null;
     }
 
     /** Thread dumps of both JVMs if the phase stops completing events ({@link StallDumps}). */
