@@ -45,6 +45,9 @@ public class AuditLog {
     private final Thread writer;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile boolean running = true;
+    /** The hash of the last record this instance appended: where it expects the chain to end (see {@link #append}). */
+    private final java.util.concurrent.atomic.AtomicReference<String> lastWritten = new java.util.concurrent.atomic.AtomicReference<>();
+    private final Counter staleTail;
 
     /** Extra statements run in the same transaction as a batch (e.g. recording a work completion). */
     public record Companion(String sql, Object[] args) {}
@@ -63,6 +66,10 @@ public class AuditLog {
         // how far the writer is behind: what callers (partner calls, webhooks, shard batches) are waiting for
         io.micrometer.core.instrument.Gauge.builder("hub.audit.waiting", queue, LinkedBlockingQueue::size)
                 .description("Callers waiting for the audit log's next group commit").register(metrics);
+        this.staleTail = Counter.builder("hub.audit.chain.elsewhere")
+                .description("Appends that found the chain extended by another writer since this instance's last one"
+                        + " (another hub instance, or the inbound's and the audit writer's turns in between)")
+                .register(metrics);
         this.writer = new Thread(this::writeLoop, "audit-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -236,10 +243,39 @@ public class AuditLog {
         return stored;
     }
 
-    /** Chains and inserts the entries, with what is stored of them ({@link #prepare}), in the current transaction. */
+    /**
+     * Chains and inserts the entries, with what is stored of them ({@link #prepare}), in the current transaction.
+     *
+     * <p>The chain's last hash is usually the one this instance wrote last: the entries are then chained onto it
+     * before the chain lock is asked for, and the lock and the insert go to the database in one round trip, the insert
+     * adding rows only if the chain still ends there. If another writer appended since (the other of this hub's two
+     * writers, or another hub instance), that statement inserts nothing and says where the chain ends: the entries are
+     * chained again onto that hash and inserted, the lock still held. The lock is held one round trip less either way
+     * (the inbound's batches and the audit writer wait for it), and a chain never forks: whether it still ends where
+     * expected is asked under the lock.
+     */
     private void append(List<AuditEntry> entries, List<Stored> stored) {
         if (entries.isEmpty()) return;
-        String prev = lockChainAndReadLastHash();
+        String expected = lastWritten.get();
+        Chained chained = chain(entries, stored, expected == null ? AuditChain.GENESIS : expected);
+        String actual = lockChainAndInsertIfItEndsAt(expected, chained);
+        if (actual != null) {
+            staleTail.increment();
+            // the lock is held from here to the commit: a later time than any record chained before this one
+            chained = chain(entries, stored, actual);
+            jdbc.update(ColumnArrays.statement(INSERT, chained.leading(), chained.columns()));
+        }
+        lastWritten.set(chained.lastHash());
+    }
+
+    /** What an append writes: its records' hashes chained onto {@code prev}, each column as an array. */
+    private record Chained(Timestamp recordedAt, ColumnArrays.Column[] columns, String lastHash) {
+        List<Object> leading() {
+            return List.of(recordedAt);
+        }
+    }
+
+    private static Chained chain(List<AuditEntry> entries, List<Stored> stored, String prev) {
         int n = entries.size();
         String[] direction = new String[n], party = new String[n], dossier = new String[n], type = new String[n],
                 outcome = new String[n], correlation = new String[n], digest = new String[n], masked = new String[n],
@@ -266,37 +302,54 @@ public class AuditLog {
                     latency[i], correlation[i], digest[i], maskedDigest[i], detailDigest[i]);
             prev = hash[i];
         }
-        // ORDER BY the array position: ids follow the chain's order
-        jdbc.update(ColumnArrays.statement("INSERT INTO audit_record (recorded_at, hash_version, direction, party, dossier_code,"
-                + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
-                + " record_hash, masked_payload_digest, detail_digest) SELECT ?, " + AuditChain.VERSION + ", r.direction, r.party,"
-                + " r.dossier_code, r.message_type, r.outcome, r.latency_ms, r.correlation_id, r.payload_digest, r.masked_payload,"
-                + " r.detail, r.prev_hash, r.record_hash, r.masked_payload_digest, r.detail_digest"
-                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[],"
-                + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(direction, party,"
-                + " dossier_code, message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail,"
-                + " prev_hash, record_hash, masked_payload_digest, detail_digest, position) ORDER BY r.position",
-                List.of(Timestamp.from(now)),
+        return new Chained(Timestamp.from(now), new ColumnArrays.Column[] {
                 column("text", direction), column("text", party), column("text", dossier), column("text", type),
                 column("text", outcome), column("int8", latency), column("text", correlation), column("text", digest),
                 column("text", masked), column("text", detail), column("text", prevHash), column("text", hash),
-                column("text", maskedDigest), column("text", detailDigest)));
+                column("text", maskedDigest), column("text", detailDigest)}, prev);
     }
 
+    /** The records of one append, in the chain's order (the array position): ids follow that order. */
+    private static final String ROWS = "SELECT ?, " + AuditChain.VERSION + ", r.direction, r.party, r.dossier_code,"
+            + " r.message_type, r.outcome, r.latency_ms, r.correlation_id, r.payload_digest, r.masked_payload, r.detail,"
+            + " r.prev_hash, r.record_hash, r.masked_payload_digest, r.detail_digest"
+            + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS r(direction, party,"
+            + " dossier_code, message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail,"
+            + " prev_hash, record_hash, masked_payload_digest, detail_digest, position)";
+    private static final String INTO = "INSERT INTO audit_record (recorded_at, hash_version, direction, party, dossier_code,"
+            + " message_type, outcome, latency_ms, correlation_id, payload_digest, masked_payload, detail, prev_hash,"
+            + " record_hash, masked_payload_digest, detail_digest) ";
+    private static final String INSERT = INTO + ROWS + " ORDER BY r.position";
     /**
-     * Takes the chain lock and reads the last record's hash in one round trip to the database: two statements sent
-     * together, which PostgreSQL runs one after the other, so the read (its own snapshot, taken once the lock is
-     * held) sees every record a previous holder committed. The lock is held from here to the commit, and the
-     * inbound's batches and the audit writer wait for it: one round trip fewer under it (bench/PROFILING.md).
+     * The chain lock, then the records if the chain ends at the expected hash (the first parameter), in one round trip:
+     * two statements sent together, which PostgreSQL runs one after the other, so the second (its own snapshot, taken
+     * once the lock is held) sees every record a previous holder committed. Answers where the chain ends and how many
+     * records were added.
      */
-    private String lockChainAndReadLastHash() {
-        return jdbc.execute((java.sql.Statement st) -> {
-            st.execute("SELECT pg_advisory_xact_lock(" + CHAIN_LOCK + "); SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1");
-            if (!st.getMoreResults()) throw new IllegalStateException("the chain's last hash was not read");
-            try (java.sql.ResultSet last = st.getResultSet()) {
-                return last.next() ? last.getString(1) : AuditChain.GENESIS;
-            }
-        });
+    private static final String LOCK_AND_INSERT_IF_IT_ENDS_AT = "SELECT pg_advisory_xact_lock(" + CHAIN_LOCK + ");"
+            + " WITH tail AS (SELECT coalesce((SELECT record_hash FROM audit_record ORDER BY id DESC LIMIT 1), '"
+            + AuditChain.GENESIS + "') AS hash, ?::text AS expected),"
+            + " added AS (" + INTO + ROWS + ", tail WHERE tail.hash = tail.expected ORDER BY r.position RETURNING 1)"
+            + " SELECT (SELECT hash FROM tail), (SELECT count(*) FROM added)";
+
+    /**
+     * Takes the chain lock (held to the commit) and inserts the records if the chain ends at {@code expected}; returns
+     * null if they were inserted, else the hash the chain ends at (nothing inserted).
+     */
+    private String lockChainAndInsertIfItEndsAt(String expected, Chained chained) {
+        List<Object> leading = new ArrayList<>();
+        leading.add(expected); // null before this instance's first append: never the chain's end, which is then read
+        leading.addAll(chained.leading());
+        return jdbc.execute(ColumnArrays.statement(LOCK_AND_INSERT_IF_IT_ENDS_AT, leading, chained.columns()),
+                (java.sql.PreparedStatement ps) -> {
+                    ps.execute(); // the lock's answer
+                    if (!ps.getMoreResults()) throw new IllegalStateException("the chain's append did not answer");
+                    try (java.sql.ResultSet r = ps.getResultSet()) {
+                        if (!r.next()) throw new IllegalStateException("the chain's append did not answer");
+                        return r.getLong(2) > 0 ? null : r.getString(1);
+                    }
+                });
     }
 
     /** What is stored of an entry's payload and detail: the payload's digest, the masked texts and their digests. */
