@@ -8,11 +8,14 @@ import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,8 +49,8 @@ public class AuditLog {
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     /** The hash of the last record this instance appended: where it expects the chain to end (see {@link #append}). */
-    private final java.util.concurrent.atomic.AtomicReference<String> lastWritten = new java.util.concurrent.atomic.AtomicReference<>();
-    private final Counter staleTail;
+    private final AtomicReference<String> lastWritten = new AtomicReference<>();
+    private final Counter extendedElsewhere;
 
     /** Extra statements run in the same transaction as a batch (e.g. recording a work completion). */
     public record Companion(String sql, Object[] args) {}
@@ -66,7 +69,7 @@ public class AuditLog {
         // how far the writer is behind: what callers (partner calls, webhooks, shard batches) are waiting for
         io.micrometer.core.instrument.Gauge.builder("hub.audit.waiting", queue, LinkedBlockingQueue::size)
                 .description("Callers waiting for the audit log's next group commit").register(metrics);
-        this.staleTail = Counter.builder("hub.audit.chain.elsewhere")
+        this.extendedElsewhere = Counter.builder("hub.audit.chain.elsewhere")
                 .description("Appends that found the chain extended by another writer since this instance's last one"
                         + " (another hub instance, or the inbound's and the audit writer's turns in between)")
                 .register(metrics);
@@ -182,27 +185,7 @@ public class AuditLog {
         tx.executeWithoutResult(status -> {
             // the companions first: the chain lock, taken by the append, is then held only for the chain and the
             // commit (the inbound's batches wait for it), and never while waiting for a companion's row locks
-            // in order, consecutive statements of the same kind in one JDBC batch; each count back to its caller
-            List<Object[]> run = new ArrayList<>();
-            List<int[]> countsOf = new ArrayList<>();
-            List<Integer> positions = new ArrayList<>();
-            String runSql = null;
-            for (Pending p : batch) {
-                for (int i = 0; i < p.companions().size(); i++) {
-                    Companion c = p.companions().get(i);
-                    if (runSql != null && !runSql.equals(c.sql())) {
-                        writeRun(runSql, run, countsOf, positions);
-                        run = new ArrayList<>();
-                        countsOf = new ArrayList<>();
-                        positions = new ArrayList<>();
-                    }
-                    runSql = c.sql();
-                    run.add(c.args());
-                    countsOf.add(p.counts());
-                    positions.add(i);
-                }
-            }
-            if (runSql != null) writeRun(runSql, run, countsOf, positions);
+            writeCompanions(batch);
             List<AuditEntry> all = new ArrayList<>();
             List<Stored> stored = new ArrayList<>();
             for (Pending p : batch) {
@@ -213,9 +196,27 @@ public class AuditLog {
         });
     }
 
-    private void writeRun(String sql, List<Object[]> args, List<int[]> countsOf, List<Integer> positions) {
-        int[] counts = jdbc.batchUpdate(sql, args);
-        for (int i = 0; i < counts.length; i++) countsOf.get(i)[positions.get(i)] = counts[i];
+    /**
+     * Each caller's statements in its own order, each count back to its caller. Callers whose statements are alike
+     * (the same ones in the same order: the sent records of a partner's calls, the webhooks' inserts, the shards'
+     * completions) go together, one JDBC batch (one round trip) per statement for all of them: taken in the order the
+     * callers came, the statements of a group commit changed kind at almost every caller, and each change was a round
+     * trip. Callers of one group commit are independent of each other (none waits for another's commit), so their
+     * statements may run in any order between callers.
+     */
+    private void writeCompanions(List<Pending> batch) {
+        Map<List<String>, List<Pending>> alike = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            if (p.companions().isEmpty()) continue;
+            alike.computeIfAbsent(p.companions().stream().map(Companion::sql).toList(), k -> new ArrayList<>()).add(p);
+        }
+        alike.forEach((statements, callers) -> {
+            for (int i = 0; i < statements.size(); i++) {
+                int position = i;
+                int[] counts = jdbc.batchUpdate(statements.get(i), callers.stream().map(p -> p.companions().get(position).args()).toList());
+                for (int k = 0; k < counts.length; k++) callers.get(k).counts()[position] = counts[k];
+            }
+        });
     }
 
     /**
@@ -260,7 +261,7 @@ public class AuditLog {
         Chained chained = chain(entries, stored, expected == null ? AuditChain.GENESIS : expected);
         String actual = lockChainAndInsertIfItEndsAt(expected, chained);
         if (actual != null) {
-            staleTail.increment();
+            extendedElsewhere.increment();
             // the lock is held from here to the commit: a later time than any record chained before this one
             chained = chain(entries, stored, actual);
             jdbc.update(ColumnArrays.statement(INSERT, chained.leading(), chained.columns()));

@@ -103,6 +103,50 @@ class AuditGroupCommitIT {
     }
 
     @Test
+    void callersWithAlikeStatementsShareOneBatchPerStatementAndEachKeepsItsOwnOrder() throws Exception {
+        List<String> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JdbcTemplate counting = new JdbcTemplate(db) {
+            @Override
+            public int[] batchUpdate(String sql, List<Object[]> batchArgs) {
+                batches.add(sql);
+                return super.batchUpdate(sql, batchArgs);
+            }
+        };
+        audit.stop();
+        audit = new AuditLog(counting, new TransactionTemplate(new DataSourceTransactionManager(db)), new SimpleMeterRegistry());
+        jdbc.execute("CREATE TABLE note_probe (id text PRIMARY KEY, note text NOT NULL)");
+        ExecutorService callers = Executors.newFixedThreadPool(7);
+        try (Connection blocker = db.getConnection()) {
+            Future<int[]> first = writerBusyWithFirst(blocker, callers);
+            // queued together, alternating: a sent record alone, then a note inserted and changed by the same caller
+            List<Future<int[]>> sentAlone = new ArrayList<>(), insertThenChange = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String id = "alike-" + i;
+                if (i % 2 == 0) {
+                    sentAlone.add(callers.submit(() -> audit.commit(sent(id))));
+                } else {
+                    insertThenChange.add(callers.submit(() -> audit.commit(
+                            new AuditLog.Companion("INSERT INTO note_probe (id, note) VALUES (?, 'new')", new Object[] {id}),
+                            new AuditLog.Companion("UPDATE note_probe SET note = 'changed' WHERE id = ?", new Object[] {id}))));
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == 6);
+            blocker.rollback();
+
+            assertThat(first.get()).containsExactly(1);
+            for (Future<int[]> f : sentAlone) assertThat(f.get()).containsExactly(1);
+            for (Future<int[]> f : insertThenChange) assertThat(f.get()).as("its insert, then its change of that row").containsExactly(1, 1);
+        } finally {
+            callers.shutdown();
+        }
+        assertThat(jdbc.queryForList("SELECT note FROM note_probe", String.class)).containsExactly("changed", "changed", "changed");
+        // the first caller's commit, then one batch per kind of statement for the six callers, not one each time the kind changes
+        assertThat(batches).hasSize(4);
+        assertThat(batches.subList(1, 4)).containsExactlyInAnyOrder(sent("x").sql(),
+                "INSERT INTO note_probe (id, note) VALUES (?, 'new')", "UPDATE note_probe SET note = 'changed' WHERE id = ?");
+    }
+
+    @Test
     void aCallerWhoseStatementFailsDoesNotFailTheOthersOfItsGroupCommit() throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(6);
         try (Connection blocker = db.getConnection()) {
