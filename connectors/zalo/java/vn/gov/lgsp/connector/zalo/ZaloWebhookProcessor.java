@@ -22,7 +22,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.satisfaction.CitizenRatings;
@@ -48,7 +47,6 @@ public class ZaloWebhookProcessor {
     private final ZaloApi api;
     private final ZaloTokens tokens;
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
     private final AuditLog audit;
     private final ObjectMapper json;
     private final CitizenRatings ratings;
@@ -62,13 +60,12 @@ public class ZaloWebhookProcessor {
     private final java.util.concurrent.ConcurrentLinkedQueue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public ZaloWebhookProcessor(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
-                                TransactionTemplate tx, AuditLog audit, ObjectMapper json, CitizenRatings ratings) {
+                                AuditLog audit, ObjectMapper json, CitizenRatings ratings) {
         this.ratings = ratings;
         this.props = props;
         this.api = api;
         this.tokens = tokens;
         this.jdbc = jdbc;
-        this.tx = tx;
         this.audit = audit;
         this.json = json;
     }
@@ -125,10 +122,10 @@ public class ZaloWebhookProcessor {
                 // a NEW event already tried waits attempts x webhook-retry-after (a receipt whose send is being
                 // recorded needs a moment, not five tries in a row); one never tried goes at once
                 double retryAfter = props.getWebhookRetryAfter().toMillis() / 1000.0;
-                while (work(claim("SELECT id FROM zalo_webhook_event WHERE status IN ('NEW', 'PROCESSING')"
+                while (work(new Claimed(jdbc.queryForList(claim("SELECT id FROM zalo_webhook_event WHERE status IN ('NEW', 'PROCESSING')"
                         + " AND ((status = 'NEW' AND (attempts = 0 OR claimed_at < now() - make_interval(secs => attempts * " + retryAfter + ")))"
                         + " OR claimed_at < now() - interval '2 minutes') AND attempts < " + MAX_ATTEMPTS
-                        + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT " + BATCH, null))) {
+                        + " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT " + BATCH)), Map.of()))) {
                     // next batch
                 }
             }
@@ -136,7 +133,7 @@ public class ZaloWebhookProcessor {
             for (String key; ; keys.clear()) {
                 while (keys.size() < BATCH && (key = received.poll()) != null) keys.add(key);
                 if (keys.isEmpty()) break;
-                work(claim("SELECT id FROM zalo_webhook_event WHERE dedupe_key = ANY (?) AND status = 'NEW' FOR UPDATE SKIP LOCKED", keys));
+                work(claimStored(keys));
             }
         } catch (Exception e) {
             log.warn("zalo webhook processing: {}", e.getMessage());
@@ -149,15 +146,57 @@ public class ZaloWebhookProcessor {
 
     private record Stored(long id, String name, JsonNode event, int attempts) {}
 
+    /**
+     * Events claimed, and what the hub sent for the receipts among them, by msg_id, where it was read with the claim
+     * (a msg_id read and not found is there as null: the hub has not recorded that send yet).
+     */
+    private record Claimed(List<Map<String, Object>> rows, Map<String, Sent> sent) {}
+
+    /** What the hub sent that a delivery receipt is about (notify_message). */
+    private record Sent(String messageId, String dossierCode, String recipient, String eventType) {}
+
+    /** The start of a delivery receipt's dedupe key ({@link #dedupeKey}): its msg_id follows. */
+    private static final String RECEIPT_KEY = "user_received_message:";
+    private static final String SENT_BY_MSG_ID = "SELECT zalo_msg_id, message_id, dossier_code, recipient, event_type"
+            + " FROM notify_message WHERE zalo_msg_id = ANY (?)";
+
     /** Marks the events the query selects as being processed by this instance and returns them. */
-    private List<Map<String, Object>> claim(String select, List<String> keys) {
-        String sql = "UPDATE zalo_webhook_event SET status = 'PROCESSING', claimed_at = now(), attempts = attempts + 1"
+    private static String claim(String select) {
+        return "UPDATE zalo_webhook_event SET status = 'PROCESSING', claimed_at = now(), attempts = attempts + 1"
                 + " WHERE id IN (" + select + ") RETURNING id, event_name, payload, attempts";
-        return tx.execute(s -> keys == null ? jdbc.queryForList(sql) : jdbc.query(con -> {
-            var ps = con.prepareStatement(sql);
-            ps.setArray(1, con.createArrayOf("text", keys.toArray()));
-            return ps;
-        }, new org.springframework.jdbc.core.ColumnMapRowMapper()));
+    }
+
+    /**
+     * Claims the events this instance stored, by dedupe key, and reads what the hub sent for the receipts among them
+     * (their msg_id is in the key), in one round trip and one transaction, which commits the claim: two statements
+     * sent together. A claim and then a look-up were two transactions for every few receipts (bench/PROFILING.md).
+     */
+    private Claimed claimStored(List<String> keys) {
+        List<String> msgIds = keys.stream().filter(k -> k.startsWith(RECEIPT_KEY)).map(k -> k.substring(RECEIPT_KEY.length())).toList();
+        return jdbc.execute((java.sql.Connection con) -> {
+            try (var ps = con.prepareStatement(claim("SELECT id FROM zalo_webhook_event WHERE dedupe_key = ANY (?) AND status = 'NEW'"
+                    + " FOR UPDATE SKIP LOCKED") + "; " + SENT_BY_MSG_ID)) {
+                ps.setArray(1, con.createArrayOf("text", keys.toArray()));
+                ps.setArray(2, con.createArrayOf("varchar", msgIds.toArray()));
+                ps.execute();
+                List<Map<String, Object>> rows = new java.util.ArrayList<>();
+                var mapper = new org.springframework.jdbc.core.ColumnMapRowMapper();
+                try (var rs = ps.getResultSet()) {
+                    while (rs.next()) rows.add(mapper.mapRow(rs, rows.size()));
+                }
+                if (!ps.getMoreResults()) throw new IllegalStateException("the look-up of the receipts' sends did not answer");
+                Map<String, Sent> sent = new java.util.HashMap<>();
+                msgIds.forEach(id -> sent.put(id, null));
+                try (var rs = ps.getResultSet()) {
+                    while (rs.next()) sent.put(rs.getString(1), sentOf(rs));
+                }
+                return new Claimed(rows, sent);
+            }
+        });
+    }
+
+    private static Sent sentOf(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Sent(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
     }
 
     /**
@@ -165,8 +204,9 @@ public class ZaloWebhookProcessor {
      * commit; anything else one by one. An event that fails is left for the sweep to retry, up to MAX_ATTEMPTS.
      * False when there was nothing to work.
      */
-    private boolean work(List<Map<String, Object>> rows) {
-        if (rows == null || rows.isEmpty()) return false;
+    private boolean work(Claimed claimed) {
+        List<Map<String, Object>> rows = claimed.rows();
+        if (rows.isEmpty()) return false;
         List<Stored> receipts = new java.util.ArrayList<>();
         List<Long> done = new java.util.ArrayList<>();
         for (Map<String, Object> row : rows) {
@@ -186,7 +226,7 @@ public class ZaloWebhookProcessor {
         }
         try {
             // the receipts worked are marked DONE in their own group commit
-            List<Long> early = deliveryReceipts(receipts);
+            List<Long> early = deliveryReceipts(receipts, claimed.sent());
             retryLater(early, "ZNS msg_id not recorded yet (the receipt came before the send's answer was stored)");
         } catch (Exception e) {
             failed(receipts.stream().map(Stored::id).toList(), e);
@@ -223,7 +263,7 @@ public class ZaloWebhookProcessor {
     void handle(String name, JsonNode e) {
         switch (name) {
             // not stored, so nothing to try again later: an unknown msg_id is recorded as such at once
-            case "user_received_message" -> deliveryReceipts(List.of(new Stored(0, name, e, MAX_ATTEMPTS)));
+            case "user_received_message" -> deliveryReceipts(List.of(new Stored(0, name, e, MAX_ATTEMPTS)), Map.of());
             case "user_send_text" -> lookup(e);
             case "user_feedback" -> feedback(e);
             case "user_submit_info" -> {
@@ -247,19 +287,20 @@ public class ZaloWebhookProcessor {
      * before the hub has written down the send's answer (the simulator does so at once); only at its last attempt
      * is it recorded as UNKNOWN_MESSAGE.
      */
-    private List<Long> deliveryReceipts(List<Stored> receipts) {
+    private List<Long> deliveryReceipts(List<Stored> receipts, Map<String, Sent> readWithTheClaim) {
         if (receipts.isEmpty()) return List.of();
         List<String> msgIds = receipts.stream().map(r -> r.event().path("message").path("msg_id").asText("")).toList();
-        Map<String, Map<String, Object>> sent = new java.util.HashMap<>();
-        jdbc.query(con -> {
-            var ps = con.prepareStatement("SELECT zalo_msg_id, message_id, dossier_code, recipient, event_type FROM notify_message"
-                    + " WHERE zalo_msg_id = ANY (?)");
-            ps.setArray(1, con.createArrayOf("varchar", msgIds.toArray()));
-            return ps;
-        }, rs -> {
-            sent.put(rs.getString(1), Map.of("message_id", rs.getString(2), "dossier_code", rs.getString(3),
-                    "recipient", rs.getString(4), "event_type", rs.getString(5)));
-        });
+        Map<String, Sent> sent = new java.util.HashMap<>(readWithTheClaim);
+        List<String> unread = msgIds.stream().filter(id -> !readWithTheClaim.containsKey(id)).distinct().toList();
+        if (!unread.isEmpty()) {
+            jdbc.query(con -> {
+                var ps = con.prepareStatement(SENT_BY_MSG_ID);
+                ps.setArray(1, con.createArrayOf("varchar", unread.toArray()));
+                return ps;
+            }, rs -> {
+                sent.put(rs.getString(1), sentOf(rs));
+            });
+        }
         List<AuditEntry> entries = new java.util.ArrayList<>();
         List<Long> early = new java.util.ArrayList<>();
         List<Long> worked = new java.util.ArrayList<>();
@@ -267,7 +308,7 @@ public class ZaloWebhookProcessor {
         Map<String, String> followers = new java.util.LinkedHashMap<>(); // Zalo user -> phone, one row per user
         for (int i = 0; i < receipts.size(); i++) {
             JsonNode e = receipts.get(i).event();
-            Map<String, Object> m = sent.get(msgIds.get(i));
+            Sent m = sent.get(msgIds.get(i));
             if (m == null && receipts.get(i).attempts() < MAX_ATTEMPTS) {
                 early.add(receipts.get(i).id());
                 continue;
@@ -277,13 +318,13 @@ public class ZaloWebhookProcessor {
                 entries.add(AuditEntry.in(ZaloNotifier.PARTY, null, "ZNS_DELIVERED", "UNKNOWN_MESSAGE", msgIds.get(i), null));
                 continue;
             }
-            delivered.add((String) m.get("message_id"));
+            delivered.add(m.messageId());
             String user = e.path("recipient").path("id").asText(e.path("user_id_by_app").asText(""));
-            if (!user.isEmpty()) followers.put(user, (String) m.get("recipient"));
+            if (!user.isEmpty()) followers.put(user, m.recipient());
             String at = e.path("message").path("delivery_time").asText("");
-            entries.add(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, (String) m.get("dossier_code"), "ZNS_DELIVERED",
-                    "DELIVERED", null, (String) m.get("message_id"), null,
-                    m.get("event_type") + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at))));
+            entries.add(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, m.dossierCode(), "ZNS_DELIVERED",
+                    "DELIVERED", null, m.messageId(), null,
+                    m.eventType() + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at))));
         }
         // one statement each for the whole batch (its values as arrays): a statement per receipt was three executions
         // in PostgreSQL for every ZNS sent (bench/PROFILING.md)

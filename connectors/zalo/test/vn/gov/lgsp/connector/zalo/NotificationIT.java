@@ -420,6 +420,26 @@ class NotificationIT {
                 Integer.class, neverSent)).isEqualTo(1);
     }
 
+    @Test
+    void aDeliveryReceiptForASendAlreadyRecordedIsAppliedAtItsFirstClaim() {
+        // the send is read with the claim, by the msg_id in the receipt's key: no second try, no sweep needed
+        String phone = phone("556");
+        String code = dossier(phone, "Trần Văn Bình").get("code").asText();
+        String messageId = java.util.UUID.randomUUID().toString();
+        String msgId = "sent" + messageId.replace("-", "");
+        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
+                + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
+                messageId, code, phone, "it:" + messageId, msgId);
+        assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
+        await().atMost(WAIT).until(() -> "ZALO_DELIVERED".equals(jdbc.queryForObject(
+                "SELECT status FROM notify_message WHERE message_id = ?", String.class, messageId)));
+        assertThat(jdbc.queryForMap("SELECT status, attempts, last_error FROM zalo_webhook_event WHERE dedupe_key = ?",
+                "user_received_message:" + msgId)).containsEntry("status", "DONE").containsEntry("attempts", 1)
+                .containsEntry("last_error", null);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND message_type = 'ZNS_DELIVERED'"
+                + " AND outcome = 'DELIVERED' AND correlation_id = ?", Integer.class, code, messageId)).isEqualTo(1);
+    }
+
     /** A ZNS delivery receipt as Zalo posts it (user_received_message). */
     private String receipt(String phone, String msgId) {
         long now = System.currentTimeMillis();
