@@ -18,11 +18,9 @@ public class InboundProperties {
     /** Records taken per poll; one batch is one database and one broker transaction. */
     @Min(1) private int maxPollRecords = 500;
     /**
-     * How long the broker holds a fetch for more events (Kafka's {@code fetch.max.wait.ms}; it answers sooner once a
-     * batch's worth is there); what a fetch brings is a batch, handed over once the batch before it is accepted. Longer:
-     * fewer, larger transactions; shorter: less waiting but more transactions per event (bench/PROFILING.md). Zero:
-     * each event answers the fetch waiting for it (Kafka's defaults), and batches are what arrived while the one before
-     * was accepted.
+     * A batch that is not full is handed over once its first event has waited this long (and the batch before it
+     * is accepted). Longer: fewer, larger transactions; shorter: less waiting but more transactions per event
+     * (bench/PROFILING.md). Zero hands each batch over as soon as the one before it is accepted.
      */
     @NotNull private Duration batchInterval = Duration.ofMillis(10);
     /**

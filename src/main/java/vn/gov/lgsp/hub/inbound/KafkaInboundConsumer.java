@@ -44,10 +44,10 @@ import org.springframework.stereotype.Component;
  * it polls, collects what arrives into the next batch and commits the offsets of the batches accepted. The prepare
  * thread checks a batch against the contract and runs it through the business routes ({@link InboundService#prepare},
  * CPU only); the accept thread makes one batch at a time durable ({@link InboundService#commit}), in the order they
- * were handed over. The broker holds each fetch until a batch's worth of events is there or {@code batch-interval} has
- * passed ({@link #consumerConfig}); what a fetch brings is handed over as soon as the accept thread is free, and
- * under load a full batch ({@code max-poll-records}) is also handed over while the one before is being made durable,
- * so that its preparation overlaps that commit (two batches in flight at most). Offsets are committed in the batches' order, and never past a batch that was not accepted.
+ * were handed over. A batch is handed over once the accept thread is free and the batch is full
+ * ({@code max-poll-records}) or its first event has waited {@code batch-interval}; under load a full batch is also
+ * handed over while the one before is being made durable, so that its preparation overlaps that commit (two batches
+ * in flight at most). Offsets are committed in the batches' order, and never past a batch that was not accepted.
  * An event waits for at most the batch before it and its own interval (Camel's batching consumer, used before, polled
  * nothing while a batch was accepted and kept the poll that closed an interval for the batch after: up to twice the
  * interval and two batches; bench/PROFILING.md).
@@ -124,33 +124,6 @@ public class KafkaInboundConsumer {
         loops.clear();
     }
 
-    /** What a fetch asks the broker to wait for: a full batch's worth of events (of about 1 KB each, as the contract's). */
-    static final int FETCH_MIN_BYTES = 256 * 1024;
-
-    /**
-     * The consumers' configuration. With a {@code batch-interval}, the broker holds each fetch until that long has
-     * passed or a batch's worth of events is there ({@code fetch.max.wait.ms}, {@code fetch.min.bytes}), and what a
-     * fetch brings is handed over at once: the broker does the batch's waiting. Otherwise each event that arrives
-     * answers the fetch waiting for it and the consumer fetches again, one fetch per event at a province's pace, each
-     * a request for the broker and a turn of the poll thread (bench/PROFILING.md). The operator's own {@code fetch.*}
-     * properties (hub.kafka.properties) are kept.
-     */
-    static Map<String, Object> consumerConfig(InboundProperties props, Map<String, String> clientProperties, String brokers,
-                                              int index) {
-        Map<String, Object> config = new HashMap<>(clientProperties);
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, props.getGroupId());
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getGroupId() + "-inbound-" + index);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.getMaxPollRecords());
-        if (!props.getBatchInterval().isZero()) {
-            config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) props.getBatchInterval().toMillis());
-            config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
-        }
-        return config;
-    }
-
     /** One Kafka consumer of the group: its poll thread and its accept thread. */
     private final class Loop implements ConsumerRebalanceListener {
         private final KafkaConsumer<String, String> consumer;
@@ -160,8 +133,9 @@ public class KafkaInboundConsumer {
         private final CountDownLatch stopping = new CountDownLatch(1);
         private volatile boolean running = true;
 
-        /** Collected, not yet handed over. */
+        /** Collected, not yet handed over; {@code firstPolledAt} is when the oldest of them was polled. */
         private final List<ConsumerRecord<String, String>> next = new ArrayList<>();
+        private long firstPolledAt;
         /**
          * The batches handed over, in order; each one's result is the offsets to commit (each partition's last record
          * + 1). Only the poll thread touches the deque.
@@ -173,8 +147,14 @@ public class KafkaInboundConsumer {
         private boolean paused;
 
         Loop(int index) {
-            this.consumer = new KafkaConsumer<>(consumerConfig(props, clientProperties, brokers, index),
-                    new StringDeserializer(), new StringDeserializer());
+            Map<String, Object> config = new HashMap<>(clientProperties);
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, props.getGroupId());
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, props.getGroupId() + "-inbound-" + index);
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, props.getMaxPollRecords());
+            this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
             this.pollThread = new Thread(this::run, "inbound-kafka-" + index);
             this.pollThread.setDaemon(true); // stopped by stop(); never what keeps a JVM from exiting
             this.prepareThread = Executors.newSingleThreadExecutor(r -> daemon(r, "inbound-prepare-" + index));
@@ -219,6 +199,7 @@ public class KafkaInboundConsumer {
         private Duration poll() {
             long now = System.currentTimeMillis();
             long wait = IDLE_POLL.toMillis();
+            if (inFlight.isEmpty() && !next.isEmpty()) wait = firstPolledAt + props.getBatchInterval().toMillis() - now;
             // accepted offsets are not left uncommitted for longer than the interval while the topic is quiet
             if (!uncommitted.isEmpty()) wait = Math.min(wait, lastCommitAt + props.getOffsetCommitInterval().toMillis() - now);
             return Duration.ofMillis(Math.max(0, wait));
@@ -238,6 +219,7 @@ public class KafkaInboundConsumer {
             try {
                 var records = consumer.poll(timeout);
                 if (records.isEmpty()) return;
+                if (next.isEmpty()) firstPolledAt = System.currentTimeMillis();
                 records.forEach(next::add);
                 // a full batch waits for the accept thread: fetch no more, but keep polling to stay in the group
                 if (next.size() >= props.getMaxPollRecords() && !paused) {
@@ -252,11 +234,12 @@ public class KafkaInboundConsumer {
         private void handOverIfDue() {
             if (inFlight.size() >= IN_FLIGHT || next.isEmpty()) return;
             boolean full = next.size() >= props.getMaxPollRecords();
-            // behind a batch in flight only a full one: at a province's pace batches stay whole, under load they overlap.
-            // What a fetch brought has waited at the broker already (consumerConfig): due as soon as the accept thread is free
+            // behind a batch in flight only a full one: at a province's pace batches stay whole, under load they overlap
             if (!inFlight.isEmpty() && !full) return;
+            if (!full && System.currentTimeMillis() - firstPolledAt < props.getBatchInterval().toMillis()) return;
             int size = Math.min(next.size(), props.getMaxPollRecords());
             List<ConsumerRecord<String, String>> batch = new ArrayList<>(next.subList(0, size));
+            // what is left was polled no earlier than firstPolledAt: it is due as soon as the accept thread is free
             next.subList(0, size).clear();
             if (paused && next.size() < props.getMaxPollRecords()) {
                 consumer.resume(consumer.paused());

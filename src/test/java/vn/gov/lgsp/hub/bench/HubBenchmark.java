@@ -775,8 +775,7 @@ public final class HubBenchmark {
     /**
      * Where a paced phase's latency goes, from the hub's own audit times (same clock as the driver's): publish ->
      * the inbound's ACCEPTED record (Kafka, the inbound batch, validation, the inbox rows, the broker's commit of
-     * the work: the record is stamped just before the chain lock is asked for, or once it is held when another writer
-     * extended the chain meanwhile), the last partner call's own
+     * the work and the chain lock: the record is stamped just before it is inserted), the last partner call's own
      * duration, and the rest (the database commit, the work queue, the shard and call threads, the update back
      * through Kafka). For all events and for the slowest 1 %: which stage makes the tail.
      */
