@@ -13,11 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.audit.AuditLog;
-import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.EventType;
 import vn.gov.lgsp.hub.work.AcceptedEvents;
+import vn.gov.lgsp.hub.work.AfterPartnerCall;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.WorkBatch;
 import vn.gov.lgsp.hub.work.Delivery;
@@ -109,12 +109,13 @@ public class NationalPortalSync implements PartnerConnector {
             service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
             request.set("progress", progress.get("data"));
         }
-        String sent = service;
-        AfterPartnerCall.record("portal sync of " + event.eventId(), () -> recordSent(event, seq, sent, resync));
+        AuditLog.Companion sentRecord = sent(event, seq, service, resync);
+        AfterPartnerCall.Recording recording = AfterPartnerCall.begin("portal sync of " + event.eventId(),
+                () -> audit.submit(List.of(), List.of(sentRecord)));
         // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
         sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
         return Delivery.done(service + " TrangThaiHoSo=" + event.dossier().status())
-                .withPayload(json.writeValueAsString(request)).withUpdate(synced(event, service));
+                .withPayload(json.writeValueAsString(request)).withUpdate(synced(event, service)).withRecording(recording);
     }
 
     /**
@@ -186,12 +187,12 @@ public class NationalPortalSync implements PartnerConnector {
     }
 
     /**
-     * What the portal now holds, durable before the call's work goes on (the guard against going backwards and
-     * against sending twice): one statement, in the audit log's next group commit, which the calls of the portal's
-     * shards made at the same time share.
+     * What the portal now holds (the guard against going backwards and against sending twice): one statement, begun
+     * in the audit log's next group commit as soon as the portal answered, which the calls of the portal's shards made
+     * at the same time share, and durable before the work's completion commits.
      */
-    private void recordSent(DossierEvent event, long seq, String service, boolean resync) {
-        audit.commit(new AuditLog.Companion("WITH sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?)"
+    private static AuditLog.Companion sent(DossierEvent event, long seq, String service, boolean resync) {
+        return new AuditLog.Companion("WITH sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?)"
                         + " ON CONFLICT (event_id) DO NOTHING)"
                         + " INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service, last_seq)"
                         + " VALUES (?,?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
@@ -200,7 +201,7 @@ public class NationalPortalSync implements PartnerConnector {
                         + " WHERE (portal_sync.last_event_at, portal_sync.last_seq) <= (EXCLUDED.last_event_at, EXCLUDED.last_seq) OR ?",
                 new Object[] {event.eventId(), event.dossierCode(), service,
                         event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
-                        event.eventId(), service, seq, resync}));
+                        event.eventId(), service, seq, resync});
     }
 
     private vn.gov.lgsp.hub.model.DossierUpdate synced(DossierEvent event, String service) {

@@ -17,9 +17,9 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
 import vn.gov.lgsp.hub.model.Identifiers;
 import vn.gov.lgsp.hub.model.PersonalData;
 import vn.gov.lgsp.hub.audit.AuditLog;
-import vn.gov.lgsp.hub.db.AfterPartnerCall;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.satisfaction.RatingInvitations;
+import vn.gov.lgsp.hub.work.AfterPartnerCall;
 import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 import vn.gov.lgsp.hub.work.Delivery;
@@ -57,10 +57,13 @@ public class ZaloNotifier implements PartnerConnector {
     private final ObjectMapper json;
     private final Clock clock;
     private final RatingInvitations invitations;
+    private final RecentZnsSends recentSends;
 
     public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc, AuditLog audit,
-                        ObjectMapper json, @Qualifier("zaloClock") Clock clock, RatingInvitations invitations) {
+                        ObjectMapper json, @Qualifier("zaloClock") Clock clock, RatingInvitations invitations,
+                        RecentZnsSends recentSends) {
         this.audit = audit;
+        this.recentSends = recentSends;
         this.invitations = invitations;
         this.props = props;
         this.api = api;
@@ -147,15 +150,20 @@ public class ZaloNotifier implements PartnerConnector {
         }
         if (error == 0) {
             String msgId = answer.path("data").path("msg_id").asText();
-            // the citizen has it: a record that cannot be written now would send it again (durable before the work
-            // goes on, in the audit log's group commit, which the sends of the partner's shards share)
+            // the citizen has it: a record that cannot be written would send it again (begun now in the audit log's
+            // group commit, which the sends of the partner's shards share; durable before the work's completion)
             String messageId = claim.messageId();
-            AfterPartnerCall.record("ZNS " + messageId, () -> audit.commit(new AuditLog.Companion("UPDATE notify_message"
+            AuditLog.Companion sentRecord = new AuditLog.Companion("UPDATE notify_message"
                     + " SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?",
-                    new Object[] {msgId, messageId})));
+                    new Object[] {msgId, messageId});
+            AfterPartnerCall.Recording recording = AfterPartnerCall.begin("ZNS " + messageId,
+                    () -> audit.submit(List.of(), List.of(sentRecord)));
+            // its delivery receipt, if it comes to this instance, is applied as it is stored
+            recentSends.add(msgId, new RecentZnsSends.Sent(messageId, req.dossierCode(), phone, req.type()), recording.written());
             return Delivery.done("ZNS msg_id " + msgId + ", tracking_id " + claim.messageId()).withPayload(wire)
                     .withUpdate(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
-                            .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId())));
+                            .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId())))
+                    .withRecording(recording);
         }
         if (props.getFallbackCodes().contains(error)) {
             jdbc.update("INSERT INTO zalo_no_account (phone, error_code, no_zalo_until) VALUES (?,?,?)"

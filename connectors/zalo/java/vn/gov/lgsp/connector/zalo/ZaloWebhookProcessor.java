@@ -40,6 +40,8 @@ public class ZaloWebhookProcessor {
     private static final Pattern RECEIPT = Pattern.compile("(?:[0-9A-Z]{2,3}\\.){1,3}[0-9A-Z]{2,3}-(?:\\d{6}-\\d{4}|\\d{8}-\\d{7})");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
     private static final int MAX_ATTEMPTS = 5;
+    /** Zalo's delivery receipt of a ZNS: one per message sent, the bulk of the webhook's traffic. */
+    private static final String DELIVERY_RECEIPT = "user_received_message";
     /** Stored events claimed and worked together. */
     private static final int BATCH = 200;
 
@@ -50,6 +52,7 @@ public class ZaloWebhookProcessor {
     private final AuditLog audit;
     private final ObjectMapper json;
     private final CitizenRatings ratings;
+    private final RecentZnsSends recentSends;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "zalo-webhook");
         t.setDaemon(true);
@@ -60,8 +63,9 @@ public class ZaloWebhookProcessor {
     private final java.util.concurrent.ConcurrentLinkedQueue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public ZaloWebhookProcessor(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc,
-                                AuditLog audit, ObjectMapper json, CitizenRatings ratings) {
+                                AuditLog audit, ObjectMapper json, CitizenRatings ratings, RecentZnsSends recentSends) {
         this.ratings = ratings;
+        this.recentSends = recentSends;
         this.props = props;
         this.api = api;
         this.tokens = tokens;
@@ -73,17 +77,49 @@ public class ZaloWebhookProcessor {
     /**
      * Stores a verified event, durable before Zalo is answered; false when it was delivered before. Stored in the
      * audit log's group commit: the receipts Zalo posts at once (one per ZNS, the bulk of the webhook's traffic)
-     * share one database transaction.
+     * share one database transaction. A receipt for a send this instance made lately ({@link RecentZnsSends}) is
+     * applied in that same commit; any other event is worked after the answer.
      */
     public boolean store(JsonNode event, String raw) {
         String name = event.path("event_name").asText("unknown");
         String key = dedupeKey(event, raw);
+        if (DELIVERY_RECEIPT.equals(name)) {
+            RecentZnsSends.Sent sent = recentSends.take(event.path("message").path("msg_id").asText(""));
+            if (sent != null) return storeApplied(event, key, raw, sent);
+        }
         int[] stored = audit.commit(new AuditLog.Companion("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload)"
                 + " VALUES (?,?,?) ON CONFLICT (dedupe_key) DO NOTHING", new Object[] {key, truncate(name, 60), raw}));
         if (stored[0] == 0) return false;
         received.add(key);
         executor.execute(this::drain);
         return true;
+    }
+
+    /**
+     * A delivery receipt for a send this instance recorded: stored as done and applied (the notification delivered,
+     * the Zalo user known by phone, the audit record) in one group commit, all only if its dedupe key is new.
+     */
+    private boolean storeApplied(JsonNode event, String key, String raw, RecentZnsSends.Sent sent) {
+        List<AuditLog.Companion> applied = new java.util.ArrayList<>();
+        applied.add(new AuditLog.Companion("UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now()"
+                + " WHERE message_id = ?", new Object[] {sent.messageId()}));
+        String user = receiver(event);
+        if (!user.isEmpty()) applied.add(new AuditLog.Companion(FOLLOWER_UPSERT, new Object[] {user, sent.recipient(), "zns_receipt"}));
+        return audit.recordIf(new AuditLog.Companion("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload, status,"
+                        + " attempts, claimed_at, processed_at) VALUES (?,?,?, 'DONE', 1, now(), now()) ON CONFLICT (dedupe_key) DO NOTHING",
+                        new Object[] {key, DELIVERY_RECEIPT, raw}), applied, delivered(sent, event));
+    }
+
+    /** The Zalo user a receipt's message reached. */
+    private static String receiver(JsonNode receipt) {
+        return receipt.path("recipient").path("id").asText(receipt.path("user_id_by_app").asText(""));
+    }
+
+    /** The audit record of a ZNS that reached the citizen's phone. */
+    private static AuditEntry delivered(RecentZnsSends.Sent m, JsonNode receipt) {
+        String at = receipt.path("message").path("delivery_time").asText("");
+        return new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, m.dossierCode(), "ZNS_DELIVERED",
+                "DELIVERED", null, m.messageId(), null, m.eventType() + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at)));
     }
 
     /** Zalo's own message id where the event has one, else the digest of the whole delivery. */
@@ -150,13 +186,10 @@ public class ZaloWebhookProcessor {
      * Events claimed, and what the hub sent for the receipts among them, by msg_id, where it was read with the claim
      * (a msg_id read and not found is there as null: the hub has not recorded that send yet).
      */
-    private record Claimed(List<Map<String, Object>> rows, Map<String, Sent> sent) {}
-
-    /** What the hub sent that a delivery receipt is about (notify_message). */
-    private record Sent(String messageId, String dossierCode, String recipient, String eventType) {}
+    private record Claimed(List<Map<String, Object>> rows, Map<String, RecentZnsSends.Sent> sent) {}
 
     /** The start of a delivery receipt's dedupe key ({@link #dedupeKey}): its msg_id follows. */
-    private static final String RECEIPT_KEY = "user_received_message:";
+    private static final String RECEIPT_KEY = DELIVERY_RECEIPT + ":";
     private static final String SENT_BY_MSG_ID = "SELECT zalo_msg_id, message_id, dossier_code, recipient, event_type"
             + " FROM notify_message WHERE zalo_msg_id = ANY (?)";
 
@@ -185,7 +218,7 @@ public class ZaloWebhookProcessor {
                     while (rs.next()) rows.add(mapper.mapRow(rs, rows.size()));
                 }
                 if (!ps.getMoreResults()) throw new IllegalStateException("the look-up of the receipts' sends did not answer");
-                Map<String, Sent> sent = new java.util.HashMap<>();
+                Map<String, RecentZnsSends.Sent> sent = new java.util.HashMap<>();
                 msgIds.forEach(id -> sent.put(id, null));
                 try (var rs = ps.getResultSet()) {
                     while (rs.next()) sent.put(rs.getString(1), sentOf(rs));
@@ -195,8 +228,8 @@ public class ZaloWebhookProcessor {
         });
     }
 
-    private static Sent sentOf(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Sent(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
+    private static RecentZnsSends.Sent sentOf(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new RecentZnsSends.Sent(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
     }
 
     /**
@@ -214,7 +247,7 @@ public class ZaloWebhookProcessor {
             try {
                 Stored event = new Stored(id, (String) row.get("event_name"), json.readTree((String) row.get("payload")),
                         ((Number) row.get("attempts")).intValue());
-                if ("user_received_message".equals(event.name())) {
+                if (DELIVERY_RECEIPT.equals(event.name())) {
                     receipts.add(event);
                 } else {
                     handle(event.name(), event.event());
@@ -263,7 +296,7 @@ public class ZaloWebhookProcessor {
     void handle(String name, JsonNode e) {
         switch (name) {
             // not stored, so nothing to try again later: an unknown msg_id is recorded as such at once
-            case "user_received_message" -> deliveryReceipts(List.of(new Stored(0, name, e, MAX_ATTEMPTS)), Map.of());
+            case DELIVERY_RECEIPT -> deliveryReceipts(List.of(new Stored(0, name, e, MAX_ATTEMPTS)), Map.of());
             case "user_send_text" -> lookup(e);
             case "user_feedback" -> feedback(e);
             case "user_submit_info" -> {
@@ -287,10 +320,10 @@ public class ZaloWebhookProcessor {
      * before the hub has written down the send's answer (the simulator does so at once); only at its last attempt
      * is it recorded as UNKNOWN_MESSAGE.
      */
-    private List<Long> deliveryReceipts(List<Stored> receipts, Map<String, Sent> readWithTheClaim) {
+    private List<Long> deliveryReceipts(List<Stored> receipts, Map<String, RecentZnsSends.Sent> readWithTheClaim) {
         if (receipts.isEmpty()) return List.of();
         List<String> msgIds = receipts.stream().map(r -> r.event().path("message").path("msg_id").asText("")).toList();
-        Map<String, Sent> sent = new java.util.HashMap<>(readWithTheClaim);
+        Map<String, RecentZnsSends.Sent> sent = new java.util.HashMap<>(readWithTheClaim);
         List<String> unread = msgIds.stream().filter(id -> !readWithTheClaim.containsKey(id)).distinct().toList();
         if (!unread.isEmpty()) {
             jdbc.query(con -> {
@@ -308,7 +341,7 @@ public class ZaloWebhookProcessor {
         Map<String, String> followers = new java.util.LinkedHashMap<>(); // Zalo user -> phone, one row per user
         for (int i = 0; i < receipts.size(); i++) {
             JsonNode e = receipts.get(i).event();
-            Sent m = sent.get(msgIds.get(i));
+            RecentZnsSends.Sent m = sent.get(msgIds.get(i));
             if (m == null && receipts.get(i).attempts() < MAX_ATTEMPTS) {
                 early.add(receipts.get(i).id());
                 continue;
@@ -319,12 +352,9 @@ public class ZaloWebhookProcessor {
                 continue;
             }
             delivered.add(m.messageId());
-            String user = e.path("recipient").path("id").asText(e.path("user_id_by_app").asText(""));
+            String user = receiver(e);
             if (!user.isEmpty()) followers.put(user, m.recipient());
-            String at = e.path("message").path("delivery_time").asText("");
-            entries.add(new AuditEntry(AuditEntry.Direction.IN, ZaloNotifier.PARTY, m.dossierCode(), "ZNS_DELIVERED",
-                    "DELIVERED", null, m.messageId(), null,
-                    m.eventType() + " delivered on Zalo" + (at.isEmpty() ? "" : " at " + deliveryTime(at))));
+            entries.add(delivered(m, e));
         }
         // one statement each for the whole batch (its values as arrays): a statement per receipt was three executions
         // in PostgreSQL for every ZNS sent (bench/PROFILING.md)

@@ -51,6 +51,7 @@ class NotificationIT {
     @Autowired ZaloProperties zaloProps;
     @Autowired SmsGatewaySimulator sms;
     @Autowired PartnerWorkQueues queues;
+    @Autowired RecentZnsSends recentSends;
 
     private final DossierEventFactory factory = new DossierEventFactory(RANDOM.nextLong());
 
@@ -438,6 +439,58 @@ class NotificationIT {
                 .containsEntry("last_error", null);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND message_type = 'ZNS_DELIVERED'"
                 + " AND outcome = 'DELIVERED' AND correlation_id = ?", Integer.class, code, messageId)).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveryReceiptForASendThisInstanceMadeIsAppliedBeforeZaloIsAnsweredAndOnlyOnce() {
+        String phone = phone("557");
+        String code = dossier(phone, "Phan Thị Mai").get("code").asText();
+        String messageId = java.util.UUID.randomUUID().toString();
+        String msgId = "here" + messageId.replace("-", "");
+        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
+                + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
+                messageId, code, phone, "it:" + messageId, msgId);
+        // as the notifier leaves it once Zalo accepted the send and its record is durable
+        recentSends.add(msgId, new RecentZnsSends.Sent(messageId, code, phone, "DOSSIER_RECEIVED"), CompletableFuture.completedFuture(null));
+
+        assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
+        // applied in the group commit that stored it, before the answer: no claim, no drain, no wait
+        assertThat(jdbc.queryForObject("SELECT status FROM notify_message WHERE message_id = ?", String.class, messageId))
+                .isEqualTo("ZALO_DELIVERED");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE dedupe_key = ? AND status = 'DONE'"
+                + " AND claimed_at = processed_at", Integer.class, "user_received_message:" + msgId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_follower WHERE user_id = ? AND phone = ?", Integer.class,
+                zalo.userIdOf("84" + phone.substring(1)), phone)).isEqualTo(1);
+        // Zalo delivering it again: taken as delivered before, never applied or audited twice
+        assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE message_type = 'ZNS_DELIVERED' AND correlation_id = ?",
+                Integer.class, messageId)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE dedupe_key = ?", Integer.class,
+                "user_received_message:" + msgId)).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveryReceiptAnotherInstanceStoredFirstIsNotAppliedAgainByTheInstanceThatMadeTheSend() {
+        String phone = phone("558");
+        String code = dossier(phone, "Đỗ Văn Nam").get("code").asText();
+        String messageId = java.util.UUID.randomUUID().toString();
+        String msgId = "there" + messageId.replace("-", "");
+        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
+                + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
+                messageId, code, phone, "it:" + messageId, msgId);
+        recentSends.add(msgId, new RecentZnsSends.Sent(messageId, code, phone, "DOSSIER_RECEIVED"), CompletableFuture.completedFuture(null));
+        // Zalo posted the receipt to another instance first, which stored it (and works it its own way)
+        jdbc.update("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload, status, attempts) VALUES (?,"
+                + " 'user_received_message', '{}', 'PROCESSING', 1)", "user_received_message:" + msgId);
+
+        assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
+        // the stored key stopped it: nothing of it written here
+        assertThat(jdbc.queryForObject("SELECT status FROM notify_message WHERE message_id = ?", String.class, messageId))
+                .isEqualTo("ZALO_SENT");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE message_type = 'ZNS_DELIVERED' AND correlation_id = ?",
+                Integer.class, messageId)).isZero();
+        assertThat(jdbc.queryForObject("SELECT status FROM zalo_webhook_event WHERE dedupe_key = ?", String.class,
+                "user_received_message:" + msgId)).isEqualTo("PROCESSING");
     }
 
     /** A ZNS delivery receipt as Zalo posts it (user_received_message). */

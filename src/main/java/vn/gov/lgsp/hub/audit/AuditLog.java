@@ -57,10 +57,21 @@ public class AuditLog {
 
     /**
      * A caller's records (with what is stored of them, prepared on the caller's thread) and statements; {@code counts}
-     * receives each statement's update count when written.
+     * receives each statement's update count when written. A {@code guarded} caller's first statement decides: if it
+     * changes no row, the caller's other statements and its records are left out ({@link #recordIf}).
      */
     private record Pending(List<AuditEntry> entries, List<Stored> stored, List<Companion> companions, int[] counts,
-                           CompletableFuture<Void> done) {}
+                           CompletableFuture<Void> done, boolean guarded) {
+        /** A guarded caller whose first statement changed nothing: nothing else of it is written. */
+        boolean stopped() {
+            return guarded && counts[0] == 0;
+        }
+
+        /** What the writer writes of the caller after its first statement. */
+        boolean goesOn() {
+            return !stopped();
+        }
+    }
 
     public AuditLog(JdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry metrics) {
         this.jdbc = jdbc;
@@ -85,7 +96,21 @@ public class AuditLog {
 
     /** Records the entries together with companion statements, atomically, and returns once durable. */
     public void recordWith(List<Companion> companions, AuditEntry... entries) {
-        await(submit(List.of(entries), companions, new int[companions.size()]));
+        await(submit(List.of(entries), companions, new int[companions.size()], false));
+    }
+
+    /**
+     * Records the entries together with the statements, atomically, only if {@code guard} (the first statement)
+     * changes a row: e.g. an event stored once under its dedupe key, and what it leads to, and its audit record, only
+     * the first time it comes. Returns once durable; true when the guard changed a row (everything was written).
+     */
+    public boolean recordIf(Companion guard, List<Companion> then, AuditEntry... entries) {
+        List<Companion> all = new ArrayList<>(then.size() + 1);
+        all.add(guard);
+        all.addAll(then);
+        int[] counts = new int[all.size()];
+        await(submit(List.of(entries), all, counts, true));
+        return counts[0] > 0;
     }
 
     private static void await(CompletableFuture<Void> written) {
@@ -112,7 +137,7 @@ public class AuditLog {
      */
     public int[] commit(Companion... statements) {
         int[] counts = new int[statements.length];
-        await(submit(List.of(), List.of(statements), counts));
+        await(submit(List.of(), List.of(statements), counts, false));
         return counts;
     }
 
@@ -122,14 +147,14 @@ public class AuditLog {
     }
 
     public CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions) {
-        return submit(entries, companions, new int[companions.size()]);
+        return submit(entries, companions, new int[companions.size()], false);
     }
 
-    private CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions, int[] counts) {
+    private CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions, int[] counts, boolean guarded) {
         if (!running) throw new IllegalStateException("audit log is stopped");
         // masked and digested here, on the caller's thread: the one writer's turn (which every caller waits for) is
         // then the database's work alone; masking was half of it (bench/PROFILING.md)
-        Pending p = new Pending(entries, prepare(entries), companions, counts, new CompletableFuture<>());
+        Pending p = new Pending(entries, prepare(entries), companions, counts, new CompletableFuture<>(), guarded);
         queue.add(p);
         return p.done();
     }
@@ -174,7 +199,7 @@ public class AuditLog {
         try {
             writeBatch(List.of(p));
             p.done().complete(null);
-            count(p.entries());
+            if (p.goesOn()) count(p.entries());
         } catch (Exception e) {
             log.error("audit write of one caller failed: {}", e.getMessage());
             p.done().completeExceptionally(e);
@@ -189,6 +214,7 @@ public class AuditLog {
             List<AuditEntry> all = new ArrayList<>();
             List<Stored> stored = new ArrayList<>();
             for (Pending p : batch) {
+                if (p.stopped()) continue;
                 all.addAll(p.entries());
                 stored.addAll(p.stored());
             }
@@ -213,8 +239,11 @@ public class AuditLog {
         alike.forEach((statements, callers) -> {
             for (int i = 0; i < statements.size(); i++) {
                 int position = i;
-                int[] counts = jdbc.batchUpdate(statements.get(i), callers.stream().map(p -> p.companions().get(position).args()).toList());
-                for (int k = 0; k < counts.length; k++) callers.get(k).counts()[position] = counts[k];
+                // after the first statement, without the guarded callers it stopped
+                List<Pending> going = i == 0 ? callers : callers.stream().filter(Pending::goesOn).toList();
+                if (going.isEmpty()) break;
+                int[] counts = jdbc.batchUpdate(statements.get(i), going.stream().map(p -> p.companions().get(position).args()).toList());
+                for (int k = 0; k < counts.length; k++) going.get(k).counts()[position] = counts[k];
             }
         });
     }
@@ -358,7 +387,9 @@ public class AuditLog {
 
     /** Prometheus: hub_messages_total{party, direction, outcome}. */
     private void countAll(List<Pending> batch) {
-        batch.forEach(p -> count(p.entries()));
+        batch.forEach(p -> {
+            if (p.goesOn()) count(p.entries());
+        });
     }
 
     public void count(List<AuditEntry> entries) {

@@ -13,8 +13,12 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  * @param updates     dossier updates for the one-stop system, published by the core (and checked against the contract)
  * @param followUp    work for other partners that this work leads to (an SMS when Zalo cannot reach the citizen),
  *                    queued by the core in the batch's broker transaction
+ * @param recording   the connector's record of what the partner accepted, begun as the partner answered
+ *                    ({@link AfterPartnerCall#begin}); the core waits for it to be durable before the work's
+ *                    completion commits, while the updates are published; null when there is none
  */
-public record Delivery(boolean skipped, String detail, String wirePayload, List<DossierUpdate> updates, List<WorkItem> followUp) {
+public record Delivery(boolean skipped, String detail, String wirePayload, List<DossierUpdate> updates, List<WorkItem> followUp,
+                       AfterPartnerCall.Recording recording) {
 
     public Delivery {
         updates = updates == null ? List.of() : List.copyOf(updates);
@@ -23,24 +27,24 @@ public record Delivery(boolean skipped, String detail, String wirePayload, List<
 
     /** The partner was called (or had already accepted this work): {@code detail} says what it answered. */
     public static Delivery done(String detail) {
-        return new Delivery(false, detail, null, List.of(), List.of());
+        return new Delivery(false, detail, null, List.of(), List.of(), null);
     }
 
     /** Nothing was sent, for the reason given. */
     public static Delivery skipped(String why) {
-        return new Delivery(true, why, null, List.of(), List.of());
+        return new Delivery(true, why, null, List.of(), List.of(), null);
     }
 
     /** The same, with {@code payload} as what went on the wire. */
     public Delivery withPayload(String payload) {
-        return new Delivery(skipped, detail, payload, updates, followUp);
+        return new Delivery(skipped, detail, payload, updates, followUp, recording);
     }
 
     /** The same, with these updates added. */
     public Delivery withUpdates(List<DossierUpdate> more) {
         List<DossierUpdate> all = new ArrayList<>(updates);
         all.addAll(more);
-        return new Delivery(skipped, detail, wirePayload, all, followUp);
+        return new Delivery(skipped, detail, wirePayload, all, followUp, recording);
     }
 
     public Delivery withUpdate(DossierUpdate update) {
@@ -51,6 +55,11 @@ public record Delivery(boolean skipped, String detail, String wirePayload, List<
     public Delivery withFollowUp(WorkItem work) {
         List<WorkItem> all = new ArrayList<>(followUp);
         all.add(work);
-        return new Delivery(skipped, detail, wirePayload, updates, all);
+        return new Delivery(skipped, detail, wirePayload, updates, all, recording);
+    }
+
+    /** The same, with the record of what the partner accepted that the work's completion must wait for. */
+    public Delivery withRecording(AfterPartnerCall.Recording recording) {
+        return new Delivery(skipped, detail, wirePayload, updates, followUp, recording);
     }
 }

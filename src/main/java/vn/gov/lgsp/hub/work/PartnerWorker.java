@@ -27,8 +27,9 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  *       again;</li>
  *   <li>the partner's rate limit and circuit breaker are respected;</li>
  *   <li>the partner's {@link PartnerConnector} is called, with quick in-memory retries for blips;</li>
- *   <li>success: the produced updates are published to the one-stop system, then the completion and the audit
- *       records are committed;</li>
+ *   <li>success: the produced updates are published to the one-stop system while the connector's record of what the
+ *       partner accepted is written (begun as the partner answered, {@link AfterPartnerCall#begin}), then, once that
+ *       record is durable, the completion and the audit records are committed;</li>
  *   <li>partner rejection: a dead letter plus an INTEGRATION_FAILED update, no retry;</li>
  *   <li>other failure: the work is re-queued with the broker delaying it (exponential backoff), until the
  *       attempts run out and it becomes a dead letter.</li>
@@ -122,6 +123,8 @@ public class PartnerWorker {
         final List<String[]> completions = new ArrayList<>();
         /** Updates for the one-stop system, published at the end of the batch, before its group commit. */
         final List<DossierUpdate> updates = new ArrayList<>();
+        /** The connectors' records of what their partner accepted, begun as it answered: durable before the completions. */
+        final List<AfterPartnerCall.Recording> recordings = new ArrayList<>();
     }
 
     /** True while the partner is known to be down: the shard consumers then take no work (it waits in order). */
@@ -202,9 +205,31 @@ public class PartnerWorker {
                         "update:" + u.updateId(), updates.toJson(u), "from " + u.source()));
             }
         }
+        awaitRecordings(batch);
         if (!batch.completions.isEmpty()) batch.companions.add(completionsOf(batch.completions));
         if (!batch.entries.isEmpty() || !batch.companions.isEmpty()) {
             audit.recordWith(batch.companions, batch.entries.toArray(AuditEntry[]::new));
+        }
+    }
+
+    /**
+     * Waits until what the partners accepted is recorded (portal_sent, the ZNS msg_id, ...): a completion must never be
+     * durable without it. The records were begun as each partner answered, so they were being written while the
+     * updates went to the one-stop system. One the database cannot take even after {@link AfterPartnerCall#PATIENCE}
+     * rolls the batch back, as when a connector waited for it itself.
+     */
+    private void awaitRecordings(Batch batch) {
+        for (AfterPartnerCall.Recording r : batch.recordings) {
+            try {
+                r.await();
+            } catch (RuntimeException e) {
+                if (InfrastructureFaults.isInfrastructure(e)) {
+                    throw new InfrastructureFaults.Unavailable(partner + ": " + r.what() + " could not be recorded: " + describe(e), e);
+                }
+                // not an outage: the partner has it and the completion stops it being sent again; what is lost is the
+                // connector's own note of it, which an operator should hear of
+                log.error("{}: {} was accepted by the partner but its record failed: {}", partner, r.what(), describe(e));
+            }
         }
     }
 
@@ -530,6 +555,7 @@ public class PartnerWorker {
         String payload = delivery.wirePayload() != null ? delivery.wirePayload() : item.body();
         String detail = delivery.detail();
         if (!delivery.followUp().isEmpty()) queues.enqueueAll(delivery.followUp()); // joins the batch's broker transaction
+        if (delivery.recording() != null) batch.recordings.add(delivery.recording());
         batch.updates.addAll(produced);
         batch.completed.add(item.workId());
         batch.completions.add(new String[] {item.workId(), partner, item.dossierCode(), updates.toJson(produced)});

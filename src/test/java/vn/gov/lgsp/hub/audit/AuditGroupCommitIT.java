@@ -147,6 +147,46 @@ class AuditGroupCommitIT {
     }
 
     @Test
+    void aGuardedCallerWhoseFirstStatementChangesNothingWritesNothingElseInTheSameGroupCommitAsOneThatDoes() throws Exception {
+        jdbc.execute("CREATE TABLE note_probe (id text PRIMARY KEY, note text NOT NULL)");
+        jdbc.update("INSERT INTO sent_probe (id) VALUES ('seen-before')"); // as another instance stored it
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        Future<Boolean> fresh, repeat, alsoFresh;
+        try (Connection blocker = db.getConnection()) {
+            Future<int[]> first = writerBusyWithFirst(blocker, callers);
+            // three guarded callers of one kind queued together: the middle one's key is there already
+            fresh = callers.submit(() -> audit.recordIf(sent("new-1"), List.of(note("new-1")), entry("new-1")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == 1);
+            repeat = callers.submit(() -> audit.recordIf(sent("seen-before"), List.of(note("seen-before")), entry("seen-before")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == 2);
+            alsoFresh = callers.submit(() -> audit.recordIf(sent("new-2"), List.of(note("new-2")), entry("new-2")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == 3);
+            blocker.rollback();
+            assertThat(first.get()).containsExactly(1);
+            assertThat(fresh.get()).isTrue();
+            assertThat(repeat.get()).as("its guard changed nothing").isFalse();
+            assertThat(alsoFresh.get()).isTrue();
+        } finally {
+            callers.shutdown();
+        }
+        assertThat(jdbc.queryForList("SELECT id FROM note_probe ORDER BY id", String.class)).containsExactly("new-1", "new-2");
+        assertThat(jdbc.queryForList("SELECT correlation_id FROM audit_record ORDER BY id", String.class))
+                .containsExactly("new-1", "new-2");
+        // the chain holds over what was written (and what was left out never entered it)
+        List<String> prevs = jdbc.queryForList("SELECT prev_hash FROM audit_record ORDER BY id", String.class);
+        List<String> hashes = jdbc.queryForList("SELECT record_hash FROM audit_record ORDER BY id", String.class);
+        assertThat(prevs.get(1)).isEqualTo(hashes.get(0));
+    }
+
+    private static AuditLog.Companion note(String id) {
+        return new AuditLog.Companion("INSERT INTO note_probe (id, note) VALUES (?, 'applied')", new Object[] {id});
+    }
+
+    private static AuditEntry entry(String id) {
+        return AuditEntry.in("probe", null, "PROBE", "RECORDED", id, null);
+    }
+
+    @Test
     void aCallerWhoseStatementFailsDoesNotFailTheOthersOfItsGroupCommit() throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(6);
         try (Connection blocker = db.getConnection()) {
