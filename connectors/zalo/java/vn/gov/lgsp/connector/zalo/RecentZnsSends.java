@@ -3,7 +3,6 @@ package vn.gov.lgsp.connector.zalo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,9 +15,6 @@ import org.springframework.stereotype.Component;
 class RecentZnsSends {
     /** Sends held at most (about 300 bytes each): receipts that never come are forgotten oldest first. */
     static final int CAPACITY = 20_000;
-    /** How long a receipt waits for its send's record, begun when Zalo answered the send, to be durable. */
-    static final long RECORD_WAIT_MILLIS = 2_000;
-
     /** What the hub sent that a delivery receipt is about (as notify_message holds it). */
     record Sent(String messageId, String dossierCode, String recipient, String eventType) {}
 
@@ -31,7 +27,10 @@ class RecentZnsSends {
         }
     };
 
-    /** A send Zalo accepted under {@code msgId}; {@code recorded} answers when its ZALO_SENT record is durable. */
+    /**
+     * A send Zalo accepted under {@code msgId}, whose ZALO_SENT record is already in the audit log's queue;
+     * {@code recorded} answers when that record is durable (or failed).
+     */
     void add(String msgId, Sent sent, CompletableFuture<?> recorded) {
         if (msgId == null || msgId.isEmpty()) return;
         synchronized (byMsgId) {
@@ -40,25 +39,19 @@ class RecentZnsSends {
     }
 
     /**
-     * The send a receipt is about, once its record is durable; null when this instance holds no such send or its
-     * record failed or is not durable within {@link #RECORD_WAIT_MILLIS}. Taken either way: another receipt with the
-     * same msg_id (Zalo delivers some twice) goes the stored way, where its dedupe key stops it.
+     * The send a receipt is about; null when this instance holds no such send, or its record failed (the stored way
+     * then: the sweep finds the send once it is recorded). Not waited for: the send's record was queued for the audit
+     * log's group commit before the send was added here, so what the receipt's caller queues now is written in the
+     * same group commit or a later one (in the same one possibly first: the send's record never undoes a delivery).
+     * Taken either way: another receipt with the same msg_id (Zalo delivers some twice) goes the stored way, where
+     * its dedupe key stops it.
      */
     Sent take(String msgId) {
         Held held;
         synchronized (byMsgId) {
             held = byMsgId.remove(msgId);
         }
-        if (held == null) return null;
-        try {
-            held.recorded().get(RECORD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            return held.sent();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception notDurable) {
-            return null; // the stored way: the sweep finds the send once it is recorded
-        }
+        return held == null || held.recorded().isCompletedExceptionally() ? null : held.sent();
     }
 
     int size() {

@@ -58,6 +58,9 @@ public class ZaloNotifier implements PartnerConnector {
     private final Clock clock;
     private final RatingInvitations invitations;
     private final RecentZnsSends recentSends;
+    /** A ZNS Zalo accepted (its msg_id, the hub's message id): sent, unless its receipt was applied already. */
+    static final String SENT_RECORD = "UPDATE notify_message SET status = CASE WHEN status = 'ZALO_DELIVERED' THEN status"
+            + " ELSE 'ZALO_SENT' END, channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?";
 
     public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc, AuditLog audit,
                         ObjectMapper json, @Qualifier("zaloClock") Clock clock, RatingInvitations invitations,
@@ -151,11 +154,10 @@ public class ZaloNotifier implements PartnerConnector {
         if (error == 0) {
             String msgId = answer.path("data").path("msg_id").asText();
             // the citizen has it: a record that cannot be written would send it again (begun now in the audit log's
-            // group commit, which the sends of the partner's shards share; durable before the work's completion)
+            // group commit, which the sends of the partner's shards share; durable before the work's completion).
+            // Its delivery receipt may be applied in the same group commit, before it: a delivery is never undone
             String messageId = claim.messageId();
-            AuditLog.Companion sentRecord = new AuditLog.Companion("UPDATE notify_message"
-                    + " SET status = 'ZALO_SENT', channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?",
-                    new Object[] {msgId, messageId});
+            AuditLog.Companion sentRecord = new AuditLog.Companion(SENT_RECORD, new Object[] {msgId, messageId});
             AfterPartnerCall.Recording recording = AfterPartnerCall.begin("ZNS " + messageId,
                     () -> audit.submit(List.of(), List.of(sentRecord)));
             // its delivery receipt, if it comes to this instance, is applied as it is stored

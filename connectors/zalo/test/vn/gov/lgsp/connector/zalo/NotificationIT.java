@@ -450,7 +450,7 @@ class NotificationIT {
         jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
                 + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
                 messageId, code, phone, "it:" + messageId, msgId);
-        // as the notifier leaves it once Zalo accepted the send and its record is durable
+        // as the notifier leaves it once Zalo accepted the send and its record is queued (here: written)
         recentSends.add(msgId, new RecentZnsSends.Sent(messageId, code, phone, "DOSSIER_RECEIVED"), CompletableFuture.completedFuture(null));
 
         assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
@@ -467,6 +467,23 @@ class NotificationIT {
                 Integer.class, messageId)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE dedupe_key = ?", Integer.class,
                 "user_received_message:" + msgId)).isEqualTo(1);
+    }
+
+    @Test
+    void aSendsRecordWrittenAfterItsReceiptWasAppliedLeavesTheMessageDelivered() {
+        // the receipt's group commit may write it before the send's own record (queued first, written in the same
+        // commit in another order): the send's record then only adds the msg_id
+        String phone = phone("559");
+        String code = dossier(phone, "Vũ Thị Thu").get("code").asText();
+        String messageId = java.util.UUID.randomUUID().toString();
+        String msgId = "first" + messageId.replace("-", "");
+        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status)"
+                + " VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'PENDING')", messageId, code, phone, "it:" + messageId);
+        recentSends.add(msgId, new RecentZnsSends.Sent(messageId, code, phone, "DOSSIER_RECEIVED"), new CompletableFuture<>());
+        assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
+        jdbc.update(ZaloNotifier.SENT_RECORD, msgId, messageId);
+        assertThat(jdbc.queryForMap("SELECT status, zalo_msg_id FROM notify_message WHERE message_id = ?", messageId))
+                .containsEntry("status", "ZALO_DELIVERED").containsEntry("zalo_msg_id", msgId);
     }
 
     @Test
