@@ -428,9 +428,7 @@ class NotificationIT {
         String code = dossier(phone, "Trần Văn Bình").get("code").asText();
         String messageId = java.util.UUID.randomUUID().toString();
         String msgId = "sent" + messageId.replace("-", "");
-        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
-                + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
-                messageId, code, phone, "it:" + messageId, msgId);
+        recordedSend(code, phone, messageId, msgId);
         assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
         await().atMost(WAIT).until(() -> "ZALO_DELIVERED".equals(jdbc.queryForObject(
                 "SELECT status FROM notify_message WHERE message_id = ?", String.class, messageId)));
@@ -447,9 +445,7 @@ class NotificationIT {
         String code = dossier(phone, "Phan Thị Mai").get("code").asText();
         String messageId = java.util.UUID.randomUUID().toString();
         String msgId = "here" + messageId.replace("-", "");
-        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
-                + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
-                messageId, code, phone, "it:" + messageId, msgId);
+        recordedSend(code, phone, messageId, msgId);
         // as the notifier leaves it once Zalo accepted the send and its record is queued (here: written)
         recentSends.add(msgId, new RecentZnsSends.Sent(messageId, code, phone, "DOSSIER_RECEIVED"), CompletableFuture.completedFuture(null));
 
@@ -492,9 +488,7 @@ class NotificationIT {
         String code = dossier(phone, "Đỗ Văn Nam").get("code").asText();
         String messageId = java.util.UUID.randomUUID().toString();
         String msgId = "there" + messageId.replace("-", "");
-        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
-                + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
-                messageId, code, phone, "it:" + messageId, msgId);
+        recordedSend(code, phone, messageId, msgId);
         recentSends.add(msgId, new RecentZnsSends.Sent(messageId, code, phone, "DOSSIER_RECEIVED"), CompletableFuture.completedFuture(null));
         // Zalo posted the receipt to another instance first, which stored it (and works it its own way)
         jdbc.update("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload, status, attempts) VALUES (?,"
@@ -508,6 +502,13 @@ class NotificationIT {
                 Integer.class, messageId)).isZero();
         assertThat(jdbc.queryForObject("SELECT status FROM zalo_webhook_event WHERE dedupe_key = ?", String.class,
                 "user_received_message:" + msgId)).isEqualTo("PROCESSING");
+    }
+
+    /** A ZNS the hub sent and recorded (ZALO_SENT, Zalo's msg_id), as a DOSSIER_RECEIVED notification. */
+    private void recordedSend(String code, String phone, String messageId, String msgId) {
+        jdbc.update("INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status,"
+                + " channel, zalo_msg_id) VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'ZALO_SENT', 'ZALO', ?)",
+                messageId, code, phone, "it:" + messageId, msgId);
     }
 
     /** A ZNS delivery receipt as Zalo posts it (user_received_message). */
