@@ -148,10 +148,9 @@ public final class SustainedBenchmark {
             // the delivery receipts came back through the hub's webhook (its drain runs every 2 s): the ZNS it sent, by status
             Thread.sleep(5000);
             report.put("hub_zns_by_status", bench.znsByStatus());
-            // the ceiling runs alone: no idle hub beside it, and no delivery receipts for its ZNS to answer
+            // the ceiling runs alone, no idle hub beside it; its ZNS' delivery receipts go to its own webhook
             bench.hub.stop();
             bench.hub = null;
-            zalo.setSendReceipts(false);
             report.put("ceiling_lean_artemis_flat_out", bench.ceiling(infra, brokerPort, ceilingEvents, ceilingUpdates, workload));
             report.put("ratios", ratios(report));
         } catch (Throwable e) {
@@ -312,7 +311,7 @@ public final class SustainedBenchmark {
     private Map<String, Object> sustained(String name, Completions done, Sender sender, Workload workload, int seconds,
                                           boolean withReceipts) throws Exception {
         System.out.printf("%n--- %s: %d s flat out after a %d s ramp, at most %d events unfinished%n", name, seconds, RAMP_SECONDS, WINDOW);
-        boolean receiptsCounted = withReceipts && hub != null;
+        boolean receiptsCounted = withReceipts;
         Map<String, Object> before = receiptsCounted ? workOffReceipts() : null;
         if (receiptsCounted && HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
         done.reset(false);
@@ -330,11 +329,11 @@ public final class SustainedBenchmark {
                 long now = System.nanoTime();
                 if (from == null && now >= windowStart) {
                     from = mark(done);
-                    if (receiptsCounted) hubThreads = ThreadBreakdown.cpuTicksOf(hub.pid());
+                    if (receiptsCounted && hub != null) hubThreads = ThreadBreakdown.cpuTicksOf(hub.pid());
                 }
                 if (now >= windowEnd) {
                     to = mark(done);
-                    if (hub != null) receiptsAtEnd = receiptsOutstanding();
+                    receiptsAtEnd = receiptsOutstanding();
                     break;
                 }
                 if (ceilingBroken()) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
@@ -356,7 +355,7 @@ public final class SustainedBenchmark {
         if (receiptsCounted) {
             Map<String, Object> all = figures(from, mark(done));
             // where a flat-out event's CPU goes in the hub, its receipt included (from the end of the ramp)
-            m.put("hub_jvm_cpu_s_by_thread_receipts_worked_off",
+            if (hub != null) m.put("hub_jvm_cpu_s_by_thread_receipts_worked_off",
                     ThreadBreakdown.cpuSecondsBetween(hubThreads, ThreadBreakdown.cpuTicksOf(hub.pid())));
             if (HubBenchmark.DB_STATEMENTS) m.put("db_statements", HubBenchmark.topStatements(dbUrl, (int) all.get("events_done")));
             for (String key : List.of("seconds", "events_done", "events_per_s", "cpu_ms_per_event_hub_with_infrastructure",
@@ -369,10 +368,8 @@ public final class SustainedBenchmark {
         m.put("events_published", published);
         m.put("machine_sha256_mb_per_s_before", calibration);
         // receipts not yet applied are work of the window's events done later, outside it: the figure says how much
-        if (hub != null) {
-            m.put("zalo_receipts_outstanding_at_end", receiptsAtEnd[0] + receiptsAtEnd[1]);
-            m.put("zalo_receipts_of_which_stored_by_the_hub", receiptsAtEnd[1]);
-        }
+        m.put("zalo_receipts_outstanding_at_end", receiptsAtEnd[0] + receiptsAtEnd[1]);
+        if (hub != null) m.put("zalo_receipts_of_which_stored_by_the_hub", receiptsAtEnd[1]);
         if (finished < published) {
             m.put("unfinished_after_3_min", published - finished);
             System.out.println("    WARNING: " + (published - finished) + " events unfinished 3 min after the phase");
@@ -421,7 +418,7 @@ public final class SustainedBenchmark {
      * say what the target asks of a pipeline doing the least work on this hour's machine.
      */
     private Map<String, Object> pacedRuns(String who, Completions done, Sender sender, Workload workload) throws Exception {
-        Map<String, Object> settled = hub == null ? null : settle();
+        Map<String, Object> settled = settle();
         Map<String, Object> idle = hub == null ? null : idle(IDLE_SECONDS);
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int i = 1; i <= PACED_RUNS; i++) {
@@ -440,8 +437,8 @@ public final class SustainedBenchmark {
     }
 
     /**
-     * Before the paced runs, what the flat-out rounds left is worked off: the delivery receipts the Zalo simulator
-     * still has to send and the hub still has to apply (after rounds at 1,200-1,400 events/s the first paced runs
+     * Before the paced runs (the hub's and the ceiling's), what the flat-out rounds left is worked off: the delivery
+     * receipts the Zalo simulator still has to send and the hub still has to apply (after rounds at 1,200-1,400 events/s the first paced runs
      * were paying for them: 8-10 database transactions per event against 6 in the runs after), a checkpoint of
      * the rounds' dirty pages, and any autovacuum of the tables they filled, so that the paced runs measure
      * 200 events/s and not the tail of the flat-out rounds. Reported with the runs; waits at most 3 minutes.
@@ -599,7 +596,9 @@ public final class SustainedBenchmark {
         ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory("tcp://localhost:" + brokerPort);
         int consumers = Integer.getInteger("bench.ceiling-consumers", 8), inFlight = Integer.getInteger("bench.ceiling-in-flight", 64);
         try (Completions done = new Completions(infra.kafkaBootstrap(), updates).start();
-             Ceiling.Running running = ceiling.lean(events, 4, cf, "bench.ceiling.lean.work", consumers, inFlight)) {
+             Ceiling.Running running = ceiling.lean(events, 4, cf, "bench.ceiling.lean.work", consumers, inFlight);
+             CeilingReceipts receipts = new CeilingReceipts(ceiling, dbUrl, zalo.appId, zalo.oaSecret)) {
+            zalo.setWebhookUrl(receipts.url());
             KafkaSender sender = new KafkaSender(producer, events);
             Map<String, Object> warmup = warmUp("ceiling", done, sender, workload, false);
             Map<String, Object> m = rounds("ceiling (lean, Artemis)", done, sender, workload);
@@ -644,11 +643,14 @@ public final class SustainedBenchmark {
         Map<String, Object> r = new LinkedHashMap<>();
         String hub = "hub_flat_out", ceiling = "ceiling_lean_artemis_flat_out";
         r.put("throughput_hub_over_ceiling_lean_artemis", ratio(median(report, hub, "events_per_s"), median(report, ceiling, "events_per_s")));
-        // the ceiling's receipts are not sent (it runs alone), so its window is the whole of its work
-        r.put("throughput_hub_receipts_worked_off_over_ceiling_lean_artemis",
-                ratio(median(report, hub, "events_per_s_receipts_worked_off"), median(report, ceiling, "events_per_s")));
+        // each measured to its last delivery receipt: the whole of the rounds' work, the same for both
+        r.put("throughput_receipts_worked_off_hub_over_ceiling_lean_artemis",
+                ratio(median(report, hub, "events_per_s_receipts_worked_off"), median(report, ceiling, "events_per_s_receipts_worked_off")));
         r.put("cpu_total_per_event_hub_over_ceiling_lean_artemis",
                 ratio(median(report, hub, "cpu_ms_per_event_total"), median(report, ceiling, "cpu_ms_per_event_total")));
+        r.put("cpu_total_per_event_receipts_worked_off_hub_over_ceiling_lean_artemis",
+                ratio(median(report, hub, "cpu_ms_per_event_total_receipts_worked_off"),
+                        median(report, ceiling, "cpu_ms_per_event_total_receipts_worked_off")));
         r.put("postgres_cpu_per_event_hub_over_ceiling_lean_artemis",
                 ratio(median(report, hub, "cpu_ms_per_event_postgres"), median(report, ceiling, "cpu_ms_per_event_postgres")));
         r.put("db_transactions_per_event_hub_over_ceiling_lean_artemis",
@@ -676,11 +678,12 @@ public final class SustainedBenchmark {
             for (int i = 0; i < cols.length; i++) line.append(String.format(i == 0 ? " %-22s" : " %-19s", cell(s.get(cols[i]))));
             System.out.println(line);
         }
-        Object flat = report.get("hub_flat_out");
-        if (flat != null) {
-            Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) flat).get("summary");
-            System.out.printf("hub flat out to its last delivery receipt: %s events/s, CPU ms/event hub+PG+Kafka+Artemis %s,"
-                            + " total %s, db tx/event %s%n", cell(s.get("events_per_s_receipts_worked_off")),
+        for (String phase : List.of("hub_flat_out", "ceiling_lean_artemis_flat_out")) {
+            Object p = report.get(phase);
+            if (p == null) continue;
+            Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) p).get("summary");
+            System.out.printf("%s to its last delivery receipt: %s events/s, CPU ms/event hub+PG+Kafka+Artemis %s,"
+                            + " total %s, db tx/event %s%n", phase, cell(s.get("events_per_s_receipts_worked_off")),
                     cell(s.get("cpu_ms_per_event_hub_with_infrastructure_receipts_worked_off")),
                     cell(s.get("cpu_ms_per_event_total_receipts_worked_off")), cell(s.get("db_transactions_per_event_receipts_worked_off")));
         }
