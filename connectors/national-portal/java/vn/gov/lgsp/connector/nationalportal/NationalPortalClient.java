@@ -53,6 +53,14 @@ public class NationalPortalClient {
 
     /** Calls one service; renews the session once if the portal says it expired. Returns the portal's answer. */
     public JsonNode call(String service, ObjectNode request) throws IOException {
+        return call(service, json.writeValueAsString(request));
+    }
+
+    /**
+     * {@link #call(String, ObjectNode)} with the request already serialised (a JSON object, without the session): the
+     * caller audits the same text it had sent, serialised once.
+     */
+    public JsonNode call(String service, String request) throws IOException {
         String used = currentSession();
         JsonNode answer = send(request, service, used);
         if (answer.path("error_code").asInt(-1) == SESSION_INVALID) {
@@ -66,21 +74,28 @@ public class NationalPortalClient {
     }
 
     /**
-     * The request as sent: the session, unit and service added to it for the time of the call and taken off again
-     * (the caller keeps the request for its audit record, which must never hold the session), not a copy of it.
+     * The request as sent: the session, unit and service added after its own fields, as the portal's integration
+     * calls carry them; the caller's text (which goes to the audit log, which must never hold the session) is not
+     * changed.
      */
-    private JsonNode send(ObjectNode request, String service, String s) throws IOException {
-        request.put("session", s);
-        request.put("madonvi", props.getMadonvi());
-        request.put("service", service);
-        try {
-            return post(props.getIntegrationPath(), request, false);
-        } finally {
-            request.remove(SESSION_FIELDS);
-        }
+    private JsonNode send(String request, String service, String s) throws IOException {
+        return post(props.getIntegrationPath(), withSession(request, s, service), false);
     }
 
-    private static final java.util.List<String> SESSION_FIELDS = java.util.List.of("session", "madonvi", "service");
+    /** The request object with the session fields as its last members: its text up to the closing brace, then them. */
+    String withSession(String request, String s, String service) throws IOException {
+        int close = request.lastIndexOf('}');
+        if (close < 0 || request.isBlank() || request.strip().charAt(0) != '{') {
+            throw new IllegalArgumentException("a portal request is a JSON object");
+        }
+        int last = close - 1;
+        while (last >= 0 && Character.isWhitespace(request.charAt(last))) last--;
+        boolean empty = request.charAt(last) == '{';
+        return new StringBuilder(request.length() + 160).append(request, 0, close).append(empty ? "" : ",")
+                .append("\"session\":").append(json.writeValueAsString(s))
+                .append(",\"madonvi\":").append(json.writeValueAsString(props.getMadonvi()))
+                .append(",\"service\":").append(json.writeValueAsString(service)).append('}').toString();
+    }
 
     private String currentSession() throws IOException {
         String s = session;
@@ -92,7 +107,7 @@ public class NationalPortalClient {
         synchronized (loginLock) {
             if (session != null && !session.equals(stale)) return session;
             ObjectNode login = json.createObjectNode().put("username", props.getUsername()).put("password", props.getPassword());
-            JsonNode answer = post(props.getLoginPath(), login, true);
+            JsonNode answer = post(props.getLoginPath(), json.writeValueAsString(login), true);
             if (answer.path("error_code").asInt(-1) != OK || !answer.hasNonNull("session")) {
                 throw new IOException("portal login failed: " + answer.path("message").asText("no session returned"));
             }
@@ -103,10 +118,10 @@ public class NationalPortalClient {
         }
     }
 
-    private JsonNode post(String path, ObjectNode body, boolean login) throws IOException {
+    private JsonNode post(String path, String body, boolean login) throws IOException {
         HttpPost post = new HttpPost(props.getBaseUrl() + path);
         if (login) post.setHeader("dstcode", props.getDstcode());
-        post.setEntity(new StringEntity(json.writeValueAsString(body), ContentType.APPLICATION_JSON));
+        post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
         return http.execute(post, response -> {
             String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), java.nio.charset.StandardCharsets.UTF_8);
             if (response.getCode() >= 500) throw new IOException("portal HTTP " + response.getCode());

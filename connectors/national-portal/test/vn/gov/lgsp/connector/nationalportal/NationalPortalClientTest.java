@@ -74,6 +74,32 @@ class NationalPortalClientTest {
     }
 
     @Test
+    void aRequestSerialisedOnceGoesOnTheWireAsTheTreeWithTheSessionAddedWould() throws Exception {
+        ObjectNode request = json.createObjectNode().put("isUpdating", true);
+        request.putArray("data").addObject().put("MaHoSo", "000.00.01.H45-261129-0002").put("ChuHoSo", "Nguyễn \"Văn\" A}");
+        String audited = json.writeValueAsString(request);
+
+        client.call("DongBoHoSoMC", audited);
+
+        String wire = seen.get(seen.size() - 1).substring("POST /adapter/integration ".length());
+        ObjectNode expected = request.deepCopy().put("session", "S-1").put("madonvi", new NationalPortalProperties().getMadonvi())
+                .put("service", "DongBoHoSoMC");
+        assertThat(wire).isEqualTo(json.writeValueAsString(expected));
+        assertThat(audited).doesNotContain("S-1").doesNotContain("session");
+    }
+
+    @Test
+    void theSessionIsAddedToAnEmptyObjectAndNothingButAnObjectIsSent() throws Exception {
+        JsonNode empty = json.readTree(client.withSession("{ }", "S-\"2", "X"));
+        assertThat(empty.path("session").asText()).isEqualTo("S-\"2");
+        assertThat(empty.path("service").asText()).isEqualTo("X");
+        assertThat(empty.size()).isEqualTo(3);
+        assertThat(json.readTree(client.withSession("{\"a\":1}\n", "S", "X")).path("a").asInt()).isEqualTo(1);
+        assertThatThrownBy(() -> client.withSession("[1]", "S", "X")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.withSession("", "S", "X")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aRedirectIsReportedAsAFailureAndNotFollowedWithoutItsBody() {
         integrationLocation = "https://elsewhere.example/adapter/integration";
         ObjectNode request = json.createObjectNode().put("isUpdating", true);
