@@ -102,15 +102,15 @@ public class NationalPortalSync implements PartnerConnector {
         boolean isUpdating = held != null || event.eventType() != EventType.DOSSIER_RECEIVED;
         ObjectNode request = mapper.dossierSync(event, isUpdating);
         // serialised once: sent (the session added on the wire) and audited as sent
-        String sent = json.writeValueAsString(request);
-        client.call("DongBoHoSoMC", sent);
+        String requestText = json.writeValueAsString(request);
+        client.call("DongBoHoSoMC", requestText);
         String service = "DongBoHoSoMC";
         if (event.eventType() == EventType.STATUS_CHANGED && event.detail() != null && event.detail().has("step")) {
             ObjectNode progress = mapper.progress(event);
             client.call("CapNhatTienDoHoSoMC", progress);
             service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
             request.set("progress", progress.get("data"));
-            sent = json.writeValueAsString(request); // the audit record holds both calls' data
+            requestText = json.writeValueAsString(request); // the audit record holds both calls' data
         }
         AuditLog.Companion sentRecord = sent(event, seq, service, resync);
         AfterPartnerCall.Recording recording = AfterPartnerCall.begin("portal sync of " + event.eventId(),
@@ -118,7 +118,7 @@ public class NationalPortalSync implements PartnerConnector {
         // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
         sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
         return Delivery.done(service + " TrangThaiHoSo=" + event.dossier().status())
-                .withPayload(sent).withUpdate(synced(event, service)).withRecording(recording);
+                .withPayload(requestText).withUpdate(synced(event, service)).withRecording(recording);
     }
 
     /**

@@ -302,18 +302,18 @@ public final class SustainedBenchmark {
      * done between the end of the ramp and the end of the phase; then lets what is in flight finish (not measured),
      * so that the next phase starts from an empty pipeline.
      * <p>
-     * {@code withReceipts} (the hub's measured rounds): the round starts with no delivery receipt outstanding, and
-     * after it the receipts its ZNS brought are worked off too; the figures from the end of the ramp to that point
-     * ({@code *_receipts_worked_off}) count the whole of the round's work. Flat out the hub takes Zalo's receipts more
-     * slowly than it sends ZNS, so the window's figures alone leave part of each event's work outside it (bench/PROFILING.md,
-     * the eighteenth and nineteenth looks).
+     * {@code withReceipts} (the measured rounds, the hub's and the ceiling's): the round starts with no delivery
+     * receipt outstanding, and after it the receipts its ZNS brought are worked off too; the figures from the end of
+     * the ramp to that point
+     * ({@code *_receipts_worked_off}) count the whole of the round's work. Flat out Zalo's senders wait for durable
+     * answers and fall behind the ZNS sent, so the window's figures alone leave part of each event's work outside it
+     * (bench/PROFILING.md, the eighteenth and nineteenth looks).
      */
     private Map<String, Object> sustained(String name, Completions done, Sender sender, Workload workload, int seconds,
                                           boolean withReceipts) throws Exception {
         System.out.printf("%n--- %s: %d s flat out after a %d s ramp, at most %d events unfinished%n", name, seconds, RAMP_SECONDS, WINDOW);
-        boolean receiptsCounted = withReceipts;
-        Map<String, Object> before = receiptsCounted ? workOffReceipts() : null;
-        if (receiptsCounted && HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
+        Map<String, Object> before = withReceipts ? workOffReceipts() : null;
+        if (withReceipts && HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
         done.reset(false);
         double calibration = calibrationMbPerS();
         List<Workload.Event> events = workload.stream(Integer.MAX_VALUE); // made 1,500 at a time as they are sent
@@ -329,7 +329,7 @@ public final class SustainedBenchmark {
                 long now = System.nanoTime();
                 if (from == null && now >= windowStart) {
                     from = mark(done);
-                    if (receiptsCounted && hub != null) hubThreads = ThreadBreakdown.cpuTicksOf(hub.pid());
+                    if (withReceipts && hub != null) hubThreads = ThreadBreakdown.cpuTicksOf(hub.pid());
                 }
                 if (now >= windowEnd) {
                     to = mark(done);
@@ -350,9 +350,9 @@ public final class SustainedBenchmark {
             finished = done.awaitDone(published, Duration.ofMinutes(3), this::ceilingBroken);
         }
         if (ceilingBroken()) throw new IllegalStateException("the ceiling stopped: " + ceiling.broken());
-        Map<String, Object> afterwards = receiptsCounted ? workOffReceipts() : null;
+        Map<String, Object> afterwards = withReceipts ? workOffReceipts() : null;
         Map<String, Object> m = figures(from, to);
-        if (receiptsCounted) {
+        if (withReceipts) {
             Map<String, Object> all = figures(from, mark(done));
             // where a flat-out event's CPU goes in the hub, its receipt included (from the end of the ramp)
             if (hub != null) m.put("hub_jvm_cpu_s_by_thread_receipts_worked_off",
