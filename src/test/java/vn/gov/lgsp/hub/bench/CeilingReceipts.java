@@ -63,29 +63,47 @@ final class CeilingReceipts implements AutoCloseable {
     }
 
     private void receive(HttpExchange ex) throws IOException {
-        try (ex) {
+        try (ex) { // closed after the answer, whichever it is
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            JsonNode event = JSON.readTree(body);
+            JsonNode event = parse(body);
             String given = ex.getRequestHeaders().getFirst("X-ZEvent-Signature");
-            if (given == null || !signed(event, body, given.startsWith("mac=") ? given.substring(4) : given)) {
-                answer(ex, 401, FORGED);
+            if (event == null || given == null || !signed(event, body, given.startsWith("mac=") ? given.substring(4) : given)) {
+                answer(ex, 401, FORGED); // as the hub answers a body it cannot verify: refused, not retried
                 return;
             }
             Pending p = new Pending(new String[] {event.path("message").path("msg_id").asText(), "RECEIPT", body},
                     new CompletableFuture<>());
             queue.add(p);
-            p.committed().get(30, TimeUnit.SECONDS); // durable before Zalo hears it was taken, as the hub answers
+            try {
+                p.committed().get(30, TimeUnit.SECONDS); // durable before Zalo hears it was taken, as the hub answers
+            } catch (Exception e) {
+                // not taken (its commit failed or took too long): Zalo sends it again
+                answer(ex, 503, ("{\"error\":-1,\"message\":\"not taken: " + e.getClass().getSimpleName() + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             answer(ex, 200, ACCEPTED);
-        } catch (Exception e) {
-            // not taken (its commit failed or took too long): Zalo sends it again
-            answer(ex, 503, ("{\"error\":-1,\"message\":\"not taken: " + e.getClass().getSimpleName() + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private boolean signed(JsonNode event, String body, String given) throws Exception {
+    /** The event, or null when the body is not a JSON object. */
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode event = JSON.readTree(body);
+            return event != null && event.isObject() ? event : null;
+        } catch (IOException notJson) {
+            return null;
+        }
+    }
+
+    private boolean signed(JsonNode event, String body, String given) {
         if (!appId.equals(event.path("app_id").asText())) return false;
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException everyJvmHasIt) {
+            throw new IllegalStateException(everyJvmHasIt);
+        }
         byte[] expected = HexFormat.of().formatHex(sha.digest((appId + body + event.path("timestamp").asText() + oaSecret)
                 .getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII));
