@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import vn.gov.lgsp.hub.http.PartnerHttp;
 import org.slf4j.Logger;
@@ -44,7 +44,7 @@ public class NationalPortalClient {
     private final ObjectMapper json;
     private final CloseableHttpClient http;
     /** The sync calls: no thread per call while the portal answers (PartnerHttp#nonBlockingClient). */
-    private final MinimalHttpAsyncClient nonBlocking;
+    private final CloseableHttpAsyncClient nonBlocking;
     /** Where a session the portal said had expired is renewed for a non-blocking call (a login blocks). */
     private final ExecutorService logins = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "national-portal-login");
@@ -181,7 +181,7 @@ public class NationalPortalClient {
 
     /** An integration call without waiting; fails as {@link #read} throws. */
     private CompletableFuture<JsonNode> postAsync(String wire) {
-        return PartnerHttp.postJsonAsync(nonBlocking, integration(), wire, Map.of(), props.getResponseTimeout()).thenApply(a -> {
+        return PartnerHttp.postJsonAsync(nonBlocking, integration(), wire, Map.of()).thenApply(a -> {
             try {
                 return read(a);
             } catch (IOException e) {

@@ -18,17 +18,14 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 import java.util.concurrent.CompletableFuture;
-import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
-import org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
-import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
-import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 
 /**
@@ -43,9 +40,8 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
  * restart without a stale-connection failure on the first call.
  *
  * <p>A connector whose calls are many and short (the national portal's sync) can call without a thread per call: {@link
- * #nonBlockingClient} is httpclient5's minimal asynchronous client (one I/O thread multiplexes every connection of the
- * partner's pool) and {@link #postJsonAsync} answers a future. The same behaviour as the classic client: the minimal
- * client has no retries, cookies, redirects or authentication caching at all.
+ * #nonBlockingClient} is httpclient5's asynchronous client (one I/O thread multiplexes every connection of the
+ * partner's pool) and {@link #postJsonAsync} answers a future, with the same behaviour as the classic client.
  *
  * <p>What every client does: no automatic retries (the hub's retry policy decides), no cookies (sessions travel in
  * the body or a header), no compression (a few hundred bytes), no redirects (a POST redirected would be repeated as a
@@ -74,37 +70,55 @@ public final class PartnerHttp {
 
     /**
      * A partner's non-blocking client: at most {@code maxConnections} connections, the given connect and read
-     * time-outs, HTTP/1.1 only (partners speak it; no upgrade is tried), started. One I/O thread: a partner call's
-     * own work is a few microseconds of parsing, and the calls' waiting costs no thread.
+     * time-outs, HTTP/1.1 only (partners speak it; no upgrade is tried), started, with the classic client's
+     * behaviour (above). One I/O thread ({@link IoThread}): a call's own work there is a few microseconds of parsing,
+     * and the calls' waiting costs no thread.
      */
-    public static MinimalHttpAsyncClient nonBlockingClient(int maxConnections, Duration connectTimeout, Duration responseTimeout) {
+    public static CloseableHttpAsyncClient nonBlockingClient(int maxConnections, Duration connectTimeout, Duration responseTimeout) {
         Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
         Timeout response = Timeout.ofMilliseconds(responseTimeout.toMillis());
-        MinimalHttpAsyncClient client = HttpAsyncClients.createMinimal(HttpVersionPolicy.FORCE_HTTP_1, H2Config.DEFAULT,
-                Http1Config.DEFAULT, IOReactorConfig.custom().setIoThreadCount(1).setSoTimeout(response).build(),
-                PoolingAsyncClientConnectionManagerBuilder.create()
+        AtomicInteger threads = new AtomicInteger();
+        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+                .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).setSoTimeout(response).build())
+                .setThreadFactory(r -> new IoThread(r, "partner-http-io-" + threads.incrementAndGet()))
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections)
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(response).build())
-                        .build());
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(response).build())
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableRedirectHandling()
+                .disableAuthCaching()
+                .disableConnectionState()
+                .build();
         client.start();
         return client;
     }
 
     /**
-     * POSTs {@code json} with the given headers without waiting: the future answers the partner's {@link Answer}, or
-     * fails with what failed (refused, reset, timed out: an {@link IOException}; the client closed: cancelled).
-     * It completes on the client's I/O thread: what follows it there must not block.
+     * The thread a non-blocking client's answers complete on. What runs there must not block, and holds no broker
+     * transaction: work sent from it would commit on its own (PartnerWorkQueues refuses it).
      */
-    public static CompletableFuture<Answer> postJsonAsync(MinimalHttpAsyncClient http, URI uri, String json,
-                                                          Map<String, String> headers, Duration responseTimeout) {
+    public static final class IoThread extends Thread {
+        IoThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
+    }
+
+    /**
+     * POSTs {@code json} with the given headers without waiting: the future answers the partner's {@link Answer}, or
+     * fails with what failed (refused, reset, timed out: an {@link IOException}; the client closed: an IOException
+     * too). It completes on the client's {@link IoThread}: what follows it there must not block.
+     */
+    public static CompletableFuture<Answer> postJsonAsync(CloseableHttpAsyncClient http, URI uri, String json, Map<String, String> headers) {
         SimpleRequestBuilder post = SimpleRequestBuilder.post(uri)
                 .setBody(json.getBytes(StandardCharsets.UTF_8), ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8));
         headers.forEach(post::setHeader);
-        SimpleHttpRequest request = post.build();
-        HttpClientContext context = HttpClientContext.create();
-        context.setRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofMilliseconds(responseTimeout.toMillis())).build());
         CompletableFuture<Answer> answer = new CompletableFuture<>();
-        http.execute(request, context, new FutureCallback<SimpleHttpResponse>() {
+        http.execute(post.build(), new FutureCallback<SimpleHttpResponse>() {
             @Override
             public void completed(SimpleHttpResponse response) {
                 answer.complete(new Answer(response.getCode(), textOf(response), location(response)));

@@ -36,8 +36,8 @@ public interface PartnerConnector {
 
     /**
      * True when {@link #deliverAsync} holds no thread while the partner answers: the worker then makes the batch's
-     * calls from the shard's own thread, without call threads ({@code parallel-calls} still bounds how many of a
-     * shard's calls are out at once).
+     * calls from the shard's own thread, without call threads (as many out at once as there would have been call
+     * threads: {@code parallel-calls} x {@code concurrency}; the partner's connection pool bounds them too).
      */
     default boolean callsWithoutBlocking() {
         return false;

@@ -517,13 +517,19 @@ public class PartnerWorker {
         return byDossier;
     }
 
+    private static Exception unexpected(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t instanceof Exception e ? e : new IllegalStateException(t);
+    }
+
     /** Schedules the quick retries of calls made without blocking (the shard's thread then makes them). */
     private static final java.util.concurrent.ScheduledExecutorService QUICK_RETRIES =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new CallThread(r, "partner-quick-retries"));
 
     /**
      * For a connector that {@link PartnerConnector#callsWithoutBlocking() calls without blocking}: the batch's calls
-     * are made from this (the shard's) thread, up to {@code parallel-calls} dossiers' at once, each dossier's in order
+     * are made from this (the shard's) thread, up to {@code parallel-calls} x {@code concurrency} dossiers' at once (as
+     * many as the blocking path's call threads), each dossier's in order
      * (stopping at a failure, as in {@link #callInOrder}); the partner's answers come back on the HTTP client's I/O
      * thread, which hands them here. Everything that may block (a connector's reads and claims before its call, the
      * rate limit, the circuit's bookkeeping) runs on this thread; no thread waits on a call.
@@ -531,7 +537,9 @@ public class PartnerWorker {
     private void callWithoutBlocking(List<Work> work, Plan[] plans, WorkBatch shared, Call[] calls) throws InterruptedException {
         java.util.Iterator<List<Integer>> waiting = callsByDossier(work, plans).values().iterator();
         java.util.concurrent.BlockingQueue<Runnable> here = new java.util.concurrent.LinkedBlockingQueue<>();
-        int width = Math.max(1, policy.getParallelCalls());
+        // as many at once as the call threads the blocking path would have (parallel-calls per shard, shared by the
+        // shards): capped at parallel-calls per shard, a batch took several round trips and the shards' batches shrank
+        int width = Math.max(1, policy.getParallelCalls() * policy.getConcurrency());
         int[] running = {0}; // dossiers with a call out; touched on this thread only
         class Dossier {
             private final List<Integer> items;
@@ -543,7 +551,16 @@ public class PartnerWorker {
 
             void call(int at) {
                 int i = items.get(at);
-                callAsync(work.get(i), shared, 0, here).thenAccept(c -> here.add(() -> {
+                java.util.concurrent.CompletableFuture<Call> answered;
+                MDC.put("dossierCode", String.valueOf(work.get(i).item().dossierCode()));
+                try {
+                    answered = callAsync(work.get(i), shared, 0, here);
+                } finally {
+                    MDC.remove("dossierCode");
+                }
+                answered.whenComplete((answer, unexpected) -> here.add(() -> {
+                    // callAsync's future does not fail; if it ever did, the work is retried rather than this thread left waiting
+                    Call c = answer != null ? answer : new Call(work.get(i), null, unexpected(unexpected), 0L);
                     calls[i] = c;
                     if (at + 1 < items.size() && !holdsUpItsDossier(c)) {
                         call(at + 1);
@@ -608,7 +625,8 @@ public class PartnerWorker {
                     && !InfrastructureFaults.isInfrastructure(c.failure());
             if (!again) return java.util.concurrent.CompletableFuture.completedFuture(c);
             java.util.concurrent.CompletableFuture<Call> next = new java.util.concurrent.CompletableFuture<>();
-            QUICK_RETRIES.schedule(() -> here.add(() -> callAsync(work, shared, retry + 1, here).thenAccept(next::complete)),
+            QUICK_RETRIES.schedule(() -> here.add(() -> callAsync(work, shared, retry + 1, here).whenComplete((answer, unexpected) ->
+                            next.complete(answer != null ? answer : new Call(work, null, unexpected(unexpected), 0L)))),
                     policy.getQuickRetryDelay().toMillis(), TimeUnit.MILLISECONDS);
             return next;
         });
