@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -69,42 +68,22 @@ public class NationalPortalSync implements PartnerConnector {
 
     @Override
     public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
-        return PartnerConnector.await(deliverAsync(work, batch));
-    }
-
-    /** The sync's portal calls hold no thread while the portal answers ({@link NationalPortalClient#callAsync}). */
-    @Override
-    public boolean callsWithoutBlocking() {
-        return true;
-    }
-
-    @Override
-    public CompletableFuture<Delivery> deliverAsync(WorkItem work, WorkBatch batch) {
-        try {
-            return CITIZEN_RATED.equals(work.messageType()) ? CompletableFuture.completedFuture(rating(work)) : sync(work, batch);
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return CITIZEN_RATED.equals(work.messageType()) ? rating(work) : sync(work, batch);
     }
 
     private static java.time.Instant asStored(java.time.Instant t) {
         return t.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
-    /**
-     * Everything up to the portal's answer on the caller's thread (the guard, the stale check, the request); what
-     * follows the answer (the record of what the portal holds, begun in the audit log's group commit) on the
-     * client's I/O thread, without blocking.
-     */
-    private CompletableFuture<Delivery> sync(WorkItem work, WorkBatch batch) throws Exception {
+    private Delivery sync(WorkItem work, WorkBatch batch) throws Exception {
         Guard known = guard(work, batch);
         DossierEvent event = known.event();
         long seq = work.seq();
         boolean resync = RESYNC.equals(work.messageType());
         if (known.sentService() != null) {
             // the portal has it: sent before the hub restarted, the work's own commit was lost with the crash
-            return CompletableFuture.completedFuture(Delivery.done(known.sentService() + " already accepted by the portal at "
-                    + known.sentAt().toInstant() + "; not sent again").withUpdate(synced(event, known.sentService())));
+            return Delivery.done(known.sentService() + " already accepted by the portal at " + known.sentAt().toInstant()
+                    + "; not sent again").withUpdate(synced(event, known.sentService()));
         }
         // what the portal holds: as read for the batch, or as this batch has since sent for the dossier
         Map<String, Held> sentInBatch = batch.shared(SENT_IN_BATCH, items -> new ConcurrentHashMap<>());
@@ -116,36 +95,30 @@ public class NationalPortalSync implements PartnerConnector {
             boolean older = at.isBefore(held.eventAt()) || (at.equals(held.eventAt()) && seq < held.seq());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
-                return CompletableFuture.completedFuture(Delivery.skipped("stale: portal already has status " + held.status()
-                        + " from " + held.eventAt() + "; this update (" + event.occurredAt() + ") was not sent"));
+                return Delivery.skipped("stale: portal already has status " + held.status()
+                        + " from " + held.eventAt() + "; this update (" + event.occurredAt() + ") was not sent");
             }
         }
         boolean isUpdating = held != null || event.eventType() != EventType.DOSSIER_RECEIVED;
         ObjectNode request = mapper.dossierSync(event, isUpdating);
         // serialised once: sent (the session added on the wire) and audited as sent
         String requestText = json.writeValueAsString(request);
-        CompletableFuture<com.fasterxml.jackson.databind.JsonNode> calls = client.callAsync("DongBoHoSoMC", requestText);
+        client.call("DongBoHoSoMC", requestText);
         String service = "DongBoHoSoMC";
-        String audited = requestText;
         if (event.eventType() == EventType.STATUS_CHANGED && event.detail() != null && event.detail().has("step")) {
             ObjectNode progress = mapper.progress(event);
-            String progressText = json.writeValueAsString(progress);
-            calls = calls.thenCompose(synced -> client.callAsync("CapNhatTienDoHoSoMC", progressText));
+            client.call("CapNhatTienDoHoSoMC", progress);
             service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
             request.set("progress", progress.get("data"));
-            audited = json.writeValueAsString(request); // the audit record holds both calls' data
+            requestText = json.writeValueAsString(request); // the audit record holds both calls' data
         }
-        String sentService = service;
-        String payload = audited;
-        return calls.thenApply(answered -> {
-            AuditLog.Companion sentRecord = sent(event, seq, sentService, resync);
-            AfterPartnerCall.Recording recording = AfterPartnerCall.begin("portal sync of " + event.eventId(),
-                    () -> audit.submit(List.of(), List.of(sentRecord)));
-            // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
-            sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
-            return Delivery.done(sentService + " TrangThaiHoSo=" + event.dossier().status())
-                    .withPayload(payload).withUpdate(synced(event, sentService)).withRecording(recording);
-        });
+        AuditLog.Companion sentRecord = sent(event, seq, service, resync);
+        AfterPartnerCall.Recording recording = AfterPartnerCall.begin("portal sync of " + event.eventId(),
+                () -> audit.submit(List.of(), List.of(sentRecord)));
+        // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
+        sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
+        return Delivery.done(service + " TrangThaiHoSo=" + event.dossier().status())
+                .withPayload(requestText).withUpdate(synced(event, service)).withRecording(recording);
     }
 
     /**
