@@ -3,11 +3,15 @@ package vn.gov.lgsp.hub.work;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -50,12 +54,28 @@ public final class UpdateContract {
 
     /** The violations of one update as "JSON pointer: reason" (empty when it keeps the contract). */
     public static List<String> violations(DossierUpdate update) {
-        JsonNode tree = JSON.valueToTree(update);
+        JsonNode tree = treeOf(update);
         return SCHEMA_OF_UPDATES.forType(update.updateType()).validate(tree).stream()
                 .map(UpdateContract::describe)
                 .distinct()
                 .sorted()
                 .toList();
+    }
+
+    /**
+     * The update as the JSON tree it is published as, built from its fields, the detail taken as it is: the tree the
+     * hub's mapper makes of it ({@code valueToTree}, UpdateContractTest), without writing the update out and reading
+     * it back, which was a third of the check's CPU (every partner call makes an update).
+     */
+    static ObjectNode treeOf(DossierUpdate update) {
+        ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        tree.put("updateId", update.updateId());
+        tree.put("dossierCode", update.dossierCode());
+        tree.put("updateType", update.updateType());
+        tree.put("occurredAt", update.occurredAt() == null ? null : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(update.occurredAt()));
+        tree.put("source", update.source());
+        tree.set("detail", update.detail() == null ? NullNode.getInstance() : update.detail());
+        return tree;
     }
 
     /** {@link #violations}, or none at once for an update that already passed {@link #check}. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import vn.gov.lgsp.hub.model.DossierUpdate;
 
@@ -84,5 +85,21 @@ class UpdateContractTest {
         ObjectNode verified = JSON.createObjectNode().put("requestId", "e1:police").put("result", "MISMATCH");
         verified.putArray("mismatchedFields").add("DATE_OF_BIRTH");
         assertThat(UpdateContract.violations(DossierUpdates.of("police:2", DOSSIER, "IDENTITY_VERIFIED", "police", verified))).isEmpty();
+    }
+
+    @Test
+    void theTreeCheckedIsTheTreeTheHubsMapperMakesOfTheUpdate() {
+        // the mapper the updates are published with (JavaTimeModule, dates as ISO text)
+        ObjectMapper mapper = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        OffsetDateTime onTheMinute = OffsetDateTime.parse("2026-12-04T08:15:00+07:00");
+        OffsetDateTime withNanos = OffsetDateTime.parse("2026-12-04T08:15:30.123456789+07:00");
+        for (DossierUpdate u : List.of(
+                new DossierUpdate("vietinbank:request:1", DOSSIER, "PAYMENT_REQUESTED", onTheMinute, "vietinbank", paymentRequested()),
+                new DossierUpdate("portal:e1", DOSSIER, "PORTAL_SYNCED", withNanos, "national-portal",
+                        JSON.createObjectNode().put("status", 4).put("service", "DongBoHoSoMC").put("eventId", "e1")),
+                new DossierUpdate(null, null, "CITIZEN_NOTIFIED", null, "zalo", null))) {
+            assertThat(UpdateContract.treeOf(u)).as(u.updateType()).isEqualTo(mapper.valueToTree(u));
+        }
     }
 }
