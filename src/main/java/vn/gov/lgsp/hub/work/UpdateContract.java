@@ -2,11 +2,9 @@ package vn.gov.lgsp.hub.work;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +33,8 @@ import vn.gov.lgsp.hub.model.TypedSchema;
 public final class UpdateContract {
     public static final String SCHEMA = "connectors/onestop/contract/dossier-update.schema.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    /** Reads the schema; updates are turned into trees by {@link #treeOf}, not by a mapper. */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypedSchema SCHEMA_OF_UPDATES = new TypedSchema(load(), "updateType");
     /** Updates that passed {@link #check}; a detail changed after its check no longer matches and is checked again. */
     private static final Map<DossierUpdate, Boolean> CHECKED = Collections.synchronizedMap(new WeakHashMap<>());
