@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.StringEntity;
 import vn.gov.lgsp.hub.http.PartnerHttp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,11 @@ import vn.gov.lgsp.hub.work.PartnerRejectedException;
  *
  * <p>Answers: {@code error_code} 0 = done; {@link #REJECTED} = the data was refused (not retried);
  * {@link #SESSION_INVALID} = log in again; anything else, HTTP 5xx, timeouts = retried by the hub.
+ *
+ * <p>Two ways to call, one behaviour: {@link #call} waits for the answer (the login, operators' re-syncs, ratings);
+ * {@link #callAsync} holds no thread while the portal answers (the dossier sync, every event: flat out the calls
+ * waiting on a thread each were the hub's largest thread group, bench/PROFILING.md). A login is always a blocking
+ * call, made once per session: off the non-blocking client's I/O thread.
  */
 @Component
 public class NationalPortalClient {
@@ -35,20 +43,38 @@ public class NationalPortalClient {
     private final NationalPortalProperties props;
     private final ObjectMapper json;
     private final CloseableHttpClient http;
+    /** The sync calls: no thread per call while the portal answers (PartnerHttp#nonBlockingClient). */
+    private final CloseableHttpAsyncClient nonBlocking;
+    /** Where a session the portal said had expired is renewed for a non-blocking call (a login blocks). */
+    private final ExecutorService logins = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "national-portal-login");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The integration address as last built (the settings may change it while the hub runs: tests, re-binding). */
+    private volatile URI integration;
     private final Object loginLock = new Object();
     private volatile String session;
-    private final AtomicLong logins = new AtomicLong();
+    private final AtomicLong loginCount = new AtomicLong();
+    /** Calls made without a thread waiting ({@link #callAsync}), since start. */
+    private final AtomicLong nonBlockingCalls = new AtomicLong();
 
     public NationalPortalClient(NationalPortalProperties props, ObjectMapper json) {
         this.props = props;
         this.json = json;
         // the session travels in the body (no cookies); a 3xx is reported below, not followed (PartnerHttp)
         this.http = PartnerHttp.client(props.getMaxConnections(), props.getConnectTimeout(), props.getResponseTimeout());
+        this.nonBlocking = PartnerHttp.nonBlockingClient(props.getMaxConnections(), props.getConnectTimeout(), props.getResponseTimeout());
     }
 
     /** Logins performed since start (the session-expiry test counts them). */
     public long logins() {
-        return logins.get();
+        return loginCount.get();
+    }
+
+    /** Calls made without a thread waiting for the answer since start (which path a shard batch took: tests). */
+    public long nonBlockingCalls() {
+        return nonBlockingCalls.get();
     }
 
     /** Calls one service; renews the session once if the portal says it expired. Returns the portal's answer. */
@@ -66,6 +92,44 @@ public class NationalPortalClient {
         if (answer.path("error_code").asInt(-1) == SESSION_INVALID) {
             answer = send(request, service, renewSession(used));
         }
+        return outcome(service, answer);
+    }
+
+    /**
+     * {@link #call(String, String)} without waiting: the future answers the portal's answer or fails with what
+     * {@link #call} would have thrown (a {@link PartnerRejectedException}, an {@link IOException}). It completes on
+     * the client's I/O thread. The first call of a session logs in first, on the caller's thread.
+     */
+    public CompletableFuture<JsonNode> callAsync(String service, String request) {
+        nonBlockingCalls.incrementAndGet();
+        String used;
+        String wire;
+        try {
+            used = currentSession();
+            wire = withSession(request, used, service);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return postAsync(wire).thenCompose(answer -> {
+            if (answer.path("error_code").asInt(-1) != SESSION_INVALID) return CompletableFuture.completedFuture(answer);
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return withSession(request, renewSession(used), service);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, logins).thenCompose(this::postAsync);
+        }).thenApply(answer -> {
+            try {
+                return outcome(service, answer);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** The portal's answer to a service call: itself when done, else what its error code means. */
+    private static JsonNode outcome(String service, JsonNode answer) throws IOException {
         int code = answer.path("error_code").asInt(-1);
         if (code == OK) return answer;
         String message = answer.path("message").asText("");
@@ -111,34 +175,52 @@ public class NationalPortalClient {
             if (answer.path("error_code").asInt(-1) != OK || !answer.hasNonNull("session")) {
                 throw new IOException("portal login failed: " + answer.path("message").asText("no session returned"));
             }
-            logins.incrementAndGet();
+            loginCount.incrementAndGet();
             session = answer.get("session").asText();
-            log.info("national portal: new session (login #{})", logins.get());
+            log.info("national portal: new session (login #{})", loginCount.get());
             return session;
         }
     }
 
     private JsonNode post(String path, String body, boolean login) throws IOException {
-        HttpPost post = new HttpPost(props.getBaseUrl() + path);
-        if (login) post.setHeader("dstcode", props.getDstcode());
-        post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
-        return http.execute(post, response -> {
-            String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), java.nio.charset.StandardCharsets.UTF_8);
-            if (response.getCode() >= 500) throw new IOException("portal HTTP " + response.getCode());
-            if (response.getCode() >= 300 && response.getCode() < 400) {
-                throw new IOException("portal HTTP " + response.getCode() + " redirecting to "
-                        + (response.getFirstHeader("Location") == null ? "?" : response.getFirstHeader("Location").getValue())
-                        + ": check hub.partners.national-portal.base-url");
+        Map<String, String> headers = login ? Map.of("dstcode", props.getDstcode()) : Map.of();
+        return read(PartnerHttp.postJson(http, URI.create(props.getBaseUrl() + path), body, headers));
+    }
+
+    /** An integration call without waiting; fails as {@link #read} throws. */
+    private CompletableFuture<JsonNode> postAsync(String wire) {
+        return PartnerHttp.postJsonAsync(nonBlocking, integration(), wire, Map.of()).thenApply(a -> {
+            try {
+                return read(a);
+            } catch (IOException e) {
+                throw new CompletionException(e);
             }
-            if (response.getCode() >= 400) {
-                throw new PartnerRejectedException("HTTP " + response.getCode(), "portal refused the request: " + text);
-            }
-            return json.readTree(text);
         });
+    }
+
+    private URI integration() {
+        String address = props.getBaseUrl() + props.getIntegrationPath();
+        URI built = integration;
+        if (built == null || !built.toString().equals(address)) integration = built = URI.create(address);
+        return built;
+    }
+
+    /** An HTTP answer of the portal: its JSON when 2xx; a 5xx or a redirect is an outage, any other 4xx a refusal. */
+    private JsonNode read(PartnerHttp.Answer answer) throws IOException {
+        int status = answer.status();
+        if (status >= 500) throw new IOException("portal HTTP " + status);
+        if (status >= 300 && status < 400) {
+            throw new IOException("portal HTTP " + status + " redirecting to " + (answer.location() == null ? "?" : answer.location())
+                    + ": check hub.partners.national-portal.base-url");
+        }
+        if (status >= 400) throw new PartnerRejectedException("HTTP " + status, "portal refused the request: " + answer.body());
+        return json.readTree(answer.body());
     }
 
     @PreDestroy
     public void close() throws IOException {
         http.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
+        nonBlocking.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
+        logins.shutdown();
     }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -66,24 +67,65 @@ public class NationalPortalSync implements PartnerConnector {
         return PARTNER;
     }
 
+    /** One call at a time, each waiting for the portal on this thread (a shard batch with one dossier's work). */
     @Override
     public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
-        return CITIZEN_RATED.equals(work.messageType()) ? rating(work) : sync(work, batch);
+        return PartnerConnector.await(deliver(work, batch, this::callWaiting));
+    }
+
+    /** The sync's portal calls can hold no thread while the portal answers ({@link NationalPortalClient#callAsync}). */
+    @Override
+    public boolean callsWithoutBlocking() {
+        return true;
+    }
+
+    /** The calls of a shard batch with several dossiers' work: none holds a thread while the portal answers. */
+    @Override
+    public CompletableFuture<Delivery> deliverAsync(WorkItem work, WorkBatch batch) {
+        return deliver(work, batch, client::callAsync);
+    }
+
+    /** How a sync reaches the portal: a service and its request text, the portal's answer when it comes. */
+    @FunctionalInterface
+    private interface PortalCalls {
+        CompletableFuture<com.fasterxml.jackson.databind.JsonNode> call(String service, String request);
+    }
+
+    /** {@link NationalPortalClient#call} as a {@link PortalCalls}: the future is complete when this returns. */
+    private CompletableFuture<com.fasterxml.jackson.databind.JsonNode> callWaiting(String service, String request) {
+        try {
+            return CompletableFuture.completedFuture(client.call(service, request));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Delivery> deliver(WorkItem work, WorkBatch batch, PortalCalls portal) {
+        try {
+            return CITIZEN_RATED.equals(work.messageType()) ? CompletableFuture.completedFuture(rating(work)) : sync(work, batch, portal);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private static java.time.Instant asStored(java.time.Instant t) {
         return t.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
-    private Delivery sync(WorkItem work, WorkBatch batch) throws Exception {
+    /**
+     * Everything up to the portal's answer on the caller's thread (the guard, the stale check, the request); what
+     * follows the answer (the record of what the portal holds, begun in the audit log's group commit) where the
+     * answer came: this thread when waited for, the client's I/O thread when not (no blocking there).
+     */
+    private CompletableFuture<Delivery> sync(WorkItem work, WorkBatch batch, PortalCalls portal) throws Exception {
         Guard known = guard(work, batch);
         DossierEvent event = known.event();
         long seq = work.seq();
         boolean resync = RESYNC.equals(work.messageType());
         if (known.sentService() != null) {
             // the portal has it: sent before the hub restarted, the work's own commit was lost with the crash
-            return Delivery.done(known.sentService() + " already accepted by the portal at " + known.sentAt().toInstant()
-                    + "; not sent again").withUpdate(synced(event, known.sentService()));
+            return CompletableFuture.completedFuture(Delivery.done(known.sentService() + " already accepted by the portal at "
+                    + known.sentAt().toInstant() + "; not sent again").withUpdate(synced(event, known.sentService())));
         }
         // what the portal holds: as read for the batch, or as this batch has since sent for the dossier
         Map<String, Held> sentInBatch = batch.shared(SENT_IN_BATCH, items -> new ConcurrentHashMap<>());
@@ -95,30 +137,36 @@ public class NationalPortalSync implements PartnerConnector {
             boolean older = at.isBefore(held.eventAt()) || (at.equals(held.eventAt()) && seq < held.seq());
             if (older && !resync) {
                 jdbc.update("UPDATE portal_sync SET skipped_stale = skipped_stale + 1 WHERE dossier_code = ?", event.dossierCode());
-                return Delivery.skipped("stale: portal already has status " + held.status()
-                        + " from " + held.eventAt() + "; this update (" + event.occurredAt() + ") was not sent");
+                return CompletableFuture.completedFuture(Delivery.skipped("stale: portal already has status " + held.status()
+                        + " from " + held.eventAt() + "; this update (" + event.occurredAt() + ") was not sent"));
             }
         }
         boolean isUpdating = held != null || event.eventType() != EventType.DOSSIER_RECEIVED;
         ObjectNode request = mapper.dossierSync(event, isUpdating);
         // serialised once: sent (the session added on the wire) and audited as sent
         String requestText = json.writeValueAsString(request);
-        client.call("DongBoHoSoMC", requestText);
+        CompletableFuture<com.fasterxml.jackson.databind.JsonNode> calls = portal.call("DongBoHoSoMC", requestText);
         String service = "DongBoHoSoMC";
+        String audited = requestText;
         if (event.eventType() == EventType.STATUS_CHANGED && event.detail() != null && event.detail().has("step")) {
             ObjectNode progress = mapper.progress(event);
-            client.call("CapNhatTienDoHoSoMC", progress);
+            String progressText = json.writeValueAsString(progress);
+            calls = calls.thenCompose(synced -> portal.call("CapNhatTienDoHoSoMC", progressText));
             service = "DongBoHoSoMC+CapNhatTienDoHoSoMC";
             request.set("progress", progress.get("data"));
-            requestText = json.writeValueAsString(request); // the audit record holds both calls' data
+            audited = json.writeValueAsString(request); // the audit record holds both calls' data
         }
-        AuditLog.Companion sentRecord = sent(event, seq, service, resync);
-        AfterPartnerCall.Recording recording = AfterPartnerCall.begin("portal sync of " + event.eventId(),
-                () -> audit.submit(List.of(), List.of(sentRecord)));
-        // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
-        sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
-        return Delivery.done(service + " TrangThaiHoSo=" + event.dossier().status())
-                .withPayload(requestText).withUpdate(synced(event, service)).withRecording(recording);
+        String sentService = service;
+        String payload = audited;
+        return calls.thenApply(answered -> {
+            AuditLog.Companion sentRecord = sent(event, seq, sentService, resync);
+            AfterPartnerCall.Recording recording = AfterPartnerCall.begin("portal sync of " + event.eventId(),
+                    () -> audit.submit(List.of(), List.of(sentRecord)));
+            // not older than what the portal held, or a re-sync, which replaces it: either way the portal now holds this
+            sentInBatch.put(event.dossierCode(), new Held(event.dossier().status(), asStored(event.occurredAt().toInstant()), seq));
+            return Delivery.done(sentService + " TrangThaiHoSo=" + event.dossier().status())
+                    .withPayload(payload).withUpdate(synced(event, sentService)).withRecording(recording);
+        });
     }
 
     /**

@@ -23,6 +23,9 @@ class NationalPortalClientTest {
     private HttpServer server;
     private NationalPortalClient client;
     private volatile String integrationLocation; // non-null: the integration path answers 302 to it
+    private final java.util.Queue<String> integrationAnswers = new java.util.concurrent.ConcurrentLinkedQueue<>(); // "<status> <body>", in turn
+    private volatile java.util.concurrent.CountDownLatch answerHeld = new java.util.concurrent.CountDownLatch(0); // the portal answers once it is released
+    private final java.util.concurrent.atomic.AtomicInteger loginsSeen = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
@@ -31,13 +34,27 @@ class NationalPortalClientTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + body);
             String path = exchange.getRequestURI().getPath();
-            byte[] answer = (path.equals("/adapter/login") ? "{\"error_code\":0,\"session\":\"S-1\"}" : "{\"error_code\":0}")
-                    .getBytes(StandardCharsets.UTF_8);
+            try {
+                answerHeld.await(); // a portal that takes its time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int status = 200;
+            String text = "{\"error_code\":0}";
+            if (path.equals("/adapter/login")) {
+                text = "{\"error_code\":0,\"session\":\"S-" + loginsSeen.incrementAndGet() + "\"}";
+            } else if (integrationAnswers.peek() != null) {
+                String next = integrationAnswers.poll();
+                status = Integer.parseInt(next.substring(0, 3));
+                text = next.substring(4);
+            }
+            byte[] answer = text.getBytes(StandardCharsets.UTF_8);
             if (path.equals("/adapter/integration") && integrationLocation != null) {
                 exchange.getResponseHeaders().add("Location", integrationLocation);
                 exchange.sendResponseHeaders(302, -1);
             } else {
-                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
+                exchange.sendResponseHeaders(status, answer.length);
                 exchange.getResponseBody().write(answer);
             }
             exchange.close();
@@ -112,5 +129,70 @@ class NationalPortalClientTest {
         assertThat(seen).filteredOn(s -> s.contains("/adapter/integration")).hasSize(1);
         assertThat(seen).noneMatch(s -> s.startsWith("GET"));
         assertThat(request.has("session")).isFalse();
+    }
+
+    @Test
+    void aCallWithoutBlockingSendsWhatTheBlockingCallSendsAndRenewsAnExpiredSessionOnce() throws Exception {
+        String request = "{\"isUpdating\":true,\"data\":[{\"MaHoSo\":\"000.00.01.H45-261129-0003\",\"ChuHoSo\":\"Nguyễn Văn A\"}]}";
+        JsonNode answer = client.callAsync("DongBoHoSoMC", request).get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(answer.path("error_code").asInt()).isZero();
+        String wire = seen.get(seen.size() - 1).substring("POST /adapter/integration ".length());
+        assertThat(wire).isEqualTo(client.withSession(request, "S-1", "DongBoHoSoMC"));
+
+        integrationAnswers.add("200 {\"error_code\":3,\"message\":\"Phiên làm việc hết hạn\"}"); // the session expired
+        client.callAsync("DongBoHoSoMC", request).get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(client.logins()).isEqualTo(2);
+        assertThat(json.readTree(seen.get(seen.size() - 1).substring("POST /adapter/integration ".length())).path("session").asText())
+                .as("sent again with the new session").isEqualTo("S-2");
+    }
+
+    @Test
+    void aCallWithoutBlockingFailsAsTheBlockingCallThrows() {
+        integrationAnswers.add("200 {\"error_code\":2,\"message\":\"MaHoSo sai\"}");
+        assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class)
+                .hasMessageContaining("MaHoSo sai");
+
+        integrationAnswers.add("503 {}");
+        assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(IOException.class).hasMessageContaining("HTTP 503");
+
+        integrationAnswers.add("400 {\"message\":\"bad\"}");
+        assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class)
+                .hasMessageContaining("refused");
+
+        integrationAnswers.add("200 {\"error_code\":9,\"message\":\"busy\"}");
+        assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(IOException.class).hasMessageContaining("error_code 9");
+
+        integrationLocation = "https://elsewhere.example/adapter/integration";
+        assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("HTTP 302").hasMessageContaining("base-url");
+    }
+
+    @Test
+    void aPortalThatDoesNotAnswerInTimeFailsTheCallWithoutBlockingAsATimeOut() throws Exception {
+        NationalPortalProperties props = new NationalPortalProperties();
+        props.setBaseUrl("http://127.0.0.1:" + server.getAddress().getPort());
+        props.setResponseTimeout(java.time.Duration.ofMillis(300));
+        NationalPortalClient impatient = new NationalPortalClient(props, json);
+        impatient.call("DongBoHoSoMC", "{}"); // logged in: the next call goes to the integration path alone
+        answerHeld = new java.util.concurrent.CountDownLatch(1);
+        try {
+            assertThat(failureOf(impatient.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(java.net.SocketTimeoutException.class);
+        } finally {
+            answerHeld.countDown();
+            impatient.close();
+        }
+    }
+
+    private static Throwable failureOf(java.util.concurrent.CompletableFuture<?> call) {
+        try {
+            call.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return vn.gov.lgsp.hub.work.PartnerConnector.failureOf(e);
+        } catch (Exception e) {
+            throw new AssertionError("the call did not fail in time", e);
+        }
+        throw new AssertionError("the call did not fail");
     }
 }

@@ -88,6 +88,7 @@ class NationalPortalIT {
     void twoHundredDossiersEndAtTheirFinalStatusNeverBackwardsEvenWithRedeliveriesAndASessionExpiry() {
         List<List<ObjectNode>> dossiers = dossiers(200);
         long loginsBefore = client.logins();
+        long nonBlockingBefore = client.nonBlockingCalls();
         int simLoginsBefore = portal.logins.get();
         int rejectionsBefore = portal.backwardRejections.get() + portal.fieldRejections.get();
         List<List<ObjectNode>> firstHalf = dossiers.subList(0, 100);
@@ -101,6 +102,10 @@ class NationalPortalIT {
         assertThat(portal.backwardRejections.get() + portal.fieldRejections.get() - rejectionsBefore).as(portal.report()).isZero();
         assertThat(client.logins() - loginsBefore).as("re-logins after the expiry").isEqualTo(client.logins() == 1 ? 0 : 1);
         assertThat(portal.logins.get() - simLoginsBefore).isLessThanOrEqualTo(1);
+        // a backlog of many dossiers: shard batches with several dossiers' syncs, called without a thread each, and
+        // no call threads for the portal at all
+        assertThat(client.nonBlockingCalls()).isGreaterThan(nonBlockingBefore);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("call-national-portal"));
         for (List<ObjectNode> d : dossiers) {
             String code = d.get(0).get("dossier").get("code").asText();
             long portalEvents = d.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText())).count();
@@ -160,9 +165,12 @@ class NationalPortalIT {
         String code = d.get(0).get("dossier").get("code").asText();
         awaitAllFinal(List.of(d));
         int before = portal.dossier(code).received.size();
+        long nonBlockingBefore = client.nonBlockingCalls();
         assertThat(TestTokens.as(http, TestTokens.operator()).postForEntity("/api/v1/portal/resync/" + code, null, JsonNode.class).getStatusCode().value()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> portal.dossier(code).received.size() == before + 1);
         assertThat(portal.dossier(code).status).isEqualTo(10);
+        // a lone dossier's work: called on the shard's thread, waiting for the answer
+        assertThat(client.nonBlockingCalls()).isEqualTo(nonBlockingBefore);
         assertThat(TestTokens.as(http, TestTokens.operator()).postForEntity("/api/v1/portal/resync/000.00.21.H45-200101-0001", null, String.class).getStatusCode().value()).isEqualTo(404);
     }
 

@@ -54,7 +54,7 @@ public class PartnerWorkQueues {
      */
     public void enqueueAll(Collection<WorkItem> items) {
         if (items.isEmpty()) return;
-        if (Thread.currentThread() instanceof PartnerWorker.CallThread) {
+        if (Thread.currentThread() instanceof PartnerWorker.CallThread || Thread.currentThread() instanceof vn.gov.lgsp.hub.http.PartnerHttp.IoThread) {
             // it would commit on its own, apart from the batch it belongs to
             throw new IllegalStateException("a connector sent work from a parallel partner call: return it in its "
                     + "Delivery's follow-up work instead, or set the partner's parallel-calls to 1");

@@ -90,8 +90,16 @@ public class PartnerWorker {
                 .build());
         this.rateLimiter = new ClusterRateLimiter(jdbc, partner, policy.getRateLimitPerSecond());
         java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
-        this.parallelCalls = policy.getParallelCalls() < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(
+        this.parallelCalls = policy.getParallelCalls() < 2 || nonBlocking() ? null : java.util.concurrent.Executors.newFixedThreadPool(
                 policy.getParallelCalls() * policy.getConcurrency(), r -> new CallThread(r, "call-" + partner + "-" + threads.incrementAndGet()));
+    }
+
+    /**
+     * The connector's calls can hold no thread while the partner answers: a batch with several dossiers' calls has
+     * them made from the shard's thread, with no call threads.
+     */
+    private boolean nonBlocking() {
+        return connector != null && connector.callsWithoutBlocking();
     }
 
     /** A thread making partner calls for a shard: it holds no broker transaction. */
@@ -172,7 +180,12 @@ public class PartnerWorker {
         Plan[] plans = plan(work, found, holds);
         WorkBatch shared = new WorkBatch(work.stream().map(Work::item).toList());
         Call[] calls = new Call[work.size()];
-        if (parallelCalls != null) callInParallel(work, plans, shared, calls);
+        Map<String, List<Integer>> byDossier = callsByDossier(work, plans);
+        // one dossier's calls (most batches at a province's pace): on this thread, each answer waited for, with no
+        // thread to wake per call; several dossiers' (a backlog): at once, without a thread each where the connector can
+        if (byDossier.size() < 2) callInOrder(work, plans, shared, calls);
+        else if (nonBlocking()) callWithoutBlocking(work, byDossier, shared, calls);
+        else if (parallelCalls != null) callInParallel(work, byDossier, shared, calls);
         else callInOrder(work, plans, shared, calls);
         java.util.Set<String> adopted = new java.util.HashSet<>();
         for (int i = 0; i < work.size(); i++) {
@@ -474,19 +487,7 @@ public class PartnerWorker {
      * transaction). Connectors hand the work they lead to back in {@link Delivery#followUp()}; a call thread
      * has no broker transaction, and sending from it fails loudly ({@link PartnerWorkQueues#enqueueAll}).
      */
-    private void callInParallel(List<Work> work, Plan[] plans, WorkBatch shared, Call[] calls) throws Exception {
-        Map<String, List<Integer>> byDossier = new LinkedHashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < work.size(); i++) {
-            WorkItem item = work.get(i).item();
-            // repeats and work not to be called are left to the shard thread, as without parallel calls
-            if (!isCall(plans[i]) || !seen.add(item.workId())) continue;
-            byDossier.computeIfAbsent(item.dossierCode() != null ? item.dossierCode() : item.workId(), k -> new ArrayList<>()).add(i);
-        }
-        if (byDossier.size() < 2) {
-            callInOrder(work, plans, shared, calls); // nothing to overlap
-            return;
-        }
+    private void callInParallel(List<Work> work, Map<String, List<Integer>> byDossier, WorkBatch shared, Call[] calls) throws Exception {
         List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         for (List<Integer> dossier : byDossier.values()) {
             running.add(parallelCalls.submit(() -> {
@@ -503,6 +504,134 @@ public class PartnerWorker {
             }));
         }
         for (java.util.concurrent.Future<?> f : running) f.get();
+    }
+
+    /** The batch's calls, in its order, per dossier (work without a dossier on its own); repeats and work not to be called left out. */
+    private static Map<String, List<Integer>> callsByDossier(List<Work> work, Plan[] plans) {
+        Map<String, List<Integer>> byDossier = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < work.size(); i++) {
+            WorkItem item = work.get(i).item();
+            // repeats and work not to be called are left to the shard thread, as without parallel calls
+            if (!isCall(plans[i]) || !seen.add(item.workId())) continue;
+            byDossier.computeIfAbsent(item.dossierCode() != null ? item.dossierCode() : item.workId(), k -> new ArrayList<>()).add(i);
+        }
+        return byDossier;
+    }
+
+    private static Exception unexpected(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t instanceof Exception e ? e : new IllegalStateException(t);
+    }
+
+    /** Schedules the quick retries of calls made without blocking (the shard's thread then makes them). */
+    private static final java.util.concurrent.ScheduledExecutorService QUICK_RETRIES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> new CallThread(r, "partner-quick-retries"));
+
+    /**
+     * For a connector that {@link PartnerConnector#callsWithoutBlocking() calls without blocking}, a batch with several
+     * dossiers' calls: they are made from this (the shard's) thread, up to {@code parallel-calls} x {@code concurrency} dossiers' at once (as
+     * many as the blocking path's call threads), each dossier's in order
+     * (stopping at a failure, as in {@link #callInOrder}); the partner's answers come back on the HTTP client's I/O
+     * thread, which hands them here. Everything that may block (a connector's reads and claims before its call, the
+     * rate limit, the circuit's bookkeeping) runs on this thread; no thread waits on a call.
+     */
+    private void callWithoutBlocking(List<Work> work, Map<String, List<Integer>> byDossier, WorkBatch shared, Call[] calls) throws InterruptedException {
+        java.util.Iterator<List<Integer>> waiting = byDossier.values().iterator();
+        java.util.concurrent.BlockingQueue<Runnable> here = new java.util.concurrent.LinkedBlockingQueue<>();
+        // as many at once as the call threads the blocking path would have (parallel-calls per shard, shared by the
+        // shards): capped at parallel-calls per shard, a batch took several round trips and the shards' batches shrank
+        int width = Math.max(1, policy.getParallelCalls() * policy.getConcurrency());
+        int[] running = {0}; // dossiers with a call out; touched on this thread only
+        class Dossier {
+            private final List<Integer> items;
+
+            Dossier(List<Integer> items) {
+                this.items = items;
+                running[0]++;
+            }
+
+            void call(int at) {
+                int i = items.get(at);
+                java.util.concurrent.CompletableFuture<Call> answered;
+                MDC.put("dossierCode", String.valueOf(work.get(i).item().dossierCode()));
+                try {
+                    answered = callAsync(work.get(i), shared, 0, here);
+                } finally {
+                    MDC.remove("dossierCode");
+                }
+                answered.whenComplete((answer, unexpected) -> here.add(() -> {
+                    // callAsync's future does not fail; if it ever did, the work is retried rather than this thread left waiting
+                    Call c = answer != null ? answer : new Call(work.get(i), null, unexpected(unexpected), 0L);
+                    calls[i] = c;
+                    if (at + 1 < items.size() && !holdsUpItsDossier(c)) {
+                        call(at + 1);
+                    } else {
+                        running[0]--;
+                        if (waiting.hasNext()) new Dossier(waiting.next()).call(0);
+                    }
+                }));
+            }
+        }
+        while (running[0] < width && waiting.hasNext()) new Dossier(waiting.next()).call(0);
+        while (running[0] > 0) here.take().run();
+    }
+
+    /**
+     * {@link #call} without waiting for the partner: started on the shard's thread ({@code here} runs what must run
+     * there: the quick retries), answered on the HTTP client's I/O thread. The future never fails: a failure is the
+     * {@link Call}'s, classified as {@link #call} classifies it.
+     */
+    private java.util.concurrent.CompletableFuture<Call> callAsync(Work work, WorkBatch shared, int retry,
+                                                                   java.util.concurrent.BlockingQueue<Runnable> here) {
+        long started = System.nanoTime();
+        try {
+            circuit.acquirePermission();
+        } catch (CallNotPermittedException open) {
+            return java.util.concurrent.CompletableFuture.completedFuture(new Call(work, null, open, 0L));
+        }
+        try {
+            rateLimiter.acquire();
+        } catch (org.springframework.dao.DataAccessException dbDown) {
+            circuit.releasePermission();
+            return java.util.concurrent.CompletableFuture.completedFuture(new Call(work, null, dbDown, 0L));
+        } catch (InterruptedException stopping) {
+            // the shard is stopping: its wait for the answers ends at once and the batch rolls back
+            circuit.releasePermission();
+            Thread.currentThread().interrupt();
+            return java.util.concurrent.CompletableFuture.completedFuture(new Call(work, null, stopping, 0L));
+        }
+        java.util.concurrent.CompletableFuture<Delivery> delivery;
+        try {
+            delivery = connector.deliverAsync(work.item(), shared);
+        } catch (RuntimeException e) {
+            delivery = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        return delivery.handle((d, error) -> {
+            long elapsed = System.nanoTime() - started;
+            Call c = new Call(work, error == null ? d : null, error == null ? null : PartnerConnector.failureOf(error),
+                    TimeUnit.NANOSECONDS.toMillis(elapsed));
+            if (c.failure() == null) {
+                circuit.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+            } else if (InfrastructureFaults.isInfrastructure(c.failure())) {
+                circuit.releasePermission();
+            } else {
+                circuit.onError(elapsed, TimeUnit.NANOSECONDS, c.failure());
+            }
+            return c;
+        }).thenCompose(c -> {
+            // as {@link #call}: not when the partner is known down, refused the item, or the hub's own parts failed
+            boolean again = c.failure() != null && retry < policy.getQuickRetries()
+                    && !(c.failure() instanceof CallNotPermittedException) && !(c.failure() instanceof PartnerRejectedException)
+                    && !(c.failure() instanceof org.springframework.dao.DataAccessException)
+                    && !InfrastructureFaults.isInfrastructure(c.failure());
+            if (!again) return java.util.concurrent.CompletableFuture.completedFuture(c);
+            java.util.concurrent.CompletableFuture<Call> next = new java.util.concurrent.CompletableFuture<>();
+            QUICK_RETRIES.schedule(() -> here.add(() -> callAsync(work, shared, retry + 1, here).whenComplete((answer, unexpected) ->
+                            next.complete(answer != null ? answer : new Call(work, null, unexpected(unexpected), 0L)))),
+                    policy.getQuickRetryDelay().toMillis(), TimeUnit.MILLISECONDS);
+            return next;
+        });
     }
 
     /** What a call leads to: completion, dead letter or retry, and their audit records, in the batch. */
