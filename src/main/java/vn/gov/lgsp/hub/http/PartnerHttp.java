@@ -52,14 +52,12 @@ public final class PartnerHttp {
 
     /** A partner's client: at most {@code maxConnections} connections, the given connect and read time-outs. */
     public static CloseableHttpClient client(int maxConnections, Duration connectTimeout, Duration responseTimeout) {
-        Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
-        Timeout response = Timeout.ofMilliseconds(responseTimeout.toMillis());
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(response).build())
+                        .setDefaultConnectionConfig(connections(connectTimeout, responseTimeout))
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(response).build())
+                .setDefaultRequestConfig(requests(responseTimeout))
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableContentCompression()
@@ -75,18 +73,17 @@ public final class PartnerHttp {
      * and the calls' waiting costs no thread.
      */
     public static CloseableHttpAsyncClient nonBlockingClient(int maxConnections, Duration connectTimeout, Duration responseTimeout) {
-        Timeout connect = Timeout.ofMilliseconds(connectTimeout.toMillis());
-        Timeout response = Timeout.ofMilliseconds(responseTimeout.toMillis());
         AtomicInteger threads = new AtomicInteger();
         CloseableHttpAsyncClient client = HttpAsyncClients.custom()
                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
-                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).setSoTimeout(response).build())
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1)
+                        .setSoTimeout(Timeout.ofMilliseconds(responseTimeout.toMillis())).build())
                 .setThreadFactory(r -> new IoThread(r, "partner-http-io-" + threads.incrementAndGet()))
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(response).build())
+                        .setDefaultConnectionConfig(connections(connectTimeout, responseTimeout))
                         .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(response).build())
+                .setDefaultRequestConfig(requests(responseTimeout))
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableRedirectHandling()
@@ -95,6 +92,17 @@ public final class PartnerHttp {
                 .build();
         client.start();
         return client;
+    }
+
+    /** Both clients' connections: the connect time-out, and the read time-out on every socket read. */
+    private static ConnectionConfig connections(Duration connectTimeout, Duration responseTimeout) {
+        return ConnectionConfig.custom().setConnectTimeout(Timeout.ofMilliseconds(connectTimeout.toMillis()))
+                .setSocketTimeout(Timeout.ofMilliseconds(responseTimeout.toMillis())).build();
+    }
+
+    /** Both clients' requests: the time an answer may take. */
+    private static RequestConfig requests(Duration responseTimeout) {
+        return RequestConfig.custom().setResponseTimeout(Timeout.ofMilliseconds(responseTimeout.toMillis())).build();
     }
 
     /**
