@@ -181,12 +181,12 @@ public class PartnerWorker {
         WorkBatch shared = new WorkBatch(work.stream().map(Work::item).toList());
         Call[] calls = new Call[work.size()];
         Map<String, List<Integer>> byDossier = callsByDossier(work, plans);
-        // one dossier's calls (most batches at a province's pace): on this thread, each answer waited for, with no
-        // thread to wake per call; several dossiers' (a backlog): at once, without a thread each where the connector can
-        if (byDossier.size() < 2) callInOrder(work, plans, shared, calls);
+        // one dossier's calls (most batches at a province's pace), or parallel-calls 1: on this thread, each answer
+        // waited for, no thread to wake per call; several dossiers' (a backlog): at once, without a thread each where
+        // the connector can
+        if (byDossier.size() < 2 || policy.getParallelCalls() < 2) callInOrder(work, plans, shared, calls);
         else if (nonBlocking()) callWithoutBlocking(work, byDossier, shared, calls);
-        else if (parallelCalls != null) callInParallel(work, byDossier, shared, calls);
-        else callInOrder(work, plans, shared, calls);
+        else callInParallel(work, byDossier, shared, calls);
         java.util.Set<String> adopted = new java.util.HashSet<>();
         for (int i = 0; i < work.size(); i++) {
             WorkItem item = work.get(i).item();
