@@ -28,10 +28,11 @@ import vn.gov.lgsp.hub.work.PartnerRejectedException;
  * <p>Answers: {@code error_code} 0 = done; {@link #REJECTED} = the data was refused (not retried);
  * {@link #SESSION_INVALID} = log in again; anything else, HTTP 5xx, timeouts = retried by the hub.
  *
- * <p>Two ways to call, one behaviour: {@link #call} waits for the answer (the login, operators' re-syncs, ratings);
- * {@link #callAsync} holds no thread while the portal answers (the dossier sync, every event: flat out the calls
- * waiting on a thread each were the hub's largest thread group, bench/PROFILING.md). A login is always a blocking
- * call, made once per session: off the non-blocking client's I/O thread.
+ * <p>Two ways to call, one behaviour: {@link #call} waits for the answer (ratings, and the syncs of a shard batch with
+ * one dossier's work: most batches at a province's pace); {@link #callAsync} holds no thread while the portal answers
+ * (the syncs of a batch with several dossiers' work: flat out the calls waiting on a thread each were the hub's largest
+ * thread group, bench/PROFILING.md). A login is always a blocking call, made once per session: off the non-blocking
+ * client's I/O thread.
  */
 @Component
 public class NationalPortalClient {
