@@ -52,6 +52,7 @@ class NotificationIT {
     @Autowired SmsGatewaySimulator sms;
     @Autowired PartnerWorkQueues queues;
     @Autowired RecentZnsSends recentSends;
+    @Autowired ZaloApi api;
 
     private final DossierEventFactory factory = new DossierEventFactory(RANDOM.nextLong());
 
@@ -272,6 +273,41 @@ class NotificationIT {
         assertThat(zalo.refreshes() - refreshesBefore).isEqualTo(1);
         assertThat(zalo.refusedRefreshes()).isEqualTo(refusedBefore);
         assertThat(jdbc.queryForObject("SELECT refresh_token FROM zalo_token WHERE id = 1", String.class)).startsWith("rt-");
+    }
+
+    @Test
+    void aBacklogOfManyDossiersIsSentWithoutAThreadPerCallThroughAnExpiredTokenAndPhonesWithoutZalo() {
+        String warm = phone("555");
+        post("DOSSIER_RECEIVED", dossier(warm, "Lê Văn Tâm"), null);
+        await().atMost(WAIT).until(() -> znsTo(warm).size() == 1);
+        long nonBlockingBefore = api.nonBlockingSends();
+        int refreshesBefore = zalo.refreshes();
+        zalo.expireAccessTokens();
+
+        // queued at once, as a backlog after an outage: shard batches with several dossiers' messages
+        List<String> withZalo = new ArrayList<>(), withoutZalo = new ArrayList<>();
+        List<WorkItem> backlog = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String p = phone(i % 6 == 0 ? "118" : "555");
+            (i % 6 == 0 ? withoutZalo : withZalo).add(p);
+            ObjectNode d = dossier(p, "Trịnh Thị Lan");
+            ObjectNode e = factory.event("DOSSIER_RECEIVED", OffsetDateTime.now(DossierEventFactory.VN), d, 2, null);
+            backlog.add(WorkItem.first("zalo", e.get("eventId").asText() + ":zalo", d.get("code").asText(), "DOSSIER_RECEIVED", e.toString()));
+        }
+        queues.enqueueAll(backlog);
+
+        await().atMost(WAIT).until(() -> withZalo.stream().allMatch(p -> jdbc.queryForObject(
+                "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1)
+                && withoutZalo.stream().allMatch(p -> smsTo(p).size() == 1));
+        // sent without a thread waiting for each answer; Zalo's other answers (the expired token, no Zalo) still taken
+        assertThat(api.nonBlockingSends()).isGreaterThan(nonBlockingBefore);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("call-zalo"));
+        assertThat(zalo.refreshes() - refreshesBefore).as("one refresh for the whole backlog").isEqualTo(1);
+        withoutZalo.forEach(p -> {
+            assertThat(jdbc.queryForObject("SELECT status FROM notify_message WHERE recipient = ?", String.class, p)).isEqualTo("SMS_QUEUED");
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_no_account WHERE phone = ?", Integer.class, p)).isEqualTo(1);
+        });
+        withZalo.forEach(p -> assertThat(smsTo(p)).isEmpty());
     }
 
     @Test

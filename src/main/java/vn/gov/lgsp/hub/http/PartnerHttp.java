@@ -39,7 +39,7 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
  * (the partner's own connection limit), socket time-outs on every read, and pooled connections that survive a partner's
  * restart without a stale-connection failure on the first call.
  *
- * <p>A connector whose calls are many and short (the national portal's sync) can call without a thread per call: {@link
+ * <p>A connector whose calls are many and short (the national portal's sync, Zalo's ZNS) can call without a thread per call: {@link
  * #nonBlockingClient} is httpclient5's asynchronous client (one I/O thread multiplexes every connection of the
  * partner's pool) and {@link #postJsonAsync} answers a future, with the same behaviour as the classic client.
  *
@@ -171,8 +171,13 @@ public final class PartnerHttp {
 
     /** POSTs {@code json} with the given headers; an I/O failure (refused, reset, timed out) is thrown as is. */
     public static Answer postJson(CloseableHttpClient http, URI uri, String json, Map<String, String> headers) throws IOException {
+        return post(http, uri, json, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8), headers);
+    }
+
+    /** POSTs {@code body} as {@code type} with the given headers; an I/O failure is thrown as is. */
+    public static Answer post(CloseableHttpClient http, URI uri, String body, ContentType type, Map<String, String> headers) throws IOException {
         HttpPost post = new HttpPost(uri);
-        post.setEntity(new StringEntity(json, ContentType.APPLICATION_JSON.withCharset(StandardCharsets.UTF_8)));
+        post.setEntity(new StringEntity(body, type));
         return execute(http, post, headers);
     }
 
