@@ -8,9 +8,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.io.CloseMode;
@@ -18,9 +15,9 @@ import org.springframework.stereotype.Component;
 import vn.gov.lgsp.hub.http.PartnerHttp;
 
 /**
- * The three Zalo HTTP calls: ZNS send, token refresh, OA message, on the partner clients of {@link PartnerHttp} (one
- * pooled classic client, and a non-blocking one for the ZNS sends of a shard batch with several dossiers' messages:
- * {@link #sendZnsAsync}). Only the headers given here go out, so no work-queue header ever leaks as an HTTP header.
+ * The three Zalo HTTP calls: ZNS send, token refresh, OA message, on one pooled partner client of {@link PartnerHttp}
+ * (each call went through a Camel exchange and route before, which cost more than the call's own work and bought
+ * nothing). Only the headers given here go out, so no work-queue header ever leaks as an HTTP header.
  * URLs are read from {@link ZaloProperties} at call time. Zalo answers HTTP 200 with an "error" field; anything else
  * (HTTP error, no connection, not JSON) is a {@link ZaloUnavailableException}, and so retried by the work queue.
  */
@@ -29,45 +26,16 @@ public class ZaloApi {
     private final ZaloProperties props;
     private final ObjectMapper json;
     private final CloseableHttpClient http;
-    private final CloseableHttpAsyncClient nonBlocking;
-    /** ZNS sent without a thread waiting ({@link #sendZnsAsync}), since start. */
-    private final AtomicLong nonBlockingSends = new AtomicLong();
 
     public ZaloApi(ZaloProperties props, ObjectMapper json) {
         this.props = props;
         this.json = json;
         this.http = PartnerHttp.client(props.getMaxConnections(), props.getConnectTimeout(), props.getResponseTimeout());
-        this.nonBlocking = PartnerHttp.nonBlockingClient(props.getMaxConnections(), props.getConnectTimeout(), props.getResponseTimeout());
     }
 
     /** POST /message/template. */
     public JsonNode sendZns(String body, String accessToken) {
         return call(props.getBaseUrl() + "/message/template", body, ContentType.APPLICATION_JSON, Map.of("access_token", accessToken));
-    }
-
-    /**
-     * {@link #sendZns} without waiting: the future answers Zalo's answer or fails with the {@link
-     * ZaloUnavailableException} {@link #sendZns} would have thrown. It completes on the client's I/O thread
-     * ({@link PartnerHttp.IoThread}), where nothing may block.
-     */
-    public CompletableFuture<JsonNode> sendZnsAsync(String body, String accessToken) {
-        nonBlockingSends.incrementAndGet();
-        URI uri;
-        try {
-            uri = URI.create(props.getBaseUrl() + "/message/template");
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
-        }
-        return PartnerHttp.postJsonAsync(nonBlocking, uri, body, Map.of("access_token", accessToken))
-                .handle((answer, failure) -> {
-                    if (failure != null) throw unavailable(failure);
-                    return read(answer);
-                });
-    }
-
-    /** ZNS sent without a thread waiting for the answer since start (which path a shard batch took: tests). */
-    public long nonBlockingSends() {
-        return nonBlockingSends.get();
     }
 
     /** POST /v4/oa/access_token (form-encoded; the app secret goes in the secret_key header). */
@@ -105,16 +73,13 @@ public class ZaloApi {
         }
     }
 
-    private static ZaloUnavailableException unavailable(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ZaloUnavailableException z) return z;
-        return new ZaloUnavailableException("Zalo call failed: " + cause.getMessage(), cause);
+    private static ZaloUnavailableException unavailable(Exception failure) {
+        return new ZaloUnavailableException("Zalo call failed: " + failure.getMessage(), failure);
     }
 
     @PreDestroy
     public void close() throws IOException {
         http.close(CloseMode.GRACEFUL);
-        nonBlocking.close(CloseMode.GRACEFUL);
     }
 
     private static String enc(String s) {

@@ -8,11 +8,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -63,16 +58,6 @@ public class ZaloNotifier implements PartnerConnector {
     private final Clock clock;
     private final RatingInvitations invitations;
     private final RecentZnsSends recentSends;
-    /**
-     * Where Zalo's answers other than "sent" to sends not waited for are taken (a token refresh and a second send, the
-     * no-Zalo record, the SMS fallback: they block, which the HTTP client's I/O thread must not). They are few: one
-     * thread.
-     */
-    private final ExecutorService afterOtherAnswers = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "zalo-after-answer");
-        t.setDaemon(true);
-        return t;
-    });
     /** A ZNS Zalo accepted (its msg_id, the hub's message id): sent, unless its receipt was applied already. */
     static final String SENT_RECORD = "UPDATE notify_message SET status = CASE WHEN status = 'ZALO_DELIVERED' THEN status"
             + " ELSE 'ZALO_SENT' END, channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?";
@@ -91,11 +76,6 @@ public class ZaloNotifier implements PartnerConnector {
         this.clock = clock;
     }
 
-    @PreDestroy
-    void close() {
-        afterOtherAnswers.shutdown();
-    }
-
     /** What one work body asks for; occurredAt may be null. */
     record Request(String type, String dossierCode, JsonNode dossier, JsonNode detail, java.time.Instant occurredAt) {}
 
@@ -107,59 +87,8 @@ public class ZaloNotifier implements PartnerConnector {
         return PARTY;
     }
 
-    /** One message at a time, each send waiting for Zalo on this thread (a shard batch with one dossier's work). */
     @Override
     public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
-        return PartnerConnector.await(deliver(work, batch, false));
-    }
-
-    /** A ZNS send can hold no thread while Zalo answers ({@link ZaloApi#sendZnsAsync}). */
-    @Override
-    public boolean callsWithoutBlocking() {
-        return true;
-    }
-
-    /** The messages of a shard batch with several dossiers' work: no send holds a thread while Zalo answers. */
-    @Override
-    public CompletableFuture<Delivery> deliverAsync(WorkItem work, WorkBatch batch) {
-        return deliver(work, batch, true);
-    }
-
-    /**
-     * Everything up to the send on the caller's thread (the claim, the look-ups, the request). Zalo's usual answer (sent)
-     * is taken where it comes: this thread, or the client's I/O thread when not waited for, where nothing blocks; any
-     * other answer may need the database or a token refresh and a second send, so without waiting it is taken on this
-     * connector's own thread ({@link #afterOtherAnswers}).
-     */
-    private CompletableFuture<Delivery> deliver(WorkItem work, WorkBatch batch, boolean withoutWaiting) {
-        Zns zns;
-        String token;
-        try {
-            Object planned = plan(work, batch);
-            if (planned instanceof Delivery nothingToSend) return CompletableFuture.completedFuture(nothingToSend);
-            zns = (Zns) planned;
-            token = tokens.accessToken();
-            if (!withoutWaiting) return CompletableFuture.completedFuture(answered(zns, token, api.sendZns(zns.wire(), token)));
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return api.sendZnsAsync(zns.wire(), token).thenCompose(answer -> errorOf(answer) == 0
-                ? CompletableFuture.completedFuture(sent(zns, answer))
-                : CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return answered(zns, token, answer);
-                    } catch (Exception e) {
-                        throw new CompletionException(e);
-                    }
-                }, afterOtherAnswers));
-    }
-
-    /** A ZNS to send: the work it is for, the claimed message and the request as it goes on the wire. */
-    private record Zns(String workId, Request req, String messageId, String phone, ZaloProperties.Template template,
-                       Map<String, String> facts, String wire) {}
-
-    /** What a work item comes to before any send: a {@link Delivery} when nothing is to be sent (now), else the {@link Zns}. */
-    private Object plan(WorkItem work, WorkBatch batch) throws Exception {
         String workId = work.workId();
         Request req = parse(work.body());
         if (req == null) return Delivery.skipped("nothing to notify: dossier unknown to the hub");
@@ -212,31 +141,40 @@ public class ZaloNotifier implements PartnerConnector {
         ObjectNode data = zns.putObject("template_data");
         template.getParams().forEach((name, p) -> data.put(name, TextLimits.truncate(TextLimits.render(p.getValue(), facts), p.getMax())));
         zns.put("tracking_id", claim.messageId());
-        // serialised once: sent, and audited (masked) as sent
-        return new Zns(workId, req, claim.messageId(), phone, template, facts, zns.toString());
-    }
 
-    private static int errorOf(JsonNode answer) {
-        return answer.path("error").asInt(Integer.MIN_VALUE);
-    }
-
-    /** Zalo's answer to a send, and what follows it: a token refused is refreshed (or taken from another sender) and the send made again once. */
-    private Delivery answered(Zns zns, String token, JsonNode answer) throws Exception {
-        int error = errorOf(answer);
+        String wire = zns.toString(); // serialised once: sent, and audited (masked) as sent
+        String token = tokens.accessToken();
+        JsonNode answer = api.sendZns(wire, token);
+        int error = answer.path("error").asInt(Integer.MIN_VALUE);
         if (props.getTokenCodes().contains(error)) {
-            answer = api.sendZns(zns.wire(), tokens.replace(token));
-            error = errorOf(answer);
+            // refresh once (or take the token another sender just got) and send again
+            answer = api.sendZns(wire, tokens.replace(token));
+            error = answer.path("error").asInt(Integer.MIN_VALUE);
         }
-        if (error == 0) return sent(zns, answer);
+        if (error == 0) {
+            String msgId = answer.path("data").path("msg_id").asText();
+            // the citizen has it: a record that cannot be written would send it again (begun now in the audit log's
+            // group commit, which the sends of the partner's shards share; durable before the work's completion).
+            // Its delivery receipt may be applied in the same group commit, before it: a delivery is never undone
+            String messageId = claim.messageId();
+            AuditLog.Companion sentRecord = new AuditLog.Companion(SENT_RECORD, new Object[] {msgId, messageId});
+            AfterPartnerCall.Recording recording = AfterPartnerCall.begin("ZNS " + messageId,
+                    () -> audit.submit(List.of(), List.of(sentRecord)));
+            // its delivery receipt, if it comes to this instance, is applied as it is stored
+            recentSends.add(msgId, new RecentZnsSends.Sent(messageId, req.dossierCode(), phone, req.type()), recording.written());
+            return Delivery.done("ZNS msg_id " + msgId + ", tracking_id " + claim.messageId()).withPayload(wire)
+                    .withUpdate(update(workId, req, "CITIZEN_NOTIFIED", json.createObjectNode()
+                            .put("channel", "ZALO").put("notification", req.type()).put("messageId", claim.messageId())))
+                    .withRecording(recording);
+        }
         if (props.getFallbackCodes().contains(error)) {
             jdbc.update("INSERT INTO zalo_no_account (phone, error_code, no_zalo_until) VALUES (?,?,?)"
                     + " ON CONFLICT (phone) DO UPDATE SET error_code = EXCLUDED.error_code, no_zalo_until = EXCLUDED.no_zalo_until,"
-                    + " recorded_at = now()", zns.phone(), error, Timestamp.from(clock.instant().plus(props.getNoZaloFor())));
-            return fallback(zns.messageId(), zns.req(), zns.template(), zns.facts(), zns.phone(),
-                    "Zalo error " + error + " " + answer.path("message").asText());
+                    + " recorded_at = now()", phone, error, Timestamp.from(clock.instant().plus(props.getNoZaloFor())));
+            return fallback(claim.messageId(), req, template, facts, phone, "Zalo error " + error + " " + answer.path("message").asText());
         }
         if (props.getQuotaCodes().contains(error)) {
-            return fallback(zns.messageId(), zns.req(), zns.template(), zns.facts(), zns.phone(), "ZNS quota exhausted (" + error + ")");
+            return fallback(claim.messageId(), req, template, facts, phone, "ZNS quota exhausted (" + error + ")");
         }
         if (props.getTokenCodes().contains(error)) {
             tokens.forget();
@@ -244,26 +182,6 @@ public class ZaloNotifier implements PartnerConnector {
         }
         // template, template data or phone refused: an operator has to look (dead letter)
         throw new PartnerRejectedException(Integer.toString(error), "ZNS refused: " + PersonalData.maskText(answer.path("message").asText()));
-    }
-
-    /**
-     * Zalo accepted the ZNS: the citizen has it. Blocks nothing (it may run on the HTTP client's I/O thread): a record
-     * that cannot be written would send it again, so it is begun now in the audit log's group commit, which the sends of
-     * the partner's shards share, and is durable before the work's completion. Its delivery receipt may be applied in
-     * the same group commit, before it: a delivery is never undone.
-     */
-    private Delivery sent(Zns zns, JsonNode answer) {
-        String msgId = answer.path("data").path("msg_id").asText();
-        String messageId = zns.messageId();
-        AuditLog.Companion sentRecord = new AuditLog.Companion(SENT_RECORD, new Object[] {msgId, messageId});
-        AfterPartnerCall.Recording recording = AfterPartnerCall.begin("ZNS " + messageId,
-                () -> audit.submit(List.of(), List.of(sentRecord)));
-        // its delivery receipt, if it comes to this instance, is applied as it is stored
-        recentSends.add(msgId, new RecentZnsSends.Sent(messageId, zns.req().dossierCode(), zns.phone(), zns.req().type()), recording.written());
-        return Delivery.done("ZNS msg_id " + msgId + ", tracking_id " + messageId).withPayload(zns.wire())
-                .withUpdate(update(zns.workId(), zns.req(), "CITIZEN_NOTIFIED", json.createObjectNode()
-                        .put("channel", "ZALO").put("notification", zns.req().type()).put("messageId", messageId)))
-                .withRecording(recording);
     }
 
     /**

@@ -39,7 +39,7 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
  * (the partner's own connection limit), socket time-outs on every read, and pooled connections that survive a partner's
  * restart without a stale-connection failure on the first call.
  *
- * <p>A connector whose calls are many and short (the national portal's sync, Zalo's ZNS) can call without a thread per call: {@link
+ * <p>A connector whose calls are many and short (the national portal's sync) can call without a thread per call: {@link
  * #nonBlockingClient} is httpclient5's asynchronous client (one I/O thread multiplexes every connection of the
  * partner's pool) and {@link #postJsonAsync} answers a future, with the same behaviour as the classic client.
  *
