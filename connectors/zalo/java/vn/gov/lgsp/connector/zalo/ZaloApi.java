@@ -16,8 +16,8 @@ import vn.gov.lgsp.hub.http.PartnerHttp;
 
 /**
  * The three Zalo HTTP calls: ZNS send, token refresh, OA message, on one pooled partner client of {@link PartnerHttp}
- * (each call went through a Camel exchange and route before, which cost more than the call's own work and bought
- * nothing). Only the headers given here go out, so no work-queue header ever leaks as an HTTP header.
+ * (no Camel exchange or route per call: the routes existed for tests to weave, and none does). Only the headers given
+ * here go out, so no work-queue header ever leaks as an HTTP header.
  * URLs are read from {@link ZaloProperties} at call time. Zalo answers HTTP 200 with an "error" field; anything else
  * (HTTP error, no connection, not JSON) is a {@link ZaloUnavailableException}, and so retried by the work queue.
  */
@@ -58,7 +58,7 @@ public class ZaloApi {
         try {
             answer = PartnerHttp.post(http, URI.create(url), body, contentType, headers);
         } catch (IOException | RuntimeException e) {
-            throw unavailable(e);
+            throw new ZaloUnavailableException("Zalo call failed: " + e.getMessage(), e);
         }
         return read(answer);
     }
@@ -71,10 +71,6 @@ public class ZaloApi {
         } catch (Exception e) {
             throw new ZaloUnavailableException("Zalo answered something that is not JSON", e);
         }
-    }
-
-    private static ZaloUnavailableException unavailable(Exception failure) {
-        return new ZaloUnavailableException("Zalo call failed: " + failure.getMessage(), failure);
     }
 
     @PreDestroy

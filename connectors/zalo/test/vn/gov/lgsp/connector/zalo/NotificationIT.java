@@ -275,37 +275,6 @@ class NotificationIT {
     }
 
     @Test
-    void aBacklogOfManyDossiersThroughAnExpiredTokenAndPhonesWithoutZaloTellsEachCitizenOnce() {
-        String warm = phone("555");
-        post("DOSSIER_RECEIVED", dossier(warm, "Lê Văn Tâm"), null);
-        await().atMost(WAIT).until(() -> znsTo(warm).size() == 1);
-        int refreshesBefore = zalo.refreshes();
-        zalo.expireAccessTokens();
-
-        // queued at once, as a backlog after an outage: shard batches with several dossiers' messages, sent at once
-        List<String> withZalo = new ArrayList<>(), withoutZalo = new ArrayList<>();
-        List<WorkItem> backlog = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            String p = phone(i % 6 == 0 ? "118" : "555");
-            (i % 6 == 0 ? withoutZalo : withZalo).add(p);
-            ObjectNode d = dossier(p, "Trịnh Thị Lan");
-            ObjectNode e = factory.event("DOSSIER_RECEIVED", OffsetDateTime.now(DossierEventFactory.VN), d, 2, null);
-            backlog.add(WorkItem.first("zalo", e.get("eventId").asText() + ":zalo", d.get("code").asText(), "DOSSIER_RECEIVED", e.toString()));
-        }
-        queues.enqueueAll(backlog);
-
-        await().atMost(WAIT).until(() -> withZalo.stream().allMatch(p -> jdbc.queryForObject(
-                "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1)
-                && withoutZalo.stream().allMatch(p -> smsTo(p).size() == 1));
-        assertThat(zalo.refreshes() - refreshesBefore).as("one refresh for the whole backlog").isEqualTo(1);
-        withoutZalo.forEach(p -> {
-            assertThat(jdbc.queryForObject("SELECT status FROM notify_message WHERE recipient = ?", String.class, p)).isEqualTo("SMS_QUEUED");
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_no_account WHERE phone = ?", Integer.class, p)).isEqualTo(1);
-        });
-        withZalo.forEach(p -> assertThat(smsTo(p)).isEmpty());
-    }
-
-    @Test
     void aRefreshTokenZaloRefusesIsReplacedOnceByANewlyConfiguredOneAndNeverByOneUsedBefore() {
         // the stored refresh token is dead (e.g. the OA was re-authorised in the Zalo console)
         jdbc.update("UPDATE zalo_token SET refresh_token = 'rt-revoked', access_token = NULL, access_expires_at = NULL WHERE id = 1");
