@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
@@ -8,6 +9,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -29,17 +31,22 @@ class ClusterShardHandoverTest {
 
     @Test
     void withoutRedeliveryDelayAndPrefetchTheHeldWorkComesBackFirst() throws Exception {
-        assertThat(handover(0, "?consumerWindowSize=0")).containsExactly("earlier", "later");
+        assertThat(handover(0, "?consumerWindowSize=0", 1)).containsExactly("earlier", "later");
     }
 
     @Test
     void aRedeliveryDelayOrAPrefetchLetsLaterWorkOvertake() throws Exception {
-        assertThat(handover(1000, "?consumerWindowSize=0")).containsExactly("later", "earlier");
-        assertThat(handover(0, "")).containsExactly("later", "earlier");
+        assertThat(handover(1000, "?consumerWindowSize=0", 1)).containsExactly("later", "earlier");
+        assertThat(handover(0, "", 2)).containsExactly("later", "earlier"); // "later" prefetched by the first consumer
     }
 
-    /** The order in which the standby consumer gets the two messages after the first consumer's connection closes. */
-    private static List<String> handover(long redeliveryDelay, String urlOptions) throws Exception {
+    /**
+     * The order in which the standby consumer gets the two messages after the first consumer's connection closes.
+     * {@code heldByFirst}: how many messages the broker has handed the first consumer when it goes away (1 without
+     * prefetch; 2 with it, once the broker's asynchronous delivery of "later" into its buffer has happened, which
+     * the test waits for rather than racing it).
+     */
+    private static List<String> handover(long redeliveryDelay, String urlOptions, int heldByFirst) throws Exception {
         int port = ChildJvm.freePort();
         Configuration config = new ConfigurationImpl().setPersistenceEnabled(false).setSecurityEnabled(false)
                 .addAcceptorConfiguration("tcp", "tcp://localhost:" + port);
@@ -63,6 +70,10 @@ class ClusterShardHandoverTest {
                 p.send(s.createTextMessage("earlier"));
                 assertThat(((TextMessage) working.receive(5000)).getText()).isEqualTo("earlier"); // held in a batch
                 p.send(s.createTextMessage("later"));
+                org.apache.activemq.artemis.core.server.Queue queue =
+                        broker.getActiveMQServer().locateQueue("hub.work.partner.0");
+                await().atMost(Duration.ofSeconds(10)).until(() -> queue.getDeliveringCount() == heldByFirst
+                        && queue.getMessageCount() == 2);
                 first.close(); // the working instance goes away without committing
                 List<String> got = new ArrayList<>();
                 for (int i = 0; i < 2; i++) got.add(((TextMessage) standby.receive(10_000)).getText());
