@@ -25,7 +25,8 @@ import vn.gov.lgsp.hub.infra.ChildJvm;
  * consumer takes the exclusive queue over: the work the first consumer held (received, not committed) must come
  * back before the work queued after it, or a dossier's later work overtakes its earlier work. On Artemis 2.40 that
  * holds only with no redelivery delay on the work addresses and no consumer prefetch (consumerWindowSize=0);
- * with the redelivery delay README's broker.xml had (1 s) or with the default prefetch, the later work comes first.
+ * with the redelivery delay README's broker.xml had (1 s), or with the default prefetch once the first consumer has the
+ * later work in its buffer, the later work comes first.
  */
 class ClusterShardHandoverTest {
 

@@ -23,6 +23,14 @@ class PersonalDataTest {
     }
 
     @Test
+    void aUuidWhoseLastGroupIsAllDigitsStaysWholeButAnIdAfterAHyphenIsMasked() {
+        String uuid = "3f2b9c1d-7e4a-4b1f-9c2d-251123456789";
+        assertThat(PersonalData.maskText("event " + uuid)).isEqualTo("event " + uuid);
+        assertThat(PersonalData.maskJson("{\"eventId\":\"" + uuid + "\",\"note\":\"CCCD-022190001234\"}"))
+                .contains(uuid).doesNotContain("022190001234").contains("CCCD-022******234");
+    }
+
+    @Test
     void jsonFieldsAreMaskedByName() {
         String masked = PersonalData.maskJson("{\"applicant\":{\"fullName\":\"Nguyễn Thị Hồng Nhung\",\"citizenId\":\"022190001234\","
                 + "\"phone\":\"0912345678\",\"address\":{\"street\":\"Số 12 đường Lê Lợi\",\"communeName\":\"Phường Hồng Gai\"}},"
