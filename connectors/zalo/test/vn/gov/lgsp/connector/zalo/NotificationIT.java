@@ -30,6 +30,7 @@ import vn.gov.lgsp.connector.onestop.simulator.DossierEventFactory;
 import vn.gov.lgsp.connector.sms.simulator.SimulatedClockInstaller;
 import vn.gov.lgsp.connector.sms.simulator.SmsGatewaySimulator;
 import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
+import vn.gov.lgsp.hub.infra.TestPhones;
 import vn.gov.lgsp.hub.infra.DatabaseOutage;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
@@ -55,19 +56,9 @@ class NotificationIT {
 
     private final DossierEventFactory factory = new DossierEventFactory(RANDOM.nextLong());
 
-    private static final java.util.Set<String> USED_PHONES = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * A mobile number whose last three digits pick the simulators' behaviour (555: has Zalo; 118: no Zalo), never
-     * given before in this run: the tests count messages by number, in a database and simulators the other test
-     * classes share, and two dossiers drawn with the same number made a count of 1 impossible (a full run timed out so).
-     */
+    /** A mobile number (555: has Zalo; 118: no Zalo) with no message anywhere yet: these tests count them by number. */
     private String phone(String ending) {
-        while (true) {
-            String p = "09" + String.format("%05d", RANDOM.nextInt(100_000)) + ending;
-            if (USED_PHONES.add(p) && znsTo(p).isEmpty() && smsTo(p).isEmpty() && jdbc.queryForObject(
-                    "SELECT count(*) FROM notify_message WHERE recipient = ?", Integer.class, p) == 0) return p;
-        }
+        return TestPhones.fresh(ending, jdbc, zalo, sms);
     }
 
     private ObjectNode dossier(String phone, String name) {
@@ -271,17 +262,42 @@ class NotificationIT {
             posts.add(CompletableFuture.runAsync(() -> post("DOSSIER_RECEIVED", d, null)));
         }
         posts.forEach(CompletableFuture::join);
-        await().conditionEvaluationListener(c -> { if (c.getRemainingTimeInMS() < 1000) System.out.println("NOTIFY-DIAG "
-                + jdbc.queryForList("SELECT recipient, status, detail FROM notify_message WHERE recipient IN ("
-                + String.join(",", phones.stream().map(p -> "'" + p + "'").toList()) + ")")
-                + " zns=" + phones.stream().mapToInt(p -> znsTo(p).size()).sum() + " refreshes=" + zalo.refreshes()); })
-                .atMost(WAIT).until(() -> phones.stream().allMatch(p -> jdbc.queryForObject(
-                "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1));
         await().atMost(WAIT).until(() -> phones.stream().allMatch(p -> jdbc.queryForObject(
                 "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1));
         assertThat(zalo.refreshes() - refreshesBefore).isEqualTo(1);
         assertThat(zalo.refusedRefreshes()).isEqualTo(refusedBefore);
         assertThat(jdbc.queryForObject("SELECT refresh_token FROM zalo_token WHERE id = 1", String.class)).startsWith("rt-");
+    }
+
+    @Test
+    void aBacklogOfManyDossiersThroughAnExpiredTokenAndPhonesWithoutZaloTellsEachCitizenOnce() {
+        String warm = phone("555");
+        post("DOSSIER_RECEIVED", dossier(warm, "Lê Văn Tâm"), null);
+        await().atMost(WAIT).until(() -> znsTo(warm).size() == 1);
+        int refreshesBefore = zalo.refreshes();
+        zalo.expireAccessTokens();
+
+        // queued at once, as a backlog after an outage: shard batches with several dossiers' messages, sent at once
+        List<String> withZalo = new ArrayList<>(), withoutZalo = new ArrayList<>();
+        List<WorkItem> backlog = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String p = phone(i % 6 == 0 ? "118" : "555");
+            (i % 6 == 0 ? withoutZalo : withZalo).add(p);
+            ObjectNode d = dossier(p, "Trịnh Thị Lan");
+            ObjectNode e = factory.event("DOSSIER_RECEIVED", OffsetDateTime.now(DossierEventFactory.VN), d, 2, null);
+            backlog.add(WorkItem.first("zalo", e.get("eventId").asText() + ":zalo", d.get("code").asText(), "DOSSIER_RECEIVED", e.toString()));
+        }
+        queues.enqueueAll(backlog);
+
+        await().atMost(WAIT).until(() -> withZalo.stream().allMatch(p -> jdbc.queryForObject(
+                "SELECT count(*) FROM notify_message WHERE recipient = ? AND status IN ('ZALO_SENT','ZALO_DELIVERED')", Integer.class, p) == 1)
+                && withoutZalo.stream().allMatch(p -> smsTo(p).size() == 1));
+        assertThat(zalo.refreshes() - refreshesBefore).as("one refresh for the whole backlog").isEqualTo(1);
+        withoutZalo.forEach(p -> {
+            assertThat(jdbc.queryForObject("SELECT status FROM notify_message WHERE recipient = ?", String.class, p)).isEqualTo("SMS_QUEUED");
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_no_account WHERE phone = ?", Integer.class, p)).isEqualTo(1);
+        });
+        withZalo.forEach(p -> assertThat(smsTo(p)).isEmpty());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package vn.gov.lgsp.hub.flows;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import vn.gov.lgsp.hub.infra.TestPhones;
 import vn.gov.lgsp.hub.infra.TestTokens;
 import static org.awaitility.Awaitility.await;
 
@@ -56,7 +57,7 @@ class PaymentFlowIT {
         ObjectNode d = factory.newDossier(DAY);
         d.put("code", "000.00.21.H45-" + DAY.format(DateTimeFormatter.ofPattern("yyMMdd")) + "-" + String.format("%04d", SEQ.incrementAndGet() % 10_000));
         d.put("returnMethod", returnMethod);
-        ((ObjectNode) d.get("applicant")).put("phone", "09" + String.format("%05d", RANDOM.nextInt(100_000)) + phoneEnding);
+        ((ObjectNode) d.get("applicant")).put("phone", TestPhones.fresh(phoneEnding, jdbc, zalo, sms));
         ArrayNode fees = d.putArray("fees");
         fees.addObject().put("code", "LPXD").put("name", "Lệ phí cấp giấy phép xây dựng").put("amount", 75_000).put("paid", false);
         return d;

@@ -42,6 +42,7 @@ import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
+import vn.gov.lgsp.hub.infra.TestPhones;
 import vn.gov.lgsp.hub.infra.TestTokens;
 import vn.gov.lgsp.hub.infra.TopicRecorder;
 import vn.gov.lgsp.hub.work.DossierUpdates;
@@ -427,12 +428,9 @@ class SatisfactionIT {
         return code;
     }
 
-    private static String phone(String ending) {
-        String p;
-        do {
-            p = "09" + String.format("%05d", RANDOM.nextInt(100_000)) + ending;
-        } while (!USED.add(p));
-        return p;
+    /** A mobile number (555: has Zalo; 118: no Zalo) with no message anywhere yet: these tests count them by number. */
+    private String phone(String ending) {
+        return TestPhones.fresh(ending, jdbc, zalo, sms);
     }
 
     private static String randomCode() {
