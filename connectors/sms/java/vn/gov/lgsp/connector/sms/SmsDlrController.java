@@ -76,12 +76,31 @@ public class SmsDlrController {
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT message_id, dossier_code FROM sms_message WHERE sms_id = ?", smsId);
         String dossier = rows.isEmpty() ? null : (String) rows.get(0).get("dossier_code");
         String messageId = rows.isEmpty() ? smsId : (String) rows.get(0).get("message_id");
+        // the gateway retries each report up to 5 times, so a report may come after a later one: the message's status
+        // only moves on (pending approval, waiting, waiting for the telco, then sent or rejected, which stay)
         jdbc.update("UPDATE sms_message SET delivery_status = ?, delivered_at = CASE WHEN ? = 5 THEN now() ELSE delivered_at END"
-                + " WHERE sms_id = ?", sendStatus, sendStatus, smsId);
+                + " WHERE sms_id = ? AND (delivery_status IS NULL OR (" + STAGE_OF_DELIVERY_STATUS + " < " + FINAL_STAGE
+                + " AND " + STAGE_OF_DELIVERY_STATUS + " <= ?))", sendStatus, sendStatus, smsId, stage(sendStatus));
         audit.record(new AuditEntry(AuditEntry.Direction.IN, SmsSender.PARTY, dossier, "SMS_DLR", statusName(sendStatus), null,
                 messageId, null, "SMSID " + smsId + ", SendStatus " + sendStatus + (telco == null ? "" : ", telco " + telco)));
         return ResponseEntity.ok(Map.of("result", "recorded"));
     }
+
+    /** How far a SendStatus is along an SMS's way; unknown statuses (none documented) come before all others. */
+    static int stage(int sendStatus) {
+        return switch (sendStatus) {
+            case 1 -> 1;
+            case 2 -> 2;
+            case 7 -> 3;
+            case 4, 5 -> FINAL_STAGE;
+            default -> 0;
+        };
+    }
+
+    private static final int FINAL_STAGE = 4;
+    /** {@link #stage} of the status a message has, in SQL. */
+    private static final String STAGE_OF_DELIVERY_STATUS =
+            "CASE delivery_status WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 7 THEN 3 WHEN 4 THEN 4 WHEN 5 THEN 4 ELSE 0 END";
 
     static String statusName(int s) {
         return switch (s) {

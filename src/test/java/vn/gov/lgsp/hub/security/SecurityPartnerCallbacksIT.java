@@ -19,7 +19,7 @@ import vn.gov.lgsp.connector.zalo.ZaloProperties;
 import vn.gov.lgsp.connector.zalo.ZaloWebhookServlet;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 
-/** Partner callbacks without a hub token: their own credentials, a time window, a replay guard; refusals counted and audited. */
+/** Partner callbacks without a hub token: their own credentials, a time window, repeats taken once; refusals counted and audited. */
 @HubIntegrationTest
 class SecurityPartnerCallbacksIT {
     @Autowired ZaloProperties zalo;
@@ -34,12 +34,14 @@ class SecurityPartnerCallbacksIT {
     void aZaloWebhookIsTakenOnceWithinItsWindowAndNeverWhenStale() throws Exception {
         String fresh = event(System.currentTimeMillis());
         String signature = ZaloWebhookServlet.sign(zalo.getAppId(), fresh, timestampOf(fresh), zalo.getOaSecret());
-        double replayedBefore = refused("partner-zalo", "replayed");
-        assertThat(postZalo(fresh, signature).statusCode()).isEqualTo(200);
+        HttpResponse<String> first = postZalo(fresh, signature);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("accepted");
+        // the very same delivery again (Zalo delivers an event more than once): answered as a duplicate, stored once
         HttpResponse<String> again = postZalo(fresh, signature);
-        assertThat(again.statusCode()).isEqualTo(401);
-        assertThat(again.body()).contains("signature already used");
-        assertThat(refused("partner-zalo", "replayed")).isEqualTo(replayedBefore + 1);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("duplicate");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM zalo_webhook_event WHERE payload = ?", Long.class, fresh)).isEqualTo(1);
 
         String stale = event(System.currentTimeMillis() - Duration.ofMinutes(10).toMillis());
         double staleBefore = refused("partner-zalo", "stale_timestamp");
@@ -52,7 +54,7 @@ class SecurityPartnerCallbacksIT {
         assertThat(postZalo(event(System.currentTimeMillis()), "0".repeat(64)).statusCode()).isEqualTo(401);
         assertThat(refused("partner-zalo", "bad_signature")).isEqualTo(forgedBefore + 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'zalo'"
-                + " AND message_type = 'REFUSED_CALL' AND detail LIKE 'replayed%'", Long.class) > 0);
+                + " AND message_type = 'REFUSED_CALL' AND detail LIKE 'stale%'", Long.class) > 0);
     }
 
     @Test
@@ -79,6 +81,27 @@ class SecurityPartnerCallbacksIT {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM sms_delivery_report WHERE sms_id = ?", Long.class, smsId)).isEqualTo(1);
     }
 
+    @Test
+    void anSmsDeliveryReportRetriedAfterALaterOneLeavesTheMessageAtItsLatestStatus() throws Exception {
+        String smsId = "late-" + UUID.randomUUID();
+        String messageId = "sms-late-" + UUID.randomUUID();
+        jdbc.update("INSERT INTO sms_message (message_id, event_type, phone, content, segments, status, sms_id, sent_at)"
+                + " VALUES (?, 'DOSSIER_RECEIVED', '0912000118', 'Ho so da tiep nhan', 1, 'SENT', ?, now())", messageId, smsId);
+        assertThat(dlr(smsId, sms.getDlrKey(), 7).statusCode()).isEqualTo(200);
+        assertThat(deliveryStatus(messageId)).isEqualTo(7);
+        assertThat(dlr(smsId, sms.getDlrKey(), 5).statusCode()).isEqualTo(200);
+        assertThat(deliveryStatus(messageId)).isEqualTo(5);
+        // the gateway's retry of the earlier report, after the later one: recorded, but the SMS stays sent
+        assertThat(dlr(smsId, sms.getDlrKey(), 2).statusCode()).isEqualTo(200);
+        assertThat(deliveryStatus(messageId)).isEqualTo(5);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM sms_delivery_report WHERE sms_id = ?", Long.class, smsId)).isEqualTo(3);
+        assertThat(jdbc.queryForObject("SELECT delivered_at IS NOT NULL FROM sms_message WHERE message_id = ?", Boolean.class, messageId)).isTrue();
+    }
+
+    private Integer deliveryStatus(String messageId) {
+        return jdbc.queryForObject("SELECT delivery_status FROM sms_message WHERE message_id = ?", Integer.class, messageId);
+    }
+
     private String event(long timestampMillis) {
         return "{\"app_id\":\"" + zalo.getAppId() + "\",\"event_name\":\"security_test\",\"timestamp\":\"" + timestampMillis
                 + "\",\"sender\":{\"id\":\"u-" + UUID.randomUUID() + "\"}}";
@@ -96,7 +119,11 @@ class SecurityPartnerCallbacksIT {
     }
 
     private HttpResponse<String> dlr(String smsId, String key) throws Exception {
-        String q = "/api/v1/partners/sms/dlr?SMSID=" + smsId + "&SendStatus=5" + (key == null ? "" : "&key=" + key);
+        return dlr(smsId, key, 5);
+    }
+
+    private HttpResponse<String> dlr(String smsId, String key, int sendStatus) throws Exception {
+        String q = "/api/v1/partners/sms/dlr?SMSID=" + smsId + "&SendStatus=" + sendStatus + (key == null ? "" : "&key=" + key);
         return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + q)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
