@@ -79,8 +79,8 @@ public class SmsDlrController {
         // the gateway retries each report up to 5 times, so a report may come after a later one: the message's status
         // only moves on (pending approval, waiting, waiting for the telco, then sent or rejected, which stay)
         jdbc.update("UPDATE sms_message SET delivery_status = ?, delivered_at = CASE WHEN ? = 5 THEN now() ELSE delivered_at END"
-                + " WHERE sms_id = ? AND (delivery_status IS NULL OR (" + STAGE_OF_DELIVERY_STATUS + " < " + FINAL_STAGE
-                + " AND " + STAGE_OF_DELIVERY_STATUS + " <= ?))", sendStatus, sendStatus, smsId, stage(sendStatus));
+                + " WHERE sms_id = ? AND (delivery_status IS NULL OR (" + stageOf("delivery_status") + " < " + FINAL_STAGE
+                + " AND " + stageOf("delivery_status") + " <= ?))", sendStatus, sendStatus, smsId, stage(sendStatus));
         audit.record(new AuditEntry(AuditEntry.Direction.IN, SmsSender.PARTY, dossier, "SMS_DLR", statusName(sendStatus), null,
                 messageId, null, "SMSID " + smsId + ", SendStatus " + sendStatus + (telco == null ? "" : ", telco " + telco)));
         return ResponseEntity.ok(Map.of("result", "recorded"));
@@ -98,9 +98,11 @@ public class SmsDlrController {
     }
 
     private static final int FINAL_STAGE = 4;
-    /** {@link #stage} of the status a message has, in SQL. */
-    private static final String STAGE_OF_DELIVERY_STATUS =
-            "CASE delivery_status WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 7 THEN 3 WHEN 4 THEN 4 WHEN 5 THEN 4 ELSE 0 END";
+
+    /** {@link #stage} of a SendStatus column, in SQL. */
+    static String stageOf(String column) {
+        return "CASE " + column + " WHEN 1 THEN 1 WHEN 2 THEN 2 WHEN 7 THEN 3 WHEN 4 THEN 4 WHEN 5 THEN 4 ELSE 0 END";
+    }
 
     static String statusName(int s) {
         return switch (s) {

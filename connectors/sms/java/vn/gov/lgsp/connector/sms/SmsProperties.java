@@ -24,6 +24,9 @@ public class SmsProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     }
 
     private String gatewayUrl = "";
+    /** The hub's account at the gateway, sent in every request (ApiKey, SecretKey); never logged or audited. */
+    private String apiKey = "";
+    private String secretKey = "";
     private String username = "";
     private String password = "";
     private String brandname = "";
@@ -43,6 +46,10 @@ public class SmsProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
 
     public String getGatewayUrl() { return gatewayUrl; }
     public void setGatewayUrl(String gatewayUrl) { this.gatewayUrl = gatewayUrl; }
+    public String getApiKey() { return apiKey; }
+    public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+    public String getSecretKey() { return secretKey; }
+    public void setSecretKey(String secretKey) { this.secretKey = secretKey; }
     public String getUsername() { return username; }
     public void setUsername(String username) { this.username = username; }
     public String getPassword() { return password; }

@@ -120,13 +120,17 @@ public class SmsSender implements PartnerConnector {
     private Delivery send(String messageId, Map<String, Object> row) {
         String content = (String) row.get("content");
         SendSms req = new SendSms();
+        req.setApiKey(props.getApiKey());
+        req.setSecretKey(props.getSecretKey());
         req.setBrandname(props.getBrandname());
         req.setPhone(Identifiers.internationalPhone((String) row.get("phone")));
         req.setContent(content);
         req.setIsUnicode(props.isUnicode() ? 1 : 0);
         req.setSmsType(props.getSmsType());
+        req.setSandbox(0);
         req.setRequestId(messageId);
         if (props.getCallbackUrl() != null && !props.getCallbackUrl().isBlank()) req.setCallbackUrl(props.getCallbackUrl());
+        // what the audit log keeps of the request: the account's keys are not in it
         String wire = json.createObjectNode().put("Brandname", req.getBrandname())
                 .put("Phone", req.getPhone()).put("Content", content).put("IsUnicode", req.getIsUnicode())
                 .put("RequestId", messageId).toString();
@@ -141,12 +145,13 @@ public class SmsSender implements PartnerConnector {
             // is answered 124. The gateway may report delivery before its answer reaches us: a report already in is
             // applied in the same transaction.
             audit.commit(new AuditLog.Companion("UPDATE sms_message SET status = 'SENT', code_result = ?, sms_id = COALESCE(?, sms_id),"
-                            + " sent_at = ? WHERE message_id = ?", new Object[] {code, r.getSmsId(), Timestamp.from(clock.instant()), messageId}),
+                            + " sent_at = ? WHERE message_id = ?", new Object[] {code, r.getSMSID(), Timestamp.from(clock.instant()), messageId}),
                     new AuditLog.Companion("UPDATE sms_message m SET delivery_status = r.send_status,"
                             + " delivered_at = CASE WHEN r.send_status = 5 THEN now() ELSE m.delivered_at END"
-                            + " FROM (SELECT send_status FROM sms_delivery_report WHERE sms_id = ? ORDER BY id DESC LIMIT 1) r"
-                            + " WHERE m.message_id = ?", new Object[] {r.getSmsId(), messageId}));
-            return Delivery.done("CodeResult " + code + ", SMSID " + r.getSmsId()).withPayload(wire).withUpdate(update(messageId, dossier,
+                            + " FROM (SELECT send_status FROM sms_delivery_report WHERE sms_id = ?"
+                            + " ORDER BY " + SmsDlrController.stageOf("send_status") + " DESC, id DESC LIMIT 1) r"
+                            + " WHERE m.message_id = ?", new Object[] {r.getSMSID(), messageId}));
+            return Delivery.done("CodeResult " + code + ", SMSID " + r.getSMSID()).withPayload(wire).withUpdate(update(messageId, dossier,
                     "CITIZEN_NOTIFIED", json.createObjectNode().put("channel", "SMS").put("notification", eventType).put("messageId", messageId)));
         }
         if (props.getNotReachableCodes().contains(code)) {

@@ -51,6 +51,7 @@ class NotificationIT {
     @Autowired ZaloTokens tokens;
     @Autowired ZaloProperties zaloProps;
     @Autowired SmsGatewaySimulator sms;
+    @Autowired vn.gov.lgsp.connector.sms.SmsProperties smsProps;
     @Autowired PartnerWorkQueues queues;
     @Autowired RecentZnsSends recentSends;
 
@@ -196,6 +197,31 @@ class NotificationIT {
         // the gateway's delivery report comes back and is recorded
         await().atMost(WAIT).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM sms_message WHERE dossier_code = ? AND delivery_status = 5", Integer.class, code) == 4);
+        // every request carried the account's keys (the simulator answers others 101); the audit log's copies do not
+        assertThat(smsProps.getSecretKey()).isNotBlank();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'sms' AND dossier_code = ?"
+                + " AND masked_payload LIKE '%' || ? || '%'", Integer.class, code, smsProps.getSecretKey())).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'sms' AND dossier_code = ?",
+                Integer.class, code)).isPositive();
+    }
+
+    @Test
+    void anSmsWithKeysTheGatewayDoesNotKnowIsAnsweredBadKeyAndDeadLetteredForAnOperator() {
+        String phone = phone("118");
+        ObjectNode d = dossier(phone, "Lý Thị Hằng");
+        String code = d.get("code").asText();
+        String secret = smsProps.getSecretKey();
+        smsProps.setSecretKey("not-the-account-" + secret);
+        try {
+            post("DOSSIER_RECEIVED", d, null);
+            await().atMost(WAIT).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM dead_letter WHERE partner = 'sms' AND dossier_code = ?", Integer.class, code) == 1);
+        } finally {
+            smsProps.setSecretKey(secret);
+        }
+        assertThat(smsTo(phone)).extracting(SmsGatewaySimulator.Received::code).containsOnly(101);
+        assertThat(jdbc.queryForObject("SELECT reason FROM dead_letter WHERE partner = 'sms' AND dossier_code = ?", String.class, code))
+                .contains("101");
     }
 
     @Test

@@ -48,6 +48,7 @@ public class SmsGatewaySimulator implements AutoCloseable {
         return t;
     });
     private volatile boolean sendReports = true;
+    private volatile String apiKey, secretKey;
 
     /** What the recipient of a rating link does: stars 1..5, reasons from the page's list, a comment; times 1 or 2. */
     public record PageChoice(int stars, List<String> reasons, String comment, int times) {}
@@ -133,6 +134,11 @@ public class SmsGatewaySimulator implements AutoCloseable {
     public List<Received> sent() { return received.stream().filter(r -> r.code() == 100).toList(); }
     public void failNext(int... codes) { for (int c : codes) injected.add(c); }
     public void setSendReports(boolean send) { this.sendReports = send; }
+    /** The account the gateway knows: a request with other keys is answered 101 (bad key), as the real one does. */
+    public void requireKeys(String apiKey, String secretKey) {
+        this.secretKey = secretKey;
+        this.apiKey = apiKey;
+    }
 
     @WebService(endpointInterface = "vn.gov.lgsp.connector.sms.wsdl.SmsGatewayPortType", serviceName = "SmsGatewayService",
             portName = "SmsGatewayPort", targetNamespace = "urn:lgsp:sms:gateway:v1")
@@ -144,6 +150,7 @@ public class SmsGatewaySimulator implements AutoCloseable {
             int code;
             String smsId = null;
             if (fault != null) code = fault;
+            else if (apiKey != null && (!apiKey.equals(req.getApiKey()) || !secretKey.equals(req.getSecretKey()))) code = 101;
             else if (accepted.containsKey(req.getRequestId())) code = 124;
             else if (!req.getPhone().matches("84\\d{9}") || req.getPhone().endsWith("108")) code = 108;
             else if (req.getPhone().endsWith("099")) code = 99;
@@ -155,7 +162,7 @@ public class SmsGatewaySimulator implements AutoCloseable {
             received.add(new Received(req.getBrandname(), req.getPhone(), req.getContent(), req.getIsUnicode(), req.getRequestId(), code, smsId));
             if (code == 100) maybeRate(req.getPhone(), req.getContent());
             r.setCodeResult(code);
-            r.setSmsId(smsId);
+            r.setSMSID(smsId);
             r.setErrorMessage(code == 100 ? null : "code " + code);
             if (code == 100 && sendReports && req.getCallbackUrl() != null && !req.getCallbackUrl().isBlank()) {
                 String url = req.getCallbackUrl() + (req.getCallbackUrl().contains("?") ? "&" : "?")

@@ -30,6 +30,11 @@ public class SmsSimulatorConfig {
         if (!SimulatorSwitch.mayRepoint(env, "sms", "hub.partners.sms.gateway-url", "HUB_SMS_GATEWAY_URL")) return sim;
         props.setGatewayUrl(sim.address());
         props.setDlrKey(DLR_KEY);
+        // a demo account, new at every start: the simulator answers other keys 101, as the gateway does
+        String apiKey = "sim-" + java.util.UUID.randomUUID(), secretKey = java.util.UUID.randomUUID().toString();
+        props.setApiKey(apiKey);
+        props.setSecretKey(secretKey);
+        sim.requireKeys(apiKey, secretKey);
         return sim;
     }
 
