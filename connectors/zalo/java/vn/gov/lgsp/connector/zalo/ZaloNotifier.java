@@ -46,6 +46,8 @@ public class ZaloNotifier implements PartnerConnector {
     private static final Logger log = LoggerFactory.getLogger(ZaloNotifier.class);
     public static final String PARTY = "zalo";
     public static final String SMS = "sms";
+    /** Zalo's day: a spent ZNS quota is spent until midnight here. */
+    private static final java.time.ZoneId VIETNAM = java.time.ZoneId.of("Asia/Ho_Chi_Minh");
     /** The key of the fact {@code name} in an SMS work body (the sms connector reads it back as {@code name}). */
     static final String SMS_NAME_FACT = "applicantName";
 
@@ -56,6 +58,12 @@ public class ZaloNotifier implements PartnerConnector {
     private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
+    /**
+     * Until when (the next midnight in Vietnam) Zalo said this OA's ZNS quota is spent: no ZNS is tried before then,
+     * every message goes by SMS ("do not retry today"). Per instance: another instance learns it from its own first
+     * refused send.
+     */
+    private volatile java.time.Instant quotaSpentUntil = java.time.Instant.EPOCH;
     private final RatingInvitations invitations;
     private final RecentZnsSends recentSends;
     /** A ZNS Zalo accepted (its msg_id, the hub's message id): sent, unless its receipt was applied already. */
@@ -133,6 +141,9 @@ public class ZaloNotifier implements PartnerConnector {
         if (claim.noZalo() != null ? claim.noZalo() : rememberedNoZalo(phone)) {
             return fallback(claim.messageId(), req, template, facts, phone, "phone has no Zalo (remembered)");
         }
+        if (clock.instant().isBefore(quotaSpentUntil)) {
+            return fallback(claim.messageId(), req, template, facts, phone, "ZNS quota spent today (until " + quotaSpentUntil + ")");
+        }
 
         ObjectNode zns = json.createObjectNode();
         zns.put("phone", Identifiers.internationalPhone(phone));
@@ -174,6 +185,8 @@ public class ZaloNotifier implements PartnerConnector {
             return fallback(claim.messageId(), req, template, facts, phone, "Zalo error " + error + " " + answer.path("message").asText());
         }
         if (props.getQuotaCodes().contains(error)) {
+            quotaSpentUntil = clock.instant().atZone(VIETNAM).toLocalDate().plusDays(1).atStartOfDay(VIETNAM).toInstant();
+            log.warn("zalo: the OA's ZNS quota is spent (error {}): messages go by SMS until {}", error, quotaSpentUntil);
             return fallback(claim.messageId(), req, template, facts, phone, "ZNS quota exhausted (" + error + ")");
         }
         if (props.getTokenCodes().contains(error)) {

@@ -272,6 +272,33 @@ class NotificationIT {
     }
 
     @Test
+    void onceZaloSaysTheQuotaIsSpentEveryMessageThatDayGoesBySmsWithoutTryingZnsAndTheNextDayZnsAgain() {
+        var clock = SimulatedClockInstaller.CLOCK;
+        try {
+            // two days back: the quota's day is over long before the clock comes back to today for the other tests
+            clock.set(LocalTime.of(10, 0), -2);
+            String first = phone("555"), second = phone("555"), nextDay = phone("555");
+            zalo.failNextSends(1, -144);
+            post("DOSSIER_RECEIVED", dossier(first, "Mai Văn Sơn"), null);
+            await().atMost(WAIT).until(() -> smsTo(first).size() == 1);
+            assertThat(jdbc.queryForObject("SELECT detail FROM notify_message WHERE recipient = ?", String.class, first))
+                    .contains("quota exhausted (-144)");
+            post("DOSSIER_RECEIVED", dossier(second, "Mai Thị Sen"), null);
+            await().atMost(WAIT).until(() -> smsTo(second).size() == 1);
+            assertThat(jdbc.queryForObject("SELECT detail FROM notify_message WHERE recipient = ?", String.class, second))
+                    .contains("quota spent today");
+            assertThat(znsTo(second)).isEmpty();
+
+            clock.set(LocalTime.of(10, 0), -1);
+            post("DOSSIER_RECEIVED", dossier(nextDay, "Mai Văn Tùng"), null);
+            await().atMost(WAIT).until(() -> znsTo(nextDay).size() == 1);
+            assertThat(smsTo(nextDay)).isEmpty();
+        } finally {
+            clock.daytime();
+        }
+    }
+
+    @Test
     void anExpiredAccessTokenIsRefreshedOnceUnderTwentyConcurrentSends() {
         String warm = phone("555");
         post("DOSSIER_RECEIVED", dossier(warm, "Hoàng Văn Nam"), null);
