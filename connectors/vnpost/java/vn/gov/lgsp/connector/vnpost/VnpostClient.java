@@ -24,7 +24,8 @@ import vn.gov.lgsp.hub.work.PartnerRejectedException;
 /**
  * MyVNPost over HTTP. Failure classes matter to the hub's retry policy:
  * <ul>
- *   <li>HTTP 400/404/409/422 with VNPost's error body: {@link PartnerRejectedException} (a person must act);</li>
+ *   <li>HTTP 400/404/409/422 with VNPost's error body: {@link PartnerRejectedException} (a person must act), except
+ *       a 404 to the look-up by saleOrderCode, which means there is no such order;</li>
  *   <li>5xx, 408, 429, timeouts, refused connections: {@link VnpostUnavailableException} (retried with backoff);</li>
  *   <li>401: the token is dropped, a fresh one fetched and the call repeated once.</li>
  * </ul>
