@@ -24,7 +24,8 @@ import vn.gov.lgsp.hub.work.PartnerRejectedException;
 /**
  * MyVNPost over HTTP. Failure classes matter to the hub's retry policy:
  * <ul>
- *   <li>HTTP 400/404/409/422 with VNPost's error body: {@link PartnerRejectedException} (a person must act);</li>
+ *   <li>HTTP 400/404/409/422 with VNPost's error body: {@link PartnerRejectedException} (a person must act), except
+ *       a 404 to the look-up by saleOrderCode, which means there is no such order;</li>
  *   <li>5xx, 408, 429, timeouts, refused connections: {@link VnpostUnavailableException} (retried with backoff);</li>
  *   <li>401: the token is dropped, a fresh one fetched and the call repeated once.</li>
  * </ul>
@@ -57,20 +58,29 @@ public class VnpostClient {
         return created;
     }
 
-    /** The order VNPost holds under our saleOrderCode, if any (used before re-creating after a crash). */
+    /**
+     * The order VNPost holds under our saleOrderCode, if any (used before re-creating after a crash). Only an order
+     * whose saleOrderCode is exactly the one asked for is returned: an endpoint that ignored the filter would
+     * otherwise hand us another citizen's parcel to link to this dossier. A 404 means VNPost holds no such order
+     * (then the caller creates it), not a refusal to act on.
+     */
     public Optional<VnpostOrder> findBySaleOrderCode(String saleOrderCode) {
-        JsonNode n = call("GET", "getOrder?saleOrderCode=" + enc(saleOrderCode), null);
-        JsonNode data = VnpostJson.field(n, "data");
+        String path = "getOrder?saleOrderCode=" + enc(saleOrderCode);
+        PartnerHttp.Answer res = exchange("GET", path, null);
+        if (res.status() == 404) return Optional.empty();
+        JsonNode data = VnpostJson.field(check(res, path), "data");
         List<VnpostOrder> found = new ArrayList<>();
         if (data != null && data.isArray()) data.forEach(o -> found.add(VnpostOrder.from(o)));
         else if (data != null && data.isObject()) found.add(VnpostOrder.from(data));
-        return found.stream().filter(o -> o.itemCode() != null && !Integer.valueOf(9).equals(o.status())
-                && !Integer.valueOf(22).equals(o.status())).findFirst();
+        return found.stream().filter(o -> o.itemCode() != null && o.saleOrderCode() != null
+                        && o.saleOrderCode().trim().equals(saleOrderCode.trim()))
+                .filter(o -> !Integer.valueOf(9).equals(o.status()) && !Integer.valueOf(22).equals(o.status()))
+                .findFirst();
     }
 
-    /** GetStatusHistoryOrder, type 1 = by item code (tracking number). */
-    public List<TrackingRecord> statusHistory(String itemCode) {
-        return TrackingRecord.listFrom(call("GET", "GetStatusHistoryOrder?type=1&code=" + enc(itemCode), null));
+    /** GetStatusHistoryOrder, type 1 = by item code (tracking number); unreadable records go to {@code unreadable}. */
+    public List<TrackingRecord> statusHistory(String itemCode, TrackingRecord.Unreadable unreadable) {
+        return TrackingRecord.listFrom(call("GET", "GetStatusHistoryOrder?type=1&code=" + enc(itemCode), null), unreadable);
     }
 
     public void cancel(String originalId) {
@@ -78,6 +88,11 @@ public class VnpostClient {
     }
 
     private JsonNode call(String method, String path, String body) {
+        return check(exchange(method, path, body), path);
+    }
+
+    /** The call with the token, renewed once on a 401; the answer not yet judged. */
+    private PartnerHttp.Answer exchange(String method, String path, String body) {
         String token = tokens.token();
         PartnerHttp.Answer res = send(method, path, body, token);
         if (res.status() == 401) {
@@ -85,6 +100,11 @@ public class VnpostClient {
             res = send(method, path, body, tokens.token());
             if (res.status() == 401) throw new VnpostUnavailableException(path + ": VNPost refused a fresh token (HTTP 401)");
         }
+        return res;
+    }
+
+    /** The answer's JSON when it is a success, else the exception that classifies the failure (see the class comment). */
+    private JsonNode check(PartnerHttp.Answer res, String path) {
         int s = res.status();
         if (s >= 200 && s < 300) return read(res.body(), path);
         if (s == 408 || s == 429 || s >= 500) {

@@ -5,7 +5,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import vn.gov.lgsp.connector.vnpost.dto.StatusRecord;
 import vn.gov.lgsp.connector.vnpost.dto.TrackingRecord;
 import vn.gov.lgsp.hub.audit.AuditEntry;
 import vn.gov.lgsp.hub.audit.AuditLog;
@@ -83,6 +83,14 @@ public class VnpostPushController {
             // the parser's message names only what it expected, never the body
             return Problems.answer(HttpStatus.BAD_REQUEST, "vnpost-push-invalid", "not a status history: " + firstLine(e.getMessage()));
         }
+        String tooLong = records.stream().flatMap(r -> r.statusHistory().stream()).anyMatch(StatusRecord::nameTooLong)
+                ? "statusName longer than " + StatusRecord.NAME_MAX + " characters" : null;
+        if (tooLong != null) {
+            // refused rather than cut: the sender can correct it, and the hub keeps what it was told verbatim
+            audit.record(AuditEntry.in(VnpostTracking.PARTY, null, "STATUS_PUSH", "INVALID", null,
+                    new String(body, StandardCharsets.UTF_8)));
+            return Problems.answer(HttpStatus.BAD_REQUEST, "vnpost-push-invalid", "not a status history: " + tooLong);
+        }
         int fresh = 0;
         List<String> unknown = new ArrayList<>();
         for (TrackingRecord r : records) {
@@ -123,8 +131,11 @@ public class VnpostPushController {
         } catch (NumberFormatException e) {
             return "unreadable timestamp";
         }
-        Duration skew = Duration.between(Instant.ofEpochSecond(seconds), Instant.now()).abs();
-        if (skew.compareTo(props.getPush().getMaxSkew()) > 0) return "timestamp outside the allowed window";
+        // compared as plain numbers: any long parses, but Instant.ofEpochSecond throws on the extreme ones, and a
+        // hostile timestamp must be refused (401, audited) like any other stale one, not end in an exception
+        long now = Instant.now().getEpochSecond();
+        long maxSkew = props.getPush().getMaxSkew().toSeconds();
+        if (seconds < now - maxSkew || seconds > now + maxSkew) return "timestamp outside the allowed window";
         byte[] expected = ("sha256=" + sign(secret, timestamp.trim(), body)).getBytes(StandardCharsets.US_ASCII);
         byte[] given = signature.trim().toLowerCase().getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given) ? null : "signature mismatch";

@@ -10,6 +10,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.audit.AuditEntry;
+import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.work.InfrastructureFaults;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 
@@ -28,9 +30,12 @@ public class VnpostStatusPoller {
     private final VnpostOrderStore orders;
     private final VnpostClient client;
     private final VnpostTracking tracking;
+    private final AuditLog audit;
     private final CountDownLatch stopping = new CountDownLatch(1);
 
-    public VnpostStatusPoller(VnpostProperties props, VnpostOrderStore orders, VnpostClient client, VnpostTracking tracking) {
+    public VnpostStatusPoller(VnpostProperties props, VnpostOrderStore orders, VnpostClient client, VnpostTracking tracking,
+                              AuditLog audit) {
+        this.audit = audit;
         this.props = props;
         this.orders = orders;
         this.client = client;
@@ -61,7 +66,7 @@ public class VnpostStatusPoller {
             next = Math.max(next, System.nanoTime()) + spacingNanos;
             try {
                 asked++;
-                client.statusHistory(itemCode).stream()
+                client.statusHistory(itemCode, (item, why) -> unreadable(itemCode, why)).stream()
                         .filter(r -> r.itemCode() == null || r.itemCode().equals(itemCode))
                         .forEach(r -> tracking.apply(itemCode, r.statusHistory(), "POLL"));
             } catch (VnpostUnavailableException e) {
@@ -77,6 +82,15 @@ public class VnpostStatusPoller {
             }
         }
         return asked;
+    }
+
+    /**
+     * One status record VNPost sent that cannot be read: left out (logged, counted as hub_messages_total{party=vnpost,
+     * outcome=UNREADABLE}) so the order's other statuses still move its tracking on.
+     */
+    private void unreadable(String itemCode, IllegalArgumentException why) {
+        log.warn("VNPost tracking of {}: a status record was left out: {}", itemCode, why.getMessage());
+        audit.count(List.of(AuditEntry.in(VnpostTracking.PARTY, null, "TRACKING_POLL", "UNREADABLE", itemCode, null)));
     }
 
     private void handBackIfPossible(List<String> itemCodes) {

@@ -54,7 +54,9 @@ public class VnpostTracking {
         Outcome outcome = tx.execute(status -> {
             OrderRow order = orders.lockByItemCode(itemCode).orElse(null);
             if (order == null) return new Outcome(false, 0, 0);
-            List<StatusRecord> sorted = new ArrayList<>(history);
+            // names cut to the column: a label VNPost made too long must not fail the order's tracking (or the poll
+            // round); the push endpoint refuses such names before they get here
+            List<StatusRecord> sorted = new ArrayList<>(history.stream().map(StatusRecord::fitted).toList());
             sorted.sort(Comparator.comparing(StatusRecord::at)); // stable: same-second records keep VNPost's order
             List<DossierUpdate> produced = new ArrayList<>();
             String state = order.state();

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,6 +54,7 @@ class VnpostIT {
     @Autowired VnpostClient client;
     @Autowired VnpostOrderMapper mapper;
     @Autowired ObjectMapper json;
+    @Autowired MeterRegistry metrics;
 
     private KafkaConsumer<String, String> updates;
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
@@ -180,6 +182,45 @@ class VnpostIT {
                 .isEqualTo(before.itemCode());
     }
 
+    /**
+     * A look-up that ignores saleOrderCode (answering every order, another citizen's first) must not make the hub
+     * link someone else's parcel to this dossier: it creates the dossier's own order.
+     */
+    @Test
+    void aLookUpIgnoringItsFilterDoesNotAdoptAnotherCitizensOrder() throws Exception {
+        String code = VnpostTestEvents.newDossierCode();
+        ObjectNode otherEvent = VnpostTestEvents.resultReady(VnpostTestEvents.dossier(VnpostTestEvents.newDossierCode()));
+        // the newest order VNPost holds, so the first of an unfiltered answer
+        VnpostOrder foreign = client.createOrder(mapper.delivery(json.treeToValue(otherEvent, DossierEvent.class), Map.of()));
+        crashedBeforeAnyOrder(code);
+        sim.faults().getOrderIgnoresFilter = true;
+        int lookUps = sim.calls("getOrder");
+        postEvent(VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code)));
+
+        await().atMost(WAIT).until(() -> "OPEN".equals(state(code, "DELIVERY")));
+        assertThat(sim.calls("getOrder")).isGreaterThan(lookUps);
+        assertThat(sim.ordersWithSaleOrderCode(code + "-KQ")).hasSize(1);
+        assertThat(jdbc.queryForObject("SELECT item_code FROM vnpost_order WHERE dossier_code = ?", String.class, code))
+                .isNotEqualTo(foreign.itemCode())
+                .isEqualTo(sim.ordersWithSaleOrderCode(code + "-KQ").get(0).itemCode);
+    }
+
+    /** VNPost answering the look-up 404 means "no such order": the hub creates it, no dead letter. */
+    @Test
+    void aLookUpAnswered404CreatesTheOrder() throws Exception {
+        String code = VnpostTestEvents.newDossierCode();
+        crashedBeforeAnyOrder(code);
+        sim.faults().getOrderUnknownAs404 = true;
+        int lookUps = sim.calls("getOrder");
+        postEvent(VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code)));
+
+        await().atMost(WAIT).until(() -> "OPEN".equals(state(code, "DELIVERY")));
+        assertThat(sim.calls("getOrder")).isGreaterThan(lookUps);
+        assertThat(sim.ordersWithSaleOrderCode(code + "-KQ")).hasSize(1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE partner = 'vnpost' AND dossier_code = ?",
+                Integer.class, code)).isZero();
+    }
+
     @Test
     void ordersWaitDurablyWhileVnpostIsDownAndAreCreatedOnceAfterRecovery() throws Exception {
         List<String> codes = List.of(VnpostTestEvents.newDossierCode(), VnpostTestEvents.newDossierCode(), VnpostTestEvents.newDossierCode());
@@ -245,6 +286,24 @@ class VnpostIT {
         assertThat(forged.getStatusCode().value()).isEqualTo(401);
         ResponseEntity<String> unsigned = push(delivered, null, null);
         assertThat(unsigned.getStatusCode().value()).isEqualTo(401);
+        // timestamps beyond what a date can hold are refused as too far from now (not a 500), audited and counted
+        int rejectedBefore = rejectedPushes();
+        double staleBefore = refused("stale_timestamp");
+        for (String absurd : List.of("99999999999999999", "-99999999999999999", String.valueOf(Long.MIN_VALUE))) {
+            ResponseEntity<String> r = signedPush(delivered, absurd);
+            assertThat(r.getStatusCode().value()).as(absurd + ": " + r.getBody()).isEqualTo(401);
+            assertThat(r.getHeaders().getContentType()).hasToString("application/problem+json");
+            assertThat(json.readTree(r.getBody()).get("detail").asText()).contains("timestamp outside the allowed window");
+        }
+        assertThat(rejectedPushes()).isGreaterThanOrEqualTo(rejectedBefore + 3);
+        assertThat(refused("stale_timestamp")).isGreaterThanOrEqualTo(staleBefore + 3);
+        // a status name longer than the hub stores is refused with the reason, not cut short silently
+        String longName = pushBody(item, 14, OffsetDateTime.now(VnpostTestEvents.VN).plusSeconds(1)).replace("\"test\"",
+                "\"" + "Đ".repeat(201) + "\"");
+        ResponseEntity<String> tooLong = signedPush(longName, ts);
+        assertThat(tooLong.getStatusCode().value()).as(tooLong.getBody()).isEqualTo(400);
+        assertThat(tooLong.getHeaders().getContentType()).hasToString("application/problem+json");
+        assertThat(json.readTree(tooLong.getBody()).get("detail").asText()).contains("statusName");
         assertThat(statusRows(code)).isEqualTo(statusRows);
         assertThat(state(code, "DELIVERY")).isEqualTo("OPEN");
 
@@ -360,6 +419,22 @@ class VnpostIT {
     private String state(String code, String purpose) {
         List<String> s = jdbc.queryForList("SELECT state FROM vnpost_order WHERE dossier_code = ? AND purpose = ?", String.class, code, purpose);
         return s.isEmpty() ? null : s.get(0);
+    }
+
+    /** The row a hub leaves when it died after counting a CreateOrder attempt that never reached VNPost. */
+    private void crashedBeforeAnyOrder(String code) {
+        jdbc.update("INSERT INTO vnpost_order (dossier_code, purpose, sale_order_code, work_id, state, create_attempts, cod_amount)"
+                + " VALUES (?, 'DELIVERY', ?, ?, 'CREATING', 1, 75000)", code, code + "-KQ", "crashed:vnpost");
+    }
+
+    private int rejectedPushes() {
+        return jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'vnpost' AND message_type = 'STATUS_PUSH'"
+                + " AND outcome = 'REJECTED'", Integer.class);
+    }
+
+    private double refused(String reason) {
+        var c = metrics.find("hub.security.refused").tag("endpoint", "partner-vnpost").tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
     }
 
     private int statusRows(String code) {

@@ -132,6 +132,57 @@ class VnpostMappingTest {
     }
 
     @Test
+    void statusTimesAreReadWithOrWithoutLeadingZeroAndSeconds() throws Exception {
+        assertThat(StatusRecord.from(status("23/11/2026", "9:05")).at().toString()).isEqualTo("2026-11-23T09:05+07:00");
+        assertThat(StatusRecord.from(status("23/11/2026", "9:05:07")).at().toString()).isEqualTo("2026-11-23T09:05:07+07:00");
+        assertThat(StatusRecord.from(status("23/11/2026", "09:05")).at().toString()).isEqualTo("2026-11-23T09:05+07:00");
+        assertThat(StatusRecord.from(status("23/11/2026", "21:40:00")).at().toString()).isEqualTo("2026-11-23T21:40+07:00");
+        assertThat(StatusRecord.from(status("23/11/2026", null)).at().toString()).isEqualTo("2026-11-23T00:00+07:00");
+        assertThat(StatusRecord.from(status("23/11/2026", " 9:05 ")).createHour()).isEqualTo("09:05:00");
+        for (String bad : List.of("25:00", "9h05", "9:5")) {
+            assertThatThrownBy(() -> StatusRecord.from(status("23/11/2026", bad))).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> StatusRecord.from(status(null, "9:05"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("createdDate");
+        assertThatThrownBy(() -> StatusRecord.from(status("23/11/99999999", "9:05"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPolledAnswerKeepsItsReadableRecordsAndReportsTheOthersWhileAPushIsRefusedWhole() throws Exception {
+        JsonNode root = json.readTree("""
+                {"data":[{"itemCode":"EL2VN","statusHistory":[
+                  {"statusCode":1,"statusName":"Tạo đơn","createdDate":"23/11/2026","createHour":"8:00"},
+                  {"statusCode":2,"statusName":"Đã giao bưu tá","createHour":"9:00"},
+                  {"statusCode":"x","statusName":"?","createdDate":"23/11/2026","createHour":"9:10"},
+                  {"statusCode":4,"statusName":"Đang lấy hàng","createdDate":"23/11/2026","createHour":"9:30"}]}]}""");
+        List<String> skipped = new java.util.ArrayList<>();
+        List<TrackingRecord> polled = TrackingRecord.listFrom(root, (item, why) -> skipped.add(item + ": " + why.getMessage()));
+        assertThat(polled).hasSize(1);
+        assertThat(polled.get(0).statusHistory()).extracting(StatusRecord::statusCode).containsExactly(1, 4);
+        assertThat(skipped).containsExactly("EL2VN: status record without createdDate", "EL2VN: status record without statusCode");
+        assertThatThrownBy(() -> TrackingRecord.listFrom(root)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aStatusNameLongerThanTheColumnIsCutToIt() {
+        StatusRecord r = new StatusRecord(14, "Đ".repeat(StatusRecord.NAME_MAX + 50), java.time.OffsetDateTime.now(StatusRecord.VN));
+        assertThat(r.nameTooLong()).isTrue();
+        assertThat(r.fitted().statusName()).hasSize(StatusRecord.NAME_MAX);
+        assertThat(r.fitted().nameTooLong()).isFalse();
+        assertThat(r.fitted().at()).isEqualTo(r.at());
+        StatusRecord fits = new StatusRecord(14, "Đ".repeat(StatusRecord.NAME_MAX), r.at());
+        assertThat(fits.fitted()).isSameAs(fits);
+        assertThat(new StatusRecord(14, null, r.at()).fitted().statusName()).isNull();
+    }
+
+    private ObjectNode status(String date, String hour) {
+        ObjectNode n = json.createObjectNode().put("statusCode", 6).put("statusName", "Đã lấy hàng");
+        if (date != null) n.put("createdDate", date);
+        if (hour != null) n.put("createHour", hour);
+        return n;
+    }
+
+    @Test
     void pushSignatureMustMatchTheSecretAndBeRecent() {
         props.getPush().setHmacSecret("s3cret");
         VnpostPushController c = new VnpostPushController(props, null, null, json, null);
@@ -142,6 +193,14 @@ class VnpostMappingTest {
         assertThat(c.verify(ts, null, body)).isNotNull();
         String old = String.valueOf(Instant.now().getEpochSecond() - 3600);
         assertThat(c.verify(old, "sha256=" + VnpostPushController.sign("s3cret", old, body), body)).contains("window");
+        // timestamps beyond what an Instant holds are too far from now like any other, not an exception (a 500)
+        for (String absurd : List.of("99999999999999999", "-99999999999999999", String.valueOf(Long.MAX_VALUE),
+                String.valueOf(Long.MIN_VALUE))) {
+            assertThat(c.verify(absurd, "sha256=" + VnpostPushController.sign("s3cret", absurd, body), body))
+                    .as(absurd).isEqualTo("timestamp outside the allowed window");
+        }
+        String soon = String.valueOf(Instant.now().getEpochSecond() + 60);
+        assertThat(c.verify(soon, "sha256=" + VnpostPushController.sign("s3cret", soon, body), body)).isNull();
         byte[] tampered = "{\"data\":[1]}".getBytes(StandardCharsets.UTF_8);
         assertThat(c.verify(ts, "sha256=" + VnpostPushController.sign("s3cret", ts, body), tampered)).isEqualTo("signature mismatch");
     }

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults, switchable at run time: a 5xx rate, added latency, hanging past the client's timeout, 401s on the
  * next calls, addresses it rejects, "accept then fail" (the order is created but the answer is an error: the
- * caller cannot know it succeeded), and going down entirely (the port is closed: connection refused).
+ * caller cannot know it succeeded), a getOrder that ignores its filter or answers 404 for unknown codes, and going
+ * down entirely (the port is closed: connection refused).
  */
 public class VnpostSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VnpostSimulator.class);
@@ -77,6 +78,10 @@ public class VnpostSimulator implements AutoCloseable {
         public final AtomicInteger acceptThenFailNext = new AtomicInteger();
         /** Receiver/sender addresses containing one of these (case-insensitive) are refused as invalid. */
         public final Set<String> rejectedAddressWords = ConcurrentHashMap.newKeySet();
+        /** getOrder ignores saleOrderCode and answers every order, newest first (a list endpoint's behaviour). */
+        public volatile boolean getOrderIgnoresFilter;
+        /** getOrder answers 404 NOT_FOUND for a saleOrderCode it holds no order under (instead of an empty list). */
+        public volatile boolean getOrderUnknownAs404;
     }
 
     /** An order as the simulator holds it. */
@@ -200,6 +205,8 @@ public class VnpostSimulator implements AutoCloseable {
         faults.unauthorizedNext.set(0);
         faults.acceptThenFailNext.set(0);
         faults.rejectedAddressWords.clear();
+        faults.getOrderIgnoresFilter = false;
+        faults.getOrderUnknownAs404 = false;
         comeUp();
     }
 
@@ -252,7 +259,7 @@ public class VnpostSimulator implements AutoCloseable {
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
             switch (endpoint.toLowerCase(Locale.ROOT)) {
                 case "createorder" -> createOrder(ex, raw, path);
-                case "getorder" -> getOrder(ex, query);
+                case "getorder" -> getOrder(ex, query, path);
                 case "getstatushistoryorder" -> statusHistory(ex, query);
                 case "ordercancel" -> cancel(ex, raw, path);
                 default -> error(ex, 404, "Not Found", "Không tìm thấy " + path, path);
@@ -356,10 +363,19 @@ public class VnpostSimulator implements AutoCloseable {
         return p;
     }
 
-    private void getOrder(HttpExchange ex, Map<String, String> query) throws IOException {
+    private void getOrder(HttpExchange ex, Map<String, String> query, String path) throws IOException {
         String code = query.get("saleOrderCode");
         ArrayNode data = JSON.createArrayNode();
-        for (Order o : orders) if (o.saleOrderCode.equals(code)) data.add(orderJson(o));
+        boolean held = orders.stream().anyMatch(o -> o.saleOrderCode.equals(code));
+        if (!held && faults.getOrderUnknownAs404) {
+            error(ex, 404, "NOT_FOUND", "Không tìm thấy đơn hàng " + code, path);
+            return;
+        }
+        if (faults.getOrderIgnoresFilter) {
+            for (int i = orders.size() - 1; i >= 0; i--) data.add(orderJson(orders.get(i)));
+        } else {
+            for (Order o : orders) if (o.saleOrderCode.equals(code)) data.add(orderJson(o));
+        }
         send(ex, 200, JSON.createObjectNode().set("data", data));
     }
 
