@@ -29,7 +29,7 @@ class VnpostMappingTest {
         p.setCustomerCode("C-QN");
         VnpostProperties.Agency a = new VnpostProperties.Agency();
         a.setName("Bộ phận Một cửa Vân Đồn");
-        a.setPhone("02033874123");
+        a.setPhone("0983874123");
         a.setAddress("Khu 3, Cái Rồng");
         a.setProvinceCode("22");
         a.setDistrictCode("");

@@ -50,7 +50,8 @@ public class VnpostSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VnpostSimulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ZoneOffset VN = ZoneOffset.ofHours(7);
-    private static final Pattern PHONE = Pattern.compile("0\\d{9,10}");
+    /** Phones as partners document them (partners: identifiers): 0 + 9 digits. */
+    private static final Pattern PHONE = Pattern.compile("0\\d{9}");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     /** Normal life of an order; COD orders end with 21 (cash remitted to the sender). */
     public static final List<Integer> NORMAL = List.of(1, 2, 4, 6, 7, 10, 11, 12, 14);
