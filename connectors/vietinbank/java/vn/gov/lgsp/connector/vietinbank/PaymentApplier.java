@@ -21,6 +21,11 @@ import vn.gov.lgsp.hub.work.DossierUpdates;
  */
 @Component
 public class PaymentApplier {
+    /** Column widths of vtb_transaction / vtb_payment_exception (db/V400__payments.sql). */
+    static final int TRANS_ID_MAX = 64;
+    static final int CUST_CODE_MAX = 20;
+    static final int BANK_TRANS_ID_MAX = 64;
+
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
     private final DossierPayments payments;
@@ -37,15 +42,27 @@ public class PaymentApplier {
     /** What happened; dossierCode/owed are null when the code is unknown. */
     public record Result(Code code, String dossierCode, Long owed, String detail) {}
 
+    /**
+     * Why the identifiers of a transaction (IPN or statement line) cannot be recorded, or null: they must be present,
+     * fit their columns (a value too long would fail the insert, and as a database error the bank would be told "99"
+     * for ever) and hold no control characters (PostgreSQL refuses NUL in text; no genuine id carries any).
+     */
+    static String invalidIds(String transId, String custCode, String bankTransId) {
+        if (blank(transId) || transId.length() > TRANS_ID_MAX) return "transId missing or longer than " + TRANS_ID_MAX;
+        if (blank(custCode) || custCode.length() > CUST_CODE_MAX) return "custCode missing or longer than " + CUST_CODE_MAX;
+        if (bankTransId != null && bankTransId.length() > BANK_TRANS_ID_MAX) return "bankTransId longer than " + BANK_TRANS_ID_MAX;
+        if (hasControl(transId) || hasControl(custCode) || hasControl(bankTransId)) {
+            return "transId, custCode or bankTransId holds control characters";
+        }
+        return null;
+    }
+
     public Result apply(Txn t, String source) {
         // the row lock serialises every notification for one payment code (concurrent duplicates included)
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT dossier_code, amount, status, expires_at, paid_trans_id, fees"
                 + " FROM vtb_payment_request WHERE cust_code = ? FOR UPDATE", t.custCode());
-        List<String> applied = jdbc.queryForList("SELECT cust_code FROM vtb_transaction WHERE trans_id = ?", String.class, t.transId());
-        if (!applied.isEmpty()) {
-            String d = applied.get(0).equals(t.custCode()) ? "already applied" : "transId already applied to another payment code";
-            return new Result(Code.DUPLICATE, null, null, d);
-        }
+        Result seen = alreadyApplied(t, source);
+        if (seen != null) return seen;
         if (rows.isEmpty()) return reject(t, source, Code.UNKNOWN_CODE, "UNKNOWN_CODE", null, null, "no such payment code");
         Map<String, Object> r = rows.get(0);
         String dossier = (String) r.get("dossier_code");
@@ -66,7 +83,12 @@ public class PaymentApplier {
         int inserted = jdbc.update("INSERT INTO vtb_transaction (trans_id, cust_code, dossier_code, amount, trans_time, bank_trans_id, applied_by)"
                 + " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", t.transId(), t.custCode(), dossier, t.amount(),
                 Timestamp.from(t.transTime().toInstant()), t.bankTransId(), source);
-        if (inserted == 0) return new Result(Code.DUPLICATE, dossier, owed, "already applied"); // the unique keys have the last word
+        if (inserted == 0) {
+            // the unique keys have the last word: a concurrent notification with this transId (for this or another
+            // payment code) committed first; the insert waited for it, so it is visible now
+            seen = alreadyApplied(t, source);
+            return seen != null ? seen : new Result(Code.DUPLICATE, dossier, owed, "already applied");
+        }
         jdbc.update("UPDATE vtb_payment_request SET status = 'PAID', paid_trans_id = ?, paid_at = now() WHERE cust_code = ?",
                 t.transId(), t.custCode());
         DossierUpdate u = paymentConfirmed(t, dossier, source, (String) r.get("fees"), json);
@@ -101,6 +123,33 @@ public class PaymentApplier {
         return DossierUpdates.of("vietinbank:" + t.transId(), dossier, "PAYMENT_CONFIRMED", PaymentRequests.PARTNER, detail);
     }
 
+    /**
+     * "05" only for a repeat of the applied transaction (same transId, payment code and amount): the bank takes
+     * "05" as settled. The same transId with another code or amount is a different transaction, refused and kept
+     * for operators. Null when the transId was never applied.
+     */
+    private Result alreadyApplied(Txn t, String source) {
+        List<Map<String, Object>> applied = jdbc.queryForList("SELECT cust_code, amount, dossier_code FROM vtb_transaction WHERE trans_id = ?",
+                t.transId());
+        if (applied.isEmpty()) return null;
+        Map<String, Object> a = applied.get(0);
+        long amount = ((Number) a.get("amount")).longValue();
+        if (t.custCode().equals(a.get("cust_code")) && t.amount() == amount) return new Result(Code.DUPLICATE, null, null, "already applied");
+        return reject(t, source, Code.TRANS_ID_REUSED, "TRANS_ID_REUSED", null, null,
+                "transId already applied to payment code " + a.get("cust_code") + " for " + amount + " VND");
+    }
+
+    /**
+     * Refuses a transaction that is never a payment (a debit), recorded for operators with the request it names,
+     * if any. Changes nothing else.
+     */
+    public Result refuse(Txn t, String source, Code code, String kind, String detail) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT dossier_code, amount FROM vtb_payment_request WHERE cust_code = ?", t.custCode());
+        String dossier = rows.isEmpty() ? null : (String) rows.get(0).get("dossier_code");
+        Long owed = rows.isEmpty() ? null : ((Number) rows.get(0).get("amount")).longValue();
+        return reject(t, source, code, kind, dossier, owed, detail);
+    }
+
     private Result reject(Txn t, String source, Code code, String kind, String dossier, Long owed, String detail) {
         recordException(t.transId(), t.custCode(), dossier, t.amount(), owed, kind, code.code, source, detail);
         return new Result(code, dossier, owed, detail);
@@ -109,7 +158,24 @@ public class PaymentApplier {
     public void recordException(String transId, String custCode, String dossier, Long amount, Long owed, String kind,
                                 String replyCode, String source, String detail) {
         jdbc.update("INSERT INTO vtb_payment_exception (trans_id, cust_code, dossier_code, amount, owed, kind, reply_code, source, detail)"
-                + " VALUES (?,?,?,?,?,?,?,?,?)", trunc(transId, 64), trunc(custCode, 20), dossier, amount, owed, kind, replyCode, source, detail);
+                + " VALUES (?,?,?,?,?,?,?,?,?)", storable(trunc(transId, TRANS_ID_MAX)), storable(trunc(custCode, CUST_CODE_MAX)),
+                dossier, amount, owed, kind, replyCode, source, storable(detail));
+    }
+
+    /**
+     * PostgreSQL refuses NUL in text: a forged or broken notification's ids are kept with it shown as U+FFFD, so
+     * recording the refusal cannot fail (and turn into a "99" with no record).
+     */
+    static String storable(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+    }
+
+    static boolean hasControl(String s) {
+        return s != null && s.chars().anyMatch(Character::isISOControl);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     static String trunc(String s, int max) {

@@ -33,6 +33,7 @@ public class PaymentNotifications {
     public static final String REPLY = "PAYMENT_NOTIFICATION_REPLY";
     static final DateTimeFormatter TRANS_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     private static final Pattern AMOUNT = Pattern.compile("\\d{1,15}");
+    private static final String DEBIT = "D";
 
     private final TransactionTemplate tx;
     private final PaymentApplier applier;
@@ -77,7 +78,7 @@ public class PaymentNotifications {
             VietinbankReply reply = reply(transId, Code.ERROR);
             try {
                 audit.record(AuditEntry.out(PaymentRequests.PARTNER, null, REPLY, Code.ERROR.name(), elapsed(started),
-                        transId, toJson(reply), "not applied: " + e.getMessage()));
+                        PaymentApplier.storable(transId), toJson(reply), "not applied: " + e.getMessage()));
             } catch (RuntimeException auditDown) {
                 log.error("vietinbank IPN transId={}: audit of the error reply failed too", transId);
             }
@@ -103,16 +104,21 @@ public class PaymentNotifications {
                 applier.recordException(n.transId(), n.custCode(), null, parseAmount(n.amount()), null, "INVALID",
                         Code.INVALID.code, "IPN", invalid);
             } else {
-                r = applier.apply(new Txn(n.transId(), n.custCode(), Long.parseLong(n.amount()), transTime(n.transTime()),
-                        n.bankTransId()), "IPN");
+                Txn t = new Txn(n.transId(), n.custCode(), Long.parseLong(n.amount()), transTime(n.transTime()), n.bankTransId());
+                // a debit is money leaving the account (a reversal or refund), never a payment of the code it names;
+                // the other types the spec lists (C/O/1/2/COLLECTION/3) are not defined further and stay accepted
+                r = DEBIT.equalsIgnoreCase(nz(n.transType()).trim())
+                        ? applier.refuse(t, "IPN", Code.DEBIT, "DEBIT", "debit (transType D) is not a payment")
+                        : applier.apply(t, "IPN");
             }
         }
         VietinbankReply reply = reply(transId, r.code());
         String payload = n == null ? body : toJson(n.masked());
+        String correlation = PaymentApplier.storable(transId); // the reply echoes the bank's transId as sent
         List<AuditEntry> entries = List.of(
                 new AuditEntry(AuditEntry.Direction.IN, PaymentRequests.PARTNER, r.dossierCode(), IPN, r.code().name(), null,
-                        transId, payload, r.detail()),
-                AuditEntry.out(PaymentRequests.PARTNER, r.dossierCode(), REPLY, r.code().name(), elapsed(started), transId,
+                        correlation, payload, r.detail()),
+                AuditEntry.out(PaymentRequests.PARTNER, r.dossierCode(), REPLY, r.code().name(), elapsed(started), correlation,
                         toJson(reply), "errorCode " + r.code().code));
         // last statement of the transaction: the audit chain lock is held only until the commit
         audit.appendInCurrentTransaction(entries);
@@ -120,8 +126,8 @@ public class PaymentNotifications {
     }
 
     private String invalid(VietinbankNotification n) {
-        if (blank(n.transId()) || n.transId().length() > 64) return "transId missing or longer than 64";
-        if (blank(n.custCode()) || n.custCode().length() > 20) return "custCode missing or longer than 20";
+        String ids = PaymentApplier.invalidIds(n.transId(), n.custCode(), n.bankTransId());
+        if (ids != null) return ids;
         if (n.amount() == null || !AMOUNT.matcher(n.amount()).matches()) return "amount must be an integer number of VND";
         if (!"VND".equals(n.currencyCode())) return "currency must be VND";
         if (!blank(n.providerId()) && !n.providerId().equals(props.getProviderId())) return "providerId is not the hub's";

@@ -141,8 +141,12 @@ public class Reconciliation {
             } catch (RuntimeException e) {
                 time = null;
             }
-            if (l.transId() == null || l.custCode() == null || amount == null || time == null) {
-                problems.add(new Finding(l.transId(), l.custCode(), null, amount, null, "INVALID_LINE", "incomplete statement line"));
+            // checked before any query: a line the hub cannot record (an id too long for its column, a NUL) is that
+            // line's problem, not a failure of the whole date on every run
+            String invalid = PaymentApplier.invalidIds(l.transId(), l.custCode(), l.bankTransId());
+            if (invalid == null && (amount == null || time == null)) invalid = "amount or transTime missing or malformed";
+            if (invalid != null) {
+                problems.add(new Finding(l.transId(), l.custCode(), null, amount, null, "INVALID_LINE", "incomplete statement line: " + invalid));
                 continue;
             }
             List<Map<String, Object>> ours = jdbc.queryForList("SELECT cust_code, amount, dossier_code FROM vtb_transaction WHERE trans_id = ?", l.transId());
@@ -200,8 +204,22 @@ public class Reconciliation {
             PartnerHttp.Answer resp = PartnerHttp.get(http, URI.create(props.getStatementUrl() + "/" + date), headers);
             if (resp.status() != 200) throw new IllegalStateException("statement service answered HTTP " + resp.status());
             JsonNode doc = json.readTree(resp.body());
+            // a reply that is not the statement asked for is a failed run (retried), never an empty statement: a
+            // date marked DONE on nothing would hide that day's lost notifications for good
+            JsonNode transactions = doc == null ? null : doc.get("transactions");
+            if (transactions == null || !transactions.isArray()) {
+                throw new IllegalStateException("statement of " + date + " has no transactions array");
+            }
+            String statementDate = text(doc, "date");
+            if (statementDate != null && !statementDate.equals(date.toString())) {
+                throw new IllegalStateException("statement asked for " + date + " is of " + statementDate);
+            }
+            String accountId = text(doc, "accountId");
+            if (accountId != null && !accountId.equals(props.getAccount()) && !accountId.equals(props.getVirtualAccount())) {
+                throw new IllegalStateException("statement of " + date + " is of another account");
+            }
             List<Line> lines = new ArrayList<>();
-            for (JsonNode t : doc.path("transactions")) {
+            for (JsonNode t : transactions) {
                 lines.add(new Line(text(t, "transId"), text(t, "transTime"), text(t, "custCode"), text(t, "amount"), text(t, "bankTransId")));
             }
             return lines;

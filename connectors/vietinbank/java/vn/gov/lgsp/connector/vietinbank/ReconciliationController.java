@@ -33,9 +33,10 @@ public class ReconciliationController {
 
     /**
      * Runs (again) now; 409 while another instance is running the same date, or when the statement service is not
-     * configured (nothing to reconcile against); 503 when the bank's statement service does not answer.
+     * configured (nothing to reconcile against); 503 when the bank's statement service does not answer (or answers
+     * something that is not the statement of that date); 502 when the statement holds a value the hub cannot record.
      */
-    @Operation(operationId = "runReconciliation", summary = "Run the VietinBank reconciliation", description = "Runs (again) now; 409 while another instance runs the same date or without a statement service configured; 503 when the bank does not answer.")
+    @Operation(operationId = "runReconciliation", summary = "Run the VietinBank reconciliation", description = "Runs (again) now; 409 while another instance runs the same date or without a statement service configured; 503 when the bank does not answer or answers no statement of that date; 502 when the statement holds a value the hub cannot record.")
     @PostMapping("/api/v1/payments/reconciliation/{date}")
     public ResponseEntity<?> run(@PathVariable @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate date) {
         if (props.getStatementUrl() == null || props.getStatementUrl().isBlank()) {
@@ -48,8 +49,14 @@ public class ReconciliationController {
                             "Another hub instance is reconciling " + date + " now."));
         } catch (IllegalStateException e) {
             if (e instanceof vn.gov.lgsp.hub.work.HubNotReadyException) throw e;
-            // the statement could not be fetched (the run is recorded as FAILED): the operator tries again later
+            // the statement could not be fetched or is not the one asked for (the run is recorded as FAILED): the
+            // operator tries again later
             return Problems.unavailable("statement-unavailable", "The reconciliation of " + date + " failed: " + e.getMessage());
+        } catch (org.springframework.dao.DataIntegrityViolationException e) {
+            // the statement held a value the database refused (lines are checked first, so this is a gap in those
+            // checks): the bank's data, not the operator's request, so not the generic 400 "invalid input"
+            return Problems.answer(HttpStatus.BAD_GATEWAY, "statement-unusable", "The reconciliation of " + date
+                    + " failed: the bank's statement holds a value the hub cannot record; the run is recorded as FAILED.");
         }
     }
 }

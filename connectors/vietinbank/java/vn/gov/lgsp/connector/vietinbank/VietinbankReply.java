@@ -16,6 +16,8 @@ public record VietinbankReply(String transId, String errorCode, String errorDesc
         DUPLICATE("05", "Duplicate transaction"),
         INVALID("06", "Invalid request"),
         ALREADY_PAID("07", "Payment code already paid by another transaction"),
+        DEBIT("08", "Debit transaction is not a payment"),
+        TRANS_ID_REUSED("09", "Transaction id already applied to another payment"),
         ERROR("99", "Temporary error, retry");
 
         public final String code;

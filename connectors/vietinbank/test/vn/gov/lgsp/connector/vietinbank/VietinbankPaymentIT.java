@@ -73,6 +73,8 @@ class VietinbankPaymentIT {
     @Autowired JdbcTemplate jdbc;
     @Autowired DataSource dataSource;
     @Autowired VietinbankBankSimulator bank;
+    @Autowired VietinbankProperties props;
+    @org.springframework.boot.test.web.server.LocalServerPort int port;
 
     @BeforeAll
     static void readUpdates() {
@@ -379,6 +381,205 @@ class VietinbankPaymentIT {
                 .until(() -> updatesOf("PAYMENT_CONFIRMED", Set.of(dossier)).size() == 1);
     }
 
+
+    /** A debit (transType D: a reversal or refund) naming an open code with the owed amount is never a payment. */
+    @Test
+    void aDebitNotificationIsRefusedWith08AndPaysNothing() {
+        DossierEventFactory f = new DossierEventFactory(4007);
+        ObjectNode d = dossierWithFees(f, dossierDay(6), 90_000, 0);
+        String dossier = d.get("code").asText();
+        String code = (String) assessAndAwaitRequest(f, d).get("cust_code");
+
+        VietinbankNotification debit = signed(newTransId(), code, 90_000, "D", "FT-D");
+        Delivery refused = bank.notify(debit);
+        assertThat(refused.finalCode()).isEqualTo("08");
+        assertThat(refused.allRepliesSigned()).isTrue();
+        assertThat(bank.notify(debit).finalCode()).as("final: the same answer again").isEqualTo("08");
+        assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code)).isEqualTo("OPEN");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE cust_code = ?", Integer.class, code)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_update_outbox WHERE dossier_code = ?", Integer.class, dossier)).isZero();
+        // kept for operators with the request it names, and audited like any other refusal
+        assertThat(jdbc.queryForList("SELECT kind || ':' || reply_code || ':' || dossier_code || ':' || owed FROM vtb_payment_exception"
+                + " WHERE trans_id = ?", String.class, debit.transId())).containsOnly("DEBIT:08:" + dossier + ":90000").hasSize(2);
+        assertThat(jdbc.queryForList("SELECT direction || ':' || outcome FROM audit_record WHERE correlation_id = ? AND party = 'vietinbank'",
+                String.class, debit.transId())).contains("IN:DEBIT", "OUT:DEBIT");
+
+        // the other transaction types the spec lists are not defined further: a credit of another kind still pays
+        assertThat(bank.notify(signed(newTransId(), code, 90_000, "COLLECTION", "FT-C")).finalCode()).isEqualTo("00");
+        await().atMost(Duration.ofSeconds(60)).until(() -> updatesOf("PAYMENT_CONFIRMED", Set.of(dossier)).size() == 1);
+    }
+
+    /**
+     * Ids the hub cannot record (longer than their columns, control characters, a NUL that PostgreSQL refuses in
+     * text) are invalid input, "06", recorded; a forged one is still "01", recorded. Before, the insert failed and
+     * the bank heard "99" for ever, with no record of the refusal.
+     */
+    @Test
+    void idsTheHubCannotRecordAreInvalidInputAndTheRefusalIsRecorded() {
+        DossierEventFactory f = new DossierEventFactory(4008);
+        ObjectNode d = dossierWithFees(f, dossierDay(7), 30_000, 0);
+        String dossier = d.get("code").asText();
+        String code = (String) assessAndAwaitRequest(f, d).get("cust_code");
+
+        VietinbankNotification longBankId = signed(newTransId(), code, 30_000, "C", "FT" + "9".repeat(63));
+        VietinbankNotification longTransId = signed(newTransId() + "X".repeat(64), code, 30_000, "C", "FT1");
+        VietinbankNotification nulTransId = signed(newTransId() + "\u0000", code, 30_000, "C", "FT2");
+        VietinbankNotification nulCode = signed(newTransId(), code + "\u0000", 30_000, "C", "FT3");
+        VietinbankNotification tabBankId = signed(newTransId(), code, 30_000, "C", "FT\t4");
+        for (VietinbankNotification ipn : List.of(longBankId, longTransId, nulTransId, nulCode, tabBankId)) {
+            Delivery x = bank.notify(ipn);
+            assertThat(x.finalCode()).as(ipn.transId() + " / " + ipn.custCode() + " / " + ipn.bankTransId()).isEqualTo("06");
+            assertThat(x.attempts()).hasSize(1);
+            assertThat(x.allRepliesSigned()).isTrue();
+            assertThat(x.finalReply().transId()).isEqualTo(ipn.transId()); // the bank's own transId, as sent
+        }
+        VietinbankNotification forged = bank.forged(code, 30_000);
+        forged = new VietinbankNotification(forged.msgId(), forged.providerId(), forged.transId() + "\u0000", forged.transTime(),
+                "C", code, null, null, null, null, null, null, null, "30000", null, null, "VND", forged.signature());
+        assertThat(bank.notify(forged).finalCode()).isEqualTo("01");
+
+        assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code)).isEqualTo("OPEN");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_transaction WHERE cust_code = ?", Integer.class, code)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_update_outbox WHERE dossier_code = ?", Integer.class, dossier)).isZero();
+        // each refusal has its exception row and its audit records, a NUL shown as U+FFFD
+        for (VietinbankNotification ipn : List.of(longBankId, nulTransId, nulCode, tabBankId)) {
+            assertThat(jdbc.queryForList("SELECT kind || ':' || reply_code FROM vtb_payment_exception WHERE trans_id = ?", String.class,
+                    stored(ipn.transId()))).containsExactly("INVALID:06");
+            assertThat(jdbc.queryForList("SELECT direction || ':' || outcome FROM audit_record WHERE correlation_id = ? AND party = 'vietinbank'",
+                    String.class, stored(ipn.transId()))).containsExactlyInAnyOrder("IN:INVALID", "OUT:INVALID");
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM vtb_payment_exception WHERE trans_id = ? AND kind = 'INVALID'",
+                Integer.class, longTransId.transId().substring(0, 64))).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT cust_code FROM vtb_payment_exception WHERE trans_id = ?", String.class,
+                nulCode.transId())).isEqualTo(code + "\uFFFD");
+        assertThat(jdbc.queryForList("SELECT kind || ':' || reply_code FROM vtb_payment_exception WHERE trans_id = ?", String.class,
+                stored(forged.transId()))).containsExactly("BAD_SIGNATURE:01");
+        assertThat(jdbc.queryForList("SELECT direction || ':' || outcome FROM audit_record WHERE correlation_id = ? AND party = 'vietinbank'",
+                String.class, stored(forged.transId()))).containsExactlyInAnyOrder("IN:BAD_SIGNATURE", "OUT:BAD_SIGNATURE");
+    }
+
+    /** "05" tells the bank "settled": only for the applied transaction itself, not for its transId on another payment. */
+    @Test
+    void aTransIdAlreadyAppliedToAnotherPaymentIsRefusedNotTakenAsADuplicate() {
+        DossierEventFactory f = new DossierEventFactory(4009);
+        OffsetDateTime day = dossierDay(8);
+        ObjectNode d1 = dossierWithFees(f, day, 45_000, 0);
+        ObjectNode d2 = dossierWithFees(f, day, 55_000, 0);
+        assessFees(f, d1);
+        assessFees(f, d2);
+        Map<String, Map<String, Object>> reqs = awaitOpenRequests(Set.of(d1.get("code").asText(), d2.get("code").asText()));
+        String code1 = (String) reqs.get(d1.get("code").asText()).get("cust_code");
+        String code2 = (String) reqs.get(d2.get("code").asText()).get("cust_code");
+
+        String transId = newTransId();
+        assertThat(bank.notify(signed(transId, code1, 45_000, "C", "FT1")).finalCode()).isEqualTo("00");
+        Delivery otherCode = bank.notify(signed(transId, code2, 55_000, "C", "FT2"));
+        Delivery otherAmount = bank.notify(signed(transId, code1, 46_000, "C", "FT1"));
+        assertThat(otherCode.finalCode()).isEqualTo("09");
+        assertThat(otherAmount.finalCode()).isEqualTo("09");
+        assertThat(otherCode.allRepliesSigned()).isTrue();
+        assertThat(bank.notify(signed(transId, code1, 45_000, "C", "FT1")).finalCode()).as("the applied one again").isEqualTo("05");
+
+        assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code2)).isEqualTo("OPEN");
+        assertThat(jdbc.queryForObject("SELECT cust_code FROM vtb_transaction WHERE trans_id = ?", String.class, transId)).isEqualTo(code1);
+        assertThat(jdbc.queryForList("SELECT kind || ':' || reply_code || ':' || cust_code FROM vtb_payment_exception WHERE trans_id = ?",
+                String.class, transId)).containsExactlyInAnyOrder("TRANS_ID_REUSED:09:" + code2, "TRANS_ID_REUSED:09:" + code1);
+    }
+
+    /** The bank's HTTP client may ask for anything: it still gets the protocol reply, not a Spring 406. */
+    @Test
+    void aNotificationAcceptingOnlyTextGetsTheSignedJsonReply() throws Exception {
+        VietinbankNotification ipn = signed(newTransId(), "LG7777777777", 10_000, "C", "FT1");
+        for (String accept : List.of("text/plain", "application/xml")) {
+            HttpHeaders h = new HttpHeaders();
+            h.setContentType(MediaType.APPLICATION_JSON);
+            h.set(HttpHeaders.ACCEPT, accept);
+            ResponseEntity<String> r = http.exchange(VietinbankNotificationController.PATH, org.springframework.http.HttpMethod.POST,
+                    new HttpEntity<>(JSON.writeValueAsString(ipn), h), String.class);
+            assertThat(r.getStatusCode().value()).as(accept + ": " + r.getBody()).isEqualTo(200);
+            assertThat(r.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_JSON)).isTrue();
+            VietinbankReply reply = JSON.readValue(r.getBody(), VietinbankReply.class);
+            assertThat(reply.errorCode()).isEqualTo("02");
+            assertThat(reply.transId()).isEqualTo(ipn.transId());
+            assertThat(bank.verifyReply(reply)).isTrue();
+        }
+    }
+
+    /**
+     * A statement line the hub cannot record is that line's problem (INVALID_LINE); the rest of the statement is
+     * reconciled and the date is DONE. Before, the insert failed, the whole date was FAILED on every run and the
+     * operator's re-run answered 400.
+     */
+    @Test
+    void aStatementLineTheHubCannotRecordIsReportedAndTheRestReconciled() {
+        DossierEventFactory f = new DossierEventFactory(4010);
+        OffsetDateTime day = dossierDay(9);
+        ObjectNode d1 = dossierWithFees(f, day, 35_000, 0);
+        ObjectNode d2 = dossierWithFees(f, day, 65_000, 0);
+        assessFees(f, d1);
+        assessFees(f, d2);
+        Map<String, Map<String, Object>> reqs = awaitOpenRequests(Set.of(d1.get("code").asText(), d2.get("code").asText()));
+        String code1 = (String) reqs.get(d1.get("code").asText()).get("cust_code");
+        String code2 = (String) reqs.get(d2.get("code").asText()).get("cust_code");
+
+        String time = java.time.LocalDateTime.now(VietinbankBankSimulator.VN).format(PaymentNotifications.TRANS_TIME);
+        String longTransId = newTransId() + "X".repeat(64);
+        String longBankTransId = newTransId();
+        String nulTransId = newTransId() + "\u0000";
+        bank.bookStatementLine(JSON.createObjectNode().put("transId", longTransId).put("transTime", time).put("custCode", code2)
+                .put("amount", "65000").put("bankTransId", "FT1"));
+        bank.bookStatementLine(JSON.createObjectNode().put("transId", longBankTransId).put("transTime", time).put("custCode", code2)
+                .put("amount", "65000").put("bankTransId", "FT" + "9".repeat(63)));
+        bank.bookStatementLine(JSON.createObjectNode().put("transId", nulTransId).put("transTime", time).put("custCode", code2)
+                .put("amount", "65000").put("bankTransId", "FT3"));
+        VietinbankNotification lost = bank.payWithLostNotification(code1, 35_000);
+
+        LocalDate today = LocalDate.now(VietinbankBankSimulator.VN);
+        JsonNode report = reconcile(today);
+        assertThat(report.get("status").asText()).isEqualTo("DONE");
+        assertThat(report.get("applied").findValuesAsText("transId")).contains(lost.transId());
+        List<String> invalid = new ArrayList<>();
+        for (JsonNode p : report.get("problems")) if ("INVALID_LINE".equals(p.path("kind").asText())) invalid.add(p.path("transId").asText());
+        assertThat(invalid).contains(longTransId, longBankTransId, nulTransId);
+        assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code2)).isEqualTo("OPEN");
+        assertThat(jdbc.queryForObject("SELECT status FROM vtb_payment_request WHERE cust_code = ?", String.class, code1)).isEqualTo("PAID");
+        assertThat(reconcile(today).get("status").asText()).as("and again").isEqualTo("DONE");
+    }
+
+    /**
+     * A 200 that is not the statement of the date asked for (no transactions array, another date, another account)
+     * fails the run instead of marking the date DONE on an empty statement; the next run, with the statement,
+     * reconciles it.
+     */
+    @Test
+    void aReplyThatIsNotTheStatementOfTheDateFailsTheRunUntilTheStatementComes() throws Exception {
+        LocalDate date = LocalDate.of(2002, 1, 1).plusDays(ThreadLocalRandom.current().nextInt(0, 3000));
+        List<String> notTheStatement = List.of(
+                "{\"accountId\":\"" + props.getAccount() + "\",\"date\":\"" + date + "\"}",
+                "{\"accountId\":\"" + props.getAccount() + "\",\"date\":\"" + date + "\",\"transactions\":{}}",
+                "{\"accountId\":\"" + props.getAccount() + "\",\"date\":\"" + date.plusDays(1) + "\",\"transactions\":[]}",
+                "{\"accountId\":\"999" + props.getAccount() + "\",\"date\":\"" + date + "\",\"transactions\":[]}",
+                "[]");
+        try {
+            for (String body : notTheStatement) {
+                bank.answerStatementWith(date, body);
+                // one request each (TestRestTemplate's client would repeat a 503 by itself)
+                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/payments/reconciliation/" + date))
+                        .header("Authorization", "Bearer " + TestTokens.operator())
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(503);
+                assertThat(jdbc.queryForObject("SELECT status FROM vtb_reconciliation_run WHERE statement_date = ?", String.class,
+                        java.sql.Date.valueOf(date))).isEqualTo("FAILED");
+            }
+        } finally {
+            bank.answerStatementWith(date, null);
+        }
+        JsonNode report = reconcile(date);
+        assertThat(report.get("status").asText()).isEqualTo("DONE");
+        assertThat(report.get("runs").asInt()).isEqualTo(notTheStatement.size() + 1);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /**
@@ -424,6 +625,23 @@ class VietinbankPaymentIT {
             return found.size() == dossiers.size();
         });
         return found;
+    }
+
+    /** A genuine notification: signed with the bank's key, not booked in any statement. */
+    private VietinbankNotification signed(String transId, String custCode, long amount, String transType, String bankTransId) {
+        String time = java.time.LocalDateTime.now(VietinbankBankSimulator.VN).format(PaymentNotifications.TRANS_TIME);
+        return bank.sign(new VietinbankNotification("MSG-" + transId, props.getProviderId(), transId, time, transType, custCode,
+                "970436", "0011001234567", "NGUYEN VAN AN", props.getAccount(), "UBND TINH", null, null, Long.toString(amount),
+                bankTransId, "Thanh toan " + custCode, "VND", null));
+    }
+
+    private static String newTransId() {
+        return "ITX" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    /** How the hub records a text holding a NUL. */
+    private static String stored(String s) {
+        return s.replace('\u0000', '\uFFFD');
     }
 
     private static OffsetDateTime dossierDay(int test) {

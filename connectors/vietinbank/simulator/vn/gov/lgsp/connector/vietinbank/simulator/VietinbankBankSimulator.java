@@ -61,6 +61,8 @@ public class VietinbankBankSimulator implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<LocalDate, List<ObjectNode>> statements = new ConcurrentHashMap<>();
+    /** Replies served instead of the statement of a date: a broken statement service. */
+    private final Map<LocalDate, String> statementReplies = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() % 1_000_000_000L * 1000);
 
     /** How the bank retries: per-attempt reply timeout, attempts, pause between attempts. */
@@ -155,6 +157,17 @@ public class VietinbankBankSimulator implements AutoCloseable {
         return ipn.withAmount(Long.toString(newAmount));
     }
 
+    /** A line booked in today's statement as given (no IPN): a statement line the hub may not be able to use. */
+    public void bookStatementLine(ObjectNode line) {
+        statements.computeIfAbsent(LocalDate.now(VN), d -> new CopyOnWriteArrayList<>()).add(line);
+    }
+
+    /** The statement service answers this body (HTTP 200) for the date instead of its statement; null: the statement again. */
+    public void answerStatementWith(LocalDate date, String body) {
+        if (body == null) statementReplies.remove(date);
+        else statementReplies.put(date, body);
+    }
+
     public VietinbankNotification sign(VietinbankNotification ipn) {
         return ipn.withSignature(VietinbankSignatures.sign(VietinbankSignatures.ipnSigningString(ipn), bankKeys.getPrivate()));
     }
@@ -228,6 +241,11 @@ public class VietinbankBankSimulator implements AutoCloseable {
                 date = LocalDate.parse(path.substring(path.lastIndexOf('/') + 1));
             } catch (RuntimeException e) {
                 send(ex, 400, "{\"error\":\"date must be yyyy-MM-dd\"}");
+                return;
+            }
+            String broken = statementReplies.get(date);
+            if (broken != null) {
+                send(ex, 200, broken);
                 return;
             }
             ObjectNode doc = JSON.createObjectNode().put("accountId", account).put("date", date.toString());
