@@ -30,7 +30,8 @@ public class VietinbankNotificationController {
      * the response so Spring does not negotiate it into a 406).
      */
     @Operation(tags = vn.gov.lgsp.hub.ops.OpenApiConfig.TAG_PARTNER_CALLBACKS, summary = "VietinBank payment notification (IPN)",
-            description = "RSA-SHA256 signed by the bank; always 200 with a signed protocol reply (errorCode).")
+            description = "RSA-SHA256 signed by the bank; 200 with a signed protocol reply (errorCode), or 503 with the"
+                    + " signed reply \"99\" when nothing could be applied (database down): try again.")
     // the document still says JSON, which is what every reply is
     @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "OK",
             content = @io.swagger.v3.oas.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -40,6 +41,11 @@ public class VietinbankNotificationController {
         VietinbankReply reply = notifications.handle(new String(request.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         // audited by the notification's own records; counted with every other refused call
         if (VietinbankReply.Code.BAD_SIGNATURE.code.equals(reply.errorCode())) refusals.count("partner-vietinbank", "bad_signature");
+        if (VietinbankReply.Code.ERROR.code.equals(reply.errorCode())) {
+            // nothing was applied (the database down, the hub stopping): "99" is the hub's "try again", but the
+            // published protocol defines no retry code, so the HTTP status says it too, as for every caller of the hub
+            return ResponseEntity.status(503).header("Retry-After", "30").contentType(MediaType.APPLICATION_JSON).body(reply);
+        }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(reply);
     }
 }

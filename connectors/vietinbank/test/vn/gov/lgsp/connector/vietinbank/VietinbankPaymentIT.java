@@ -355,7 +355,7 @@ class VietinbankPaymentIT {
     }
 
     /**
-     * The hub's database down when the bank notifies: the bank hears "99" (its own "try again"), signed, and
+     * The hub's database down when the bank notifies: the bank hears HTTP 503 with the signed reply "99", and
      * nothing is applied; its retry after the outage is applied once and confirmed once.
      */
     @Test
@@ -369,7 +369,8 @@ class VietinbankPaymentIT {
         try (DatabaseOutage down = DatabaseOutage.begin()) {
             whileDown = bank.notify(ipn, new RetryPolicy(Duration.ofSeconds(30), 1, Duration.ZERO));
         }
-        assertThat(whileDown.finalCode()).as("the bank's own code for 'try again later'").isEqualTo("99");
+        assertThat(whileDown.finalCode()).as("the hub's code for 'try again later'").isEqualTo("99");
+        assertThat(whileDown.attempts().get(0).httpStatus()).as("and HTTP's: the published protocol has no retry code").isEqualTo(503);
         assertThat(whileDown.allRepliesSigned()).isTrue();
 
         Delivery after = bank.notify(ipn, new RetryPolicy(Duration.ofSeconds(30), 40, Duration.ofMillis(500)));

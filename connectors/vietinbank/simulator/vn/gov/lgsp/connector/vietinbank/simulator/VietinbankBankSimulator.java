@@ -208,9 +208,15 @@ public class VietinbankBankSimulator implements AutoCloseable {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(ipn))).build();
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() != 200) return new Attempt(resp.statusCode(), null, false, "HTTP " + resp.statusCode());
-            VietinbankReply reply = JSON.readValue(resp.body(), VietinbankReply.class);
-            return new Attempt(200, reply, verifyReply(reply), null);
+            // a 503 carries the hub's signed "99" too: read it, and retry either way
+            if (resp.statusCode() != 200 && resp.statusCode() != 503) return new Attempt(resp.statusCode(), null, false, "HTTP " + resp.statusCode());
+            VietinbankReply reply;
+            try {
+                reply = JSON.readValue(resp.body(), VietinbankReply.class);
+            } catch (IOException notAReply) {
+                return new Attempt(resp.statusCode(), null, false, "HTTP " + resp.statusCode());
+            }
+            return new Attempt(resp.statusCode(), reply, verifyReply(reply), null);
         } catch (java.net.http.HttpTimeoutException e) {
             return new Attempt(0, null, false, "timeout");
         } catch (IOException e) {
