@@ -252,7 +252,7 @@ class HubCrashIT {
         Map<String, List<JsonNode>> results = new HashMap<>();
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
             results.clear();
-            updates.all().stream().filter(u -> "IDENTITY_VERIFIED".equals(u.path("updateType").asText()))
+            updates.all().stream().filter(u -> u.path("updateType").asText().startsWith("IDENTITY_"))
                     .forEach(u -> results.computeIfAbsent(u.path("detail").path("requestId").asText(), k -> new ArrayList<>()).add(u));
             assertThat(results.keySet()).as("identity checks with a result").containsAll(requestIds);
         });

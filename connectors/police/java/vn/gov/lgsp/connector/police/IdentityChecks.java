@@ -36,8 +36,8 @@ import vn.gov.lgsp.hub.work.WorkItem;
 
 /**
  * Partner "police" work: an IDENTITY_CHECK_REQUESTED event -> VerifyIdentity at the population database -> an
- * IDENTITY_VERIFIED update {requestId, result MATCH|MISMATCH|NOT_FOUND, mismatchedFields, checkId, checkedAt,
- * citizenId (masked)}.
+ * IDENTITY_VERIFIED update (result MATCH) or IDENTITY_MISMATCH (MISMATCH, NOT_FOUND): {requestId, result,
+ * mismatchedFields, checkId, checkedAt, citizenId (masked)}.
  * <ul>
  *   <li>RequestId = the hub's work id: the database answers a repeated RequestId with the same result, and
  *       {@code police_identity_check} keeps what it answered, so a redelivered work item is not checked again;</li>
@@ -192,7 +192,9 @@ public class IdentityChecks implements PartnerConnector {
         detail.put("checkId", checkId);
         detail.put("checkedAt", checkedAt);
         detail.put("citizenId", maskedId);
-        return DossierUpdates.of("police:" + requestId, dossierCode, "IDENTITY_VERIFIED", PARTNER, detail);
+        // the contract's two types: a one-stop system that reads only the type must never take a mismatch for a match
+        String type = "MATCH".equals(result) ? "IDENTITY_VERIFIED" : "IDENTITY_MISMATCH";
+        return DossierUpdates.of("police:" + requestId, dossierCode, type, PARTNER, detail);
     }
 
     private static String text(JsonNode node, String field, String fallback) {

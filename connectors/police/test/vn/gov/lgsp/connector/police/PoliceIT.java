@@ -30,7 +30,7 @@ import vn.gov.lgsp.hub.infra.TopicRecorder;
 /**
  * End to end: IDENTITY_CHECK_REQUESTED events over REST, the police shard queues (Artemis), SOAP with a
  * UsernameToken over loopback HTTP to the population database simulator, police_identity_check in PostgreSQL, and
- * IDENTITY_VERIFIED updates on the Kafka topic onestop.dossier.updates.
+ * IDENTITY_VERIFIED / IDENTITY_MISMATCH updates on the Kafka topic onestop.dossier.updates.
  */
 @HubIntegrationTest
 class PoliceIT {
@@ -95,6 +95,9 @@ class PoliceIT {
             assertThat(r).as("results of " + c.requestId()).hasSize(1);
             JsonNode detail = r.get(0).path("detail");
             assertThat(detail.path("result").asText()).as(c.requestId()).isEqualTo(c.result());
+            // the contract's type says it alone: a one-stop system reading only the type never takes a mismatch for a match
+            assertThat(r.get(0).path("updateType").asText()).as(c.requestId())
+                    .isEqualTo("MATCH".equals(c.result()) ? "IDENTITY_VERIFIED" : "IDENTITY_MISMATCH");
             List<String> fields = new ArrayList<>();
             detail.path("mismatchedFields").forEach(f -> fields.add(f.asText()));
             assertThat(fields).as(c.requestId()).isEqualTo(c.fields());
@@ -105,7 +108,7 @@ class PoliceIT {
         for (List<Check> mine : byDossier.values()) {
             if (mine.size() < 2) continue;
             List<String> order = updates.forDossier(mine.get(0).dossier()).stream()
-                    .filter(u -> "IDENTITY_VERIFIED".equals(u.path("updateType").asText()))
+                    .filter(u -> u.path("updateType").asText().startsWith("IDENTITY_"))
                     .map(u -> u.path("detail").path("requestId").asText()).distinct().toList();
             assertThat(order).containsExactly(mine.get(0).requestId(), mine.get(1).requestId());
         }
@@ -155,7 +158,7 @@ class PoliceIT {
 
     private List<JsonNode> results(Check c) {
         return updates.forDossier(c.dossier()).stream()
-                .filter(u -> "IDENTITY_VERIFIED".equals(u.path("updateType").asText()))
+                .filter(u -> u.path("updateType").asText().startsWith("IDENTITY_"))
                 .filter(u -> c.requestId().equals(u.path("detail").path("requestId").asText()))
                 .toList();
     }

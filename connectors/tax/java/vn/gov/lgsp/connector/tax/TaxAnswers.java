@@ -171,7 +171,7 @@ public class TaxAnswers {
             detail.put("paymentReference", notice.getPaymentReference());
             detail.put("dueDate", due.toString());
             detail.put("answeredBy", via);
-            update = DossierUpdates.of("tax:" + documentId + ":notice", dossier, "TAX_NOTICE_ISSUED", PARTY, detail);
+            update = DossierUpdates.of("tax:" + documentId + ":notice", dossier, "TAX_NOTICE_RECEIVED", PARTY, detail);
         } else {
             String reasons = json.valueToTree(rejection.getReason()).toString();
             jdbc.update("UPDATE tax_declaration SET state = 'REJECTED', answered_at = now(), answered_by = ?, callback_id = ?,"

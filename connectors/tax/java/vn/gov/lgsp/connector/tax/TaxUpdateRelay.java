@@ -8,7 +8,7 @@ import vn.gov.lgsp.hub.work.DossierUpdates;
 import vn.gov.lgsp.hub.work.UpdateOutbox;
 
 /**
- * Publishes the updates written to tax_update_outbox with the answers they report (TAX_NOTICE_ISSUED,
+ * Publishes the updates written to tax_update_outbox with the answers they report (TAX_NOTICE_RECEIVED,
  * TAX_DECLARATION_REJECTED), through the core's {@link UpdateOutbox}: the one-stop queue, and the partner work
  * routes/update-*.yaml plan for them (a VietinBank payment code for a notice). {@link TaxAnswers} wakes it when an
  * answer is committed.

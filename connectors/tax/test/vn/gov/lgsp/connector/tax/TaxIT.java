@@ -42,8 +42,8 @@ import vn.gov.lgsp.hub.infra.TopicRecorder;
 /**
  * End to end: TAX_DECLARATION_SUBMITTED events over REST, the tax shard queues, edXML over SOAP (UsernameToken) to the
  * tax office simulator, its answers as SOAP callbacks to the hub's /services/tax-callback (CXF servlet), the
- * tax_declaration rows, TAX_NOTICE_ISSUED / TAX_DECLARATION_REJECTED on onestop.dossier.updates, and a VietinBank
- * payment code per notice (routes/update-tax-notice-issued.yaml).
+ * tax_declaration rows, TAX_NOTICE_RECEIVED / TAX_DECLARATION_REJECTED on onestop.dossier.updates, and a VietinBank
+ * payment code per notice (routes/update-tax-notice-received.yaml).
  */
 @HubIntegrationTest
 class TaxIT {
@@ -98,7 +98,7 @@ class TaxIT {
                 assertThat(paymentRequests(d)).isEmpty();
                 assertThat(state(filed.documentId)).isEqualTo("REJECTED");
             } else {
-                assertThat(a.get(0).path("updateType").asText()).isEqualTo("TAX_NOTICE_ISSUED");
+                assertThat(a.get(0).path("updateType").asText()).isEqualTo("TAX_NOTICE_RECEIVED");
                 long amount = TaxOfficeSimulator.amountFor(1_000_000_000L + i * 10_000_000L);
                 assertThat(detail.path("amount").asLong()).isEqualTo(amount);
                 assertThat(detail.path("paymentReference").asText()).isEqualTo(filed.notice.getPaymentReference());
@@ -195,7 +195,7 @@ class TaxIT {
 
     private List<JsonNode> answers(String dossier) {
         return updates.forDossier(dossier).stream()
-                .filter(u -> List.of("TAX_NOTICE_ISSUED", "TAX_DECLARATION_REJECTED").contains(u.path("updateType").asText()))
+                .filter(u -> List.of("TAX_NOTICE_RECEIVED", "TAX_DECLARATION_REJECTED").contains(u.path("updateType").asText()))
                 .toList();
     }
 

@@ -29,7 +29,7 @@ import vn.gov.lgsp.hub.work.WorkItem;
 /**
  * FEE_ASSESSED work -> a payment request (payment code, amount, expiry, VietQR) and a PAYMENT_REQUESTED update.
  * Idempotent per (dossier, fee set): a redelivered work item finds its request and produces the same update.
- * The tax office's notice (a TAX_NOTICE_ISSUED dossier update, routes/update-tax-notice-issued.yaml; the update JSON
+ * The tax office's notice (a TAX_NOTICE_RECEIVED dossier update, routes/update-tax-notice-received.yaml; the update JSON
  * is the contract) becomes a payment request too, of purpose TAX: one fee "TAX-<noticeNumber>" of the notice's
  * amount, expiring at the end of its due date; it never replaces an open fee request (nor the other way round).
  */
@@ -64,7 +64,7 @@ public class PaymentRequests implements PartnerConnector {
     public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
         JsonNode event = json.readTree(work.body());
         String workId = work.workId();
-        if ("TAX_NOTICE_ISSUED".equals(event.path("updateType").asText())) return taxNotice(event, workId);
+        if ("TAX_NOTICE_RECEIVED".equals(event.path("updateType").asText())) return taxNotice(event, workId);
         String type = event.path("eventType").asText();
         JsonNode dossier = event.path("dossier");
         String dossierCode = dossier.path("code").asText(null);
@@ -124,7 +124,7 @@ public class PaymentRequests implements PartnerConnector {
                 "PAYMENT_REQUESTED", PARTNER, detail);
     }
 
-    /** A TAX_NOTICE_ISSUED update: the tax amount gets its own payment code. */
+    /** A TAX_NOTICE_RECEIVED update: the tax amount gets its own payment code. */
     private Delivery taxNotice(JsonNode update, String workId) throws Exception {
         String dossierCode = update.path("dossierCode").asText(null);
         JsonNode d = update.path("detail");

@@ -82,9 +82,17 @@ class UpdateContractTest {
     void theAgenciesUpdatesHaveTheirOwnDetail() {
         assertThatThrownBy(() -> DossierUpdates.of("police:1", DOSSIER, "IDENTITY_VERIFIED", "police",
                 JSON.createObjectNode().put("anything", 1))).isInstanceOf(InvalidUpdateException.class).hasMessageContaining("requestId");
-        ObjectNode verified = JSON.createObjectNode().put("requestId", "e1:police").put("result", "MISMATCH");
-        verified.putArray("mismatchedFields").add("DATE_OF_BIRTH");
-        assertThat(UpdateContract.violations(DossierUpdates.of("police:2", DOSSIER, "IDENTITY_VERIFIED", "police", verified))).isEmpty();
+        ObjectNode mismatch = JSON.createObjectNode().put("requestId", "e1:police").put("result", "MISMATCH");
+        mismatch.putArray("mismatchedFields").add("DATE_OF_BIRTH");
+        assertThat(UpdateContract.violations(DossierUpdates.of("police:2", DOSSIER, "IDENTITY_MISMATCH", "police", mismatch))).isEmpty();
+        ObjectNode match = JSON.createObjectNode().put("requestId", "e2:police").put("result", "MATCH");
+        match.putArray("mismatchedFields");
+        assertThat(UpdateContract.violations(DossierUpdates.of("police:3", DOSSIER, "IDENTITY_VERIFIED", "police", match))).isEmpty();
+        // the type alone tells a match from a mismatch (the contract's IDENTITY_VERIFIED / IDENTITY_MISMATCH)
+        assertThatThrownBy(() -> DossierUpdates.of("police:4", DOSSIER, "IDENTITY_VERIFIED", "police", mismatch))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("result");
+        assertThatThrownBy(() -> DossierUpdates.of("police:5", DOSSIER, "IDENTITY_MISMATCH", "police", match))
+                .isInstanceOf(InvalidUpdateException.class).hasMessageContaining("result");
     }
 
     @Test
