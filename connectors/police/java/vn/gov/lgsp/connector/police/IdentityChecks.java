@@ -51,6 +51,8 @@ import vn.gov.lgsp.hub.work.WorkItem;
  */
 @Component
 public class IdentityChecks implements PartnerConnector {
+    /** police_identity_check.check_id is VARCHAR(64). */
+    static final int CHECK_ID_MAX = 64;
     private static final Logger log = LoggerFactory.getLogger(IdentityChecks.class);
     public static final String PARTNER = "police";
 
@@ -142,6 +144,11 @@ public class IdentityChecks implements PartnerConnector {
         if (v.getStatus() == CheckStatus.PENDING || v.getResult() == null) {
             jdbc.update("UPDATE police_identity_check SET status = 'PENDING' WHERE request_id = ? AND status <> 'COMPLETED'", requestId);
             throw new NotYetAnswered("identity check " + requestId + " is pending at the population database");
+        }
+        if (v.getCheckId() != null && v.getCheckId().length() > CHECK_ID_MAX) {
+            // a reference the hub cannot keep (its column) would fail the row on every delivery: an answer to look at
+            throw new PartnerRejectedException("CHECK_ID_TOO_LONG", "the population database answered a CheckId of "
+                    + v.getCheckId().length() + " characters (at most " + CHECK_ID_MAX + " are kept)");
         }
         String fields = String.join(",", v.getMismatchedField().stream().map(Field::value).toList());
         String checkedAt = (v.getCheckedAt() == null ? java.time.OffsetDateTime.now(DossierUpdates.VIETNAM)

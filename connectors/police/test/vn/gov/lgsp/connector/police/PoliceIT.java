@@ -156,6 +156,20 @@ class PoliceIT {
         assertThat(checks).allMatch(c -> "MATCH".equals(results(c).get(0).path("detail").path("result").asText()));
     }
 
+    @Test
+    void anAnswerWithACheckReferenceTooLongToKeepIsADeadLetterNotAnEndlessRedelivery() {
+        sim.setCheckIdLength(65);
+        String code = PoliceTestEvents.newDossierCode();
+        String id = PoliceTestEvents.citizenId(70, 700_001);
+        ObjectNode event = PoliceTestEvents.identityCheck(PoliceTestEvents.dossier(code, "Đinh Văn Hùng", id), LocalDate.of(1970, 7, 7));
+        post(event);
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE partner = 'police' AND dossier_code = ?",
+                Integer.class, code) == 1);
+        assertThat(jdbc.queryForObject("SELECT reason FROM dead_letter WHERE partner = 'police' AND dossier_code = ?", String.class, code))
+                .contains("CHECK_ID_TOO_LONG");
+        assertThat(sim.verifyRequests().perKey().get(event.get("eventId").asText() + ":police")).as("asked once, not again and again").isEqualTo(1);
+    }
+
     private List<JsonNode> results(Check c) {
         return updates.forDossier(c.dossier()).stream()
                 .filter(u -> u.path("updateType").asText().startsWith("IDENTITY_"))

@@ -20,14 +20,29 @@ public final class InfrastructureFaults {
             "vn.gov.lgsp.hub.work.InfrastructureFaults$Unavailable",
     };
 
-    /** True when {@code t} or one of its causes is a database, broker or Kafka failure. */
+    /**
+     * True when {@code t} or one of its causes is a database, broker or Kafka failure. Not when the database refused
+     * the item's own data (a value too long for its column, a NUL, a broken constraint: SQLSTATE classes 22 and 23):
+     * no retry mends that, and taken for an outage the item would be delivered again for ever, holding its shard.
+     */
     public static boolean isInfrastructure(Throwable t) {
+        if (isDataRefused(t)) return false;
         for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
             for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
                 for (String name : INFRASTRUCTURE) {
                     if (c.getName().equals(name)) return true;
                 }
             }
+        }
+        return false;
+    }
+
+    /** True when the database refused the item's own data (SQLSTATE classes 22 and 23): not an outage, not the partner's. */
+    public static boolean isDataRefused(Throwable t) {
+        for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof org.springframework.dao.DataIntegrityViolationException) return true;
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("22") || s.getSQLState().startsWith("23"))) return true;
         }
         return false;
     }

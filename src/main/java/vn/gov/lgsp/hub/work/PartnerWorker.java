@@ -451,8 +451,8 @@ public class PartnerWorker {
                 circuit.onSuccess(elapsed, TimeUnit.NANOSECONDS);
                 break;
             }
-            if (InfrastructureFaults.isInfrastructure(failure)) {
-                circuit.releasePermission();
+            if (InfrastructureFaults.isInfrastructure(failure) || InfrastructureFaults.isDataRefused(failure)) {
+                circuit.releasePermission(); // not the partner's failure
                 break;
             }
             circuit.onError(elapsed, TimeUnit.NANOSECONDS, failure);
@@ -613,8 +613,8 @@ public class PartnerWorker {
                     TimeUnit.NANOSECONDS.toMillis(elapsed));
             if (c.failure() == null) {
                 circuit.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-            } else if (InfrastructureFaults.isInfrastructure(c.failure())) {
-                circuit.releasePermission();
+            } else if (InfrastructureFaults.isInfrastructure(c.failure()) || InfrastructureFaults.isDataRefused(c.failure())) {
+                circuit.releasePermission(); // not the partner's failure
             } else {
                 circuit.onError(elapsed, TimeUnit.NANOSECONDS, c.failure());
             }
@@ -647,6 +647,12 @@ public class PartnerWorker {
             // the hub's database, broker or Kafka failed, not the partner: the batch rolls back and comes again
             throw new InfrastructureFaults.Unavailable(partner + " work " + item.workId() + " could not be recorded: "
                     + describe(failure), failure);
+        } else if (InfrastructureFaults.isDataRefused(failure)) {
+            // the partner answered, but with a value the hub cannot keep (too long for its column, a NUL): no retry
+            // mends it, so an operator looks at it (the database's message names the column type, not the value)
+            deadLetter(item, "the hub's database refused what " + partner + " answered: "
+                    + vn.gov.lgsp.hub.model.PersonalData.maskText(describe(failure)), headers, latencyMs, batch);
+            release(holds, item, batch);
         } else if (failure instanceof PartnerRejectedException rejected) {
             deadLetter(item, "rejected by " + partner + (rejected.partnerCode() == null ? "" : " (" + rejected.partnerCode() + ")")
                     + ": " + rejected.getMessage(), headers, latencyMs, batch);

@@ -79,6 +79,7 @@ public class PoliceSimulator implements AutoCloseable {
     private volatile Duration syncWindow = Duration.ofSeconds(10);
     private volatile int quotaPerMinute;
     private volatile double quotaFaultRate;
+    private volatile int checkIdLength;
     private volatile boolean down;
 
     public PoliceSimulator(String username, String password) throws IOException {
@@ -97,6 +98,8 @@ public class PoliceSimulator implements AutoCloseable {
     public void setQuotaPerMinute(int q) { this.quotaPerMinute = q; }
     public void setQuotaFaultRate(double r) { this.quotaFaultRate = r; }
     public void setDown(boolean down) { this.down = down; }
+    /** Answers with check references of this length (0: the usual ones), longer than a partner should, to test the hub. */
+    public void setCheckIdLength(int length) { this.checkIdLength = length; }
     public int quotaFaults() { return quotaFaults.get(); }
     public List<Call> calls() { return List.copyOf(calls); }
     /**
@@ -115,6 +118,7 @@ public class PoliceSimulator implements AutoCloseable {
         quotaFaultRate = 0;
         quotaPerMinute = 0;
         down = false;
+        checkIdLength = 0;
         calls.clear();
         verifyRequests.clear();
         quotaFaults.set(0);
@@ -174,7 +178,8 @@ public class PoliceSimulator implements AutoCloseable {
         Verification v = new Verification();
         v.setRequestId(req.getRequestId());
         v.setStatus(CheckStatus.COMPLETED);
-        v.setCheckId("CSDLQG-" + UUID.randomUUID().toString().substring(0, 13).toUpperCase(Locale.ROOT));
+        String checkId = "CSDLQG-" + UUID.randomUUID().toString().substring(0, 13).toUpperCase(Locale.ROOT);
+        v.setCheckId(checkIdLength == 0 ? checkId : (checkId + "-".repeat(checkIdLength)).substring(0, checkIdLength));
         try {
             v.setCheckedAt(DatatypeFactory.newInstance().newXMLGregorianCalendar(
                     java.util.GregorianCalendar.from(Instant.now().atZone(ZoneId.of("Asia/Ho_Chi_Minh")))));
