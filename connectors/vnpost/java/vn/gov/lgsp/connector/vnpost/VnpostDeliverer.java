@@ -95,14 +95,14 @@ public class VnpostDeliverer implements PartnerConnector {
             VnpostOrder order = row.createAttempts() > 0 ? client.findBySaleOrderCode(saleOrderCode).orElse(null) : null;
             boolean adopted = order != null;
             if (!adopted) {
-                orders.markAttempt(row.id());
+                orders.markAttempt(row.id(), cod);
                 order = client.createOrder(request);
             }
             orders.markCreated(row.id(), order);
             log.info("VNPost {} order for {}: {} (itemCode {})", purpose, dossier, adopted ? "adopted after an earlier attempt" : "created", order.itemCode());
             return Delivery.done((adopted ? "found existing " : "created ") + purpose
                     + " order " + saleOrderCode + ": itemCode=" + order.itemCode() + ", orderHdrID=" + order.orderHdrId()
-                    + (cod > 0 ? ", COD=" + cod : "")).withPayload(payload);
+                    + (!adopted && cod > 0 ? ", COD=" + cod : "")).withPayload(payload);
         });
     }
 

@@ -65,10 +65,15 @@ public class VnpostOrderStore {
         return jdbc.query("SELECT * FROM vnpost_order WHERE item_code = ? FOR UPDATE", this::row, itemCode).stream().findFirst();
     }
 
-    /** Counts a CreateOrder attempt in its own committed transaction, before the call is made. */
-    public void markAttempt(long id) {
+    /**
+     * Counts a CreateOrder attempt in its own committed transaction, before the call is made, with the cash on delivery
+     * this attempt asks for: a payment recorded between two attempts changes it, and the order VNPost ends up with
+     * (this attempt's, or the one a later look-up adopts) is the one whose COD the tracking must expect.
+     */
+    public void markAttempt(long id, long codAmount) {
         ownTx.executeWithoutResult(s -> jdbc.update(
-                "UPDATE vnpost_order SET create_attempts = create_attempts + 1, updated_at = now() WHERE id = ?", id));
+                "UPDATE vnpost_order SET create_attempts = create_attempts + 1, cod_amount = ?, updated_at = now() WHERE id = ?",
+                codAmount, id));
     }
 
     public void markCreated(long id, VnpostOrder order) {

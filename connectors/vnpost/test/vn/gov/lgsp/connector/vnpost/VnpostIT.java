@@ -157,8 +157,9 @@ class VnpostIT {
         assertThat(sim.calls("getOrder")).isGreaterThan(lookUps);
         assertThat(jdbc.queryForObject("SELECT item_code FROM vnpost_order WHERE dossier_code = ? AND purpose = 'PICKUP'", String.class, code))
                 .isEqualTo(sim.ordersWithSaleOrderCode(code + "-HS").get(0).itemCode);
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'vnpost' AND dossier_code = ?"
-                + " AND detail LIKE 'found existing PICKUP order%'", Integer.class, code)).isEqualTo(1);
+        // the work's audit record commits with its completion, after the order's row: waited for, not raced
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE party = 'vnpost'"
+                + " AND dossier_code = ? AND detail LIKE 'found existing PICKUP order%'", Integer.class, code) == 1);
     }
 
     /**
@@ -244,6 +245,25 @@ class VnpostIT {
         sim.comeUp();
         await().atMost(WAIT).until(() -> codes.stream().allMatch(c -> "OPEN".equals(state(c, "DELIVERY"))));
         for (String code : codes) assertThat(sim.ordersWithSaleOrderCode(code + "-KQ")).hasSize(1);
+    }
+
+    @Test
+    void aFeePaidBetweenTwoCreateOrderAttemptsIsNotCollectedAtTheDoorAndTheStoredCodIsTheOrdersOwn() throws Exception {
+        String code = VnpostTestEvents.newDossierCode();
+        sim.faults().failureRate = 1.0; // every call answered 503: the first attempt fails
+        postEvent(VnpostTestEvents.resultReady(VnpostTestEvents.dossier(code)));
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT coalesce(max(create_attempts), 0) FROM vnpost_order"
+                + " WHERE dossier_code = ?", Integer.class, code) >= 1);
+        assertThat(jdbc.queryForObject("SELECT cod_amount FROM vnpost_order WHERE dossier_code = ?", Long.class, code)).isEqualTo(75000L);
+        // meanwhile the citizen pays the unpaid fee by transfer (the core's record of a bank payment)
+        jdbc.update("INSERT INTO dossier_payment (update_id, dossier_code, source, payment_code, amount, fees, paid_at)"
+                + " VALUES (?, ?, 'vietinbank', 'LG0000000001', 75000, '[{\"code\":\"LPXD\",\"amount\":75000}]', now())",
+                "vietinbank:it-" + code, code);
+        sim.faults().failureRate = 0;
+        await().atMost(WAIT).until(() -> "OPEN".equals(state(code, "DELIVERY")));
+        JsonNode info = sim.ordersWithSaleOrderCode(code + "-KQ").get(0).request.get("informationOrder");
+        assertThat(info.toString()).as("no cash on delivery").doesNotContain("PROP0018");
+        assertThat(jdbc.queryForObject("SELECT cod_amount FROM vnpost_order WHERE dossier_code = ?", Long.class, code)).isZero();
     }
 
     @Test
