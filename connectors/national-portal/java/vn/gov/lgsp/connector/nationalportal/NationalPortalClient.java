@@ -18,15 +18,20 @@ import vn.gov.lgsp.hub.http.PartnerHttp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import vn.gov.lgsp.hub.work.PartnerConnector;
 import vn.gov.lgsp.hub.work.PartnerRejectedException;
 
 /**
  * The portal's session-based adapter: login with username/password and the {@code dstcode} header returns a
  * session; each call carries {@code session} and {@code madonvi}. The session is cached and renewed only when
- * the portal says it is no longer valid, one login at a time (callers that waited reuse the new session).
+ * an answer may mean it is no longer valid, one login at a time (callers that waited reuse the new session).
  *
- * <p>Answers: {@code error_code} 0 = done; {@link #REJECTED} = the data was refused (not retried);
- * {@link #SESSION_INVALID} = log in again; anything else, HTTP 5xx, timeouts = retried by the hub.
+ * <p>Answers (README "Answers"): {@code error_code} 0 = done; {@link #REJECTED}, or an HTTP 4xx other than 401, 403,
+ * 408 and 429, = the portal refused this dossier's data (a {@link PartnerRejectedException}: dead letter, an operator
+ * must act). Everything else means "try again" (an {@link IOException}: retried with backoff, never a dead letter by
+ * itself). The spec documents no session-expiry code, only a successful login: so any other non-zero
+ * {@code error_code}, and HTTP 401/403, may be an expired session and the call is repeated once with a fresh login;
+ * if the fresh session gets the same answer, it is an outage, not a refusal.
  *
  * <p>Two ways to call, one behaviour: {@link #call} waits for the answer (ratings, and the syncs of a shard batch with
  * one dossier's work: most batches at a province's pace); {@link #callAsync} holds no thread while the portal answers
@@ -38,8 +43,8 @@ import vn.gov.lgsp.hub.work.PartnerRejectedException;
 public class NationalPortalClient {
     private static final Logger log = LoggerFactory.getLogger(NationalPortalClient.class);
     public static final int OK = 0;
+    /** The one code the hub reads as "this dossier's data is refused" (the hub's reading: confirm with the operator). */
     public static final int REJECTED = 2;
-    public static final int SESSION_INVALID = 3;
 
     private final NationalPortalProperties props;
     private final ObjectMapper json;
@@ -78,7 +83,7 @@ public class NationalPortalClient {
         return nonBlockingCalls.get();
     }
 
-    /** Calls one service; renews the session once if the portal says it expired. Returns the portal's answer. */
+    /** Calls one service; renews the session once if the answer may mean it expired. Returns the portal's answer. */
     public JsonNode call(String service, ObjectNode request) throws IOException {
         return call(service, json.writeValueAsString(request));
     }
@@ -89,11 +94,13 @@ public class NationalPortalClient {
      */
     public JsonNode call(String service, String request) throws IOException {
         String used = currentSession();
-        JsonNode answer = send(request, service, used);
-        if (answer.path("error_code").asInt(-1) == SESSION_INVALID) {
-            answer = send(request, service, renewSession(used));
+        try {
+            JsonNode answer = send(request, service, used);
+            if (!sessionInDoubt(answer)) return outcome(service, answer);
+        } catch (SessionRefused refused) {
+            // HTTP 401/403: logged in again below
         }
-        return outcome(service, answer);
+        return outcome(service, send(request, service, renewSession(used)));
     }
 
     /**
@@ -111,8 +118,12 @@ public class NationalPortalClient {
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return postAsync(wire).thenCompose(answer -> {
-            if (answer.path("error_code").asInt(-1) != SESSION_INVALID) return CompletableFuture.completedFuture(answer);
+        return postAsync(wire).handle((answer, failure) -> {
+            if (failure == null && !sessionInDoubt(answer)) return CompletableFuture.completedFuture(answer);
+            if (failure != null && !(PartnerConnector.failureOf(failure) instanceof SessionRefused)) {
+                return CompletableFuture.<JsonNode>failedFuture(failure);
+            }
+            // the session may have expired: once more with a fresh login (made off the I/O thread: it blocks)
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     return withSession(request, renewSession(used), service);
@@ -120,7 +131,7 @@ public class NationalPortalClient {
                     throw new CompletionException(e);
                 }
             }, logins).thenCompose(this::postAsync);
-        }).thenApply(answer -> {
+        }).thenCompose(again -> again).thenApply(answer -> {
             try {
                 return outcome(service, answer);
             } catch (IOException e) {
@@ -129,7 +140,19 @@ public class NationalPortalClient {
         });
     }
 
-    /** The portal's answer to a service call: itself when done, else what its error code means. */
+    /**
+     * An answer that may mean the session is no longer valid: any non-zero code but the refusal of the data. The spec
+     * documents no expiry code (a simulator's 3 is a guess), so the hub does not rely on one.
+     */
+    private static boolean sessionInDoubt(JsonNode answer) {
+        int code = answer.path("error_code").asInt(-1);
+        return code != OK && code != REJECTED;
+    }
+
+    /**
+     * The portal's answer to a service call: itself when done, a refusal of the data for {@link #REJECTED}, else (also
+     * after a fresh login) a failure to retry: an outage, never a dead letter by itself.
+     */
     private static JsonNode outcome(String service, JsonNode answer) throws IOException {
         int code = answer.path("error_code").asInt(-1);
         if (code == OK) return answer;
@@ -172,7 +195,13 @@ public class NationalPortalClient {
         synchronized (loginLock) {
             if (session != null && !session.equals(stale)) return session;
             ObjectNode login = json.createObjectNode().put("username", props.getUsername()).put("password", props.getPassword());
-            JsonNode answer = post(props.getLoginPath(), json.writeValueAsString(login), true);
+            JsonNode answer;
+            try {
+                answer = post(props.getLoginPath(), json.writeValueAsString(login), true);
+            } catch (PartnerRejectedException refused) {
+                // a refused login says nothing about the dossier being sent: an outage (retried), never a dead letter
+                throw new IOException("portal login refused: " + refused.getMessage());
+            }
             if (answer.path("error_code").asInt(-1) != OK || !answer.hasNonNull("session")) {
                 throw new IOException("portal login failed: " + answer.path("message").asText("no session returned"));
             }
@@ -206,16 +235,28 @@ public class NationalPortalClient {
         return built;
     }
 
-    /** An HTTP answer of the portal: its JSON when 2xx; a 5xx or a redirect is an outage, any other 4xx a refusal. */
+    /**
+     * An HTTP answer of the portal: its JSON when 2xx. Try again: a 5xx, a redirect (the settings), 408 (timed out) and
+     * 429 (too many requests); 401/403 ({@link SessionRefused}): the session, logged in again once by the caller.
+     * Any other 4xx (400, 404, 413, 422, ...) is a refusal of the request itself: a dead letter.
+     */
     private JsonNode read(PartnerHttp.Answer answer) throws IOException {
         int status = answer.status();
-        if (status >= 500) throw new IOException("portal HTTP " + status);
+        if (status >= 500 || status == 408 || status == 429) throw new IOException("portal HTTP " + status);
+        if (status == 401 || status == 403) throw new SessionRefused(status);
         if (status >= 300 && status < 400) {
             throw new IOException("portal HTTP " + status + " redirecting to " + (answer.location() == null ? "?" : answer.location())
                     + ": check hub.partners.national-portal.base-url");
         }
         if (status >= 400) throw new PartnerRejectedException("HTTP " + status, "portal refused the request: " + answer.body());
         return json.readTree(answer.body());
+    }
+
+    /** HTTP 401/403: the portal does not take the session (or the login); after a fresh login, an outage. */
+    static final class SessionRefused extends IOException {
+        SessionRefused(int status) {
+            super("portal HTTP " + status + ": session refused (also after a fresh login: retried as an outage)");
+        }
     }
 
     @PreDestroy

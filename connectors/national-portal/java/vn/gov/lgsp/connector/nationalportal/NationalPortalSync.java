@@ -141,7 +141,10 @@ public class NationalPortalSync implements PartnerConnector {
                         + " from " + held.eventAt() + "; this update (" + event.occurredAt() + ") was not sent"));
             }
         }
-        boolean isUpdating = held != null || event.eventType() != EventType.DOSSIER_RECEIVED;
+        // an update only of a dossier the portal accepted before (portal_sync, or this batch): the first sync of a
+        // dossier creates it whatever its event (the hub may start after the dossier was received), since a portal
+        // may refuse the update of a dossier it does not hold
+        boolean isUpdating = held != null;
         ObjectNode request = mapper.dossierSync(event, isUpdating);
         // serialised once: sent (the session added on the wire) and audited as sent
         String requestText = json.writeValueAsString(request);

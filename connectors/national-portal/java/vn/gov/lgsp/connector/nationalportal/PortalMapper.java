@@ -102,10 +102,13 @@ public class PortalMapper {
                 bs.put("NgayHenTraMoi", time(OffsetDateTime.parse(detail.get("newDueAt").asText())));
             }
             case DOSSIER_OVERDUE -> {
+                // the apology letter: the spec carries its old and new appointment dates in the supplement list (it
+                // has no apology field of its own), the reason as the entry's content
                 String newDue = time(OffsetDateTime.parse(detail.get("newDueAt").asText()));
-                ObjectNode apology = hs.putObject("ThongTinXinLoi");
-                apology.put("LyDo", detail.path("reason").asText());
-                apology.put("NgayHenTraTruoc", time(d.dueAt()));
+                ObjectNode apology = hs.putArray("DanhSachHoSoBoSung").addObject();
+                apology.put("NoiDungBoSung", detail.path("reason").asText());
+                apology.put("NgayHenTraTruoc", detail.hasNonNull("previousDueAt")
+                        ? time(OffsetDateTime.parse(detail.get("previousDueAt").asText())) : time(d.dueAt()));
                 apology.put("NgayHenTraMoi", newDue);
                 hs.put("NgayHenTra", newDue);
             }

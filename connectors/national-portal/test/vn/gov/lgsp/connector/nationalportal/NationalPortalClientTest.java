@@ -26,6 +26,7 @@ class NationalPortalClientTest {
     private final java.util.Queue<String> integrationAnswers = new java.util.concurrent.ConcurrentLinkedQueue<>(); // "<status> <body>", in turn
     private volatile java.util.concurrent.CountDownLatch answerHeld = new java.util.concurrent.CountDownLatch(0); // the portal answers once it is released
     private final java.util.concurrent.atomic.AtomicInteger loginsSeen = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String loginAnswer; // non-null: "<status> <body>" answered to every login
 
     @BeforeEach
     void start() throws IOException {
@@ -41,7 +42,10 @@ class NationalPortalClientTest {
             }
             int status = 200;
             String text = "{\"error_code\":0}";
-            if (path.equals("/adapter/login")) {
+            if (path.equals("/adapter/login") && loginAnswer != null) {
+                status = Integer.parseInt(loginAnswer.substring(0, 3));
+                text = loginAnswer.substring(4);
+            } else if (path.equals("/adapter/login")) {
                 text = "{\"error_code\":0,\"session\":\"S-" + loginsSeen.incrementAndGet() + "\"}";
             } else if (integrationAnswers.peek() != null) {
                 String next = integrationAnswers.poll();
@@ -148,6 +152,74 @@ class NationalPortalClientTest {
                 .as("sent again with the new session").isEqualTo("S-2");
     }
 
+    /**
+     * The spec documents no session-expiry code: an answer that may mean an expired session (HTTP 401/403, a non-zero
+     * error_code other than the refusal 2) is repeated once with a fresh login, by both ways of calling.
+     */
+    @Test
+    void anyAnswerThatMayMeanAnExpiredSessionIsRepeatedOnceWithAFreshLogin() throws Exception {
+        String request = "{\"isUpdating\":false,\"data\":[{\"MaHoSo\":\"000.00.01.H45-261129-0004\"}]}";
+        client.call("DongBoHoSoMC", request); // logged in: S-1
+        List<String> expired = List.of("401 {}", "403 {\"message\":\"forbidden\"}", "200 {\"error_code\":1,\"message\":\"het phien\"}",
+                "200 {\"error_code\":99,\"message\":\"Session timeout\"}", "200 {\"error_code\":3}");
+        int login = 1;
+        for (String answer : expired) {
+            for (boolean waiting : new boolean[] {true, false}) {
+                integrationAnswers.add(answer);
+                JsonNode done = waiting ? client.call("DongBoHoSoMC", request)
+                        : client.callAsync("DongBoHoSoMC", request).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                login++;
+                assertThat(done.path("error_code").asInt()).as(answer).isZero();
+                assertThat(client.logins()).as(answer).isEqualTo(login);
+                assertThat(json.readTree(seen.get(seen.size() - 1).substring("POST /adapter/integration ".length())).path("session").asText())
+                        .as(answer + ": repeated with the fresh session").isEqualTo("S-" + login);
+            }
+        }
+        // the refusal of the data is not a session problem: no login, a dead letter
+        integrationAnswers.add("200 {\"error_code\":2,\"message\":\"MaHoSo sai\"}");
+        assertThatThrownBy(() -> client.call("DongBoHoSoMC", request)).isInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class);
+        assertThat(client.logins()).isEqualTo(login);
+    }
+
+    @Test
+    void aFreshSessionRefusedTheSameWayIsAnOutageNotARefusal() {
+        for (String answer : List.of("401 {}", "403 {}", "200 {\"error_code\":99,\"message\":\"x\"}")) {
+            integrationAnswers.add(answer);
+            integrationAnswers.add(answer);
+            long before = client.logins();
+            assertThatThrownBy(() -> client.call("DongBoHoSoMC", "{}")).as(answer).isInstanceOf(IOException.class)
+                    .isNotInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class);
+            assertThat(client.logins() - before).as(answer + ": one fresh login, not a loop").isLessThanOrEqualTo(2);
+            assertThat(integrationAnswers).as("both answers used: the call was repeated once").isEmpty();
+        }
+    }
+
+    @Test
+    void timeOutsAndThrottlingAreRetriedWhileOtherClientErrorsRefuseTheData() throws Exception {
+        client.call("DongBoHoSoMC", "{}");
+        for (String busy : List.of("408 {}", "429 {}", "500 {}", "503 {}")) {
+            integrationAnswers.add(busy);
+            assertThatThrownBy(() -> client.call("DongBoHoSoMC", "{}")).as(busy).isInstanceOf(IOException.class)
+                    .hasMessageContaining("HTTP " + busy.substring(0, 3));
+        }
+        for (String refusal : List.of("400 {}", "422 {}")) {
+            integrationAnswers.add(refusal);
+            assertThatThrownBy(() -> client.call("DongBoHoSoMC", "{}")).as(refusal)
+                    .isInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class);
+        }
+        assertThat(client.logins()).as("none of these is a session problem").isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedLoginIsAnOutageNotARefusalOfTheDossier() {
+        for (String refused : List.of("401 {}", "403 {}", "400 {}", "200 {\"error_code\":1,\"message\":\"Sai mat khau\"}")) {
+            loginAnswer = refused;
+            assertThatThrownBy(() -> client.call("DongBoHoSoMC", "{}")).as(refused).isInstanceOf(IOException.class)
+                    .isNotInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class);
+            assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).as(refused).isInstanceOf(IOException.class);
+        }
+    }
+
     @Test
     void aCallWithoutBlockingFailsAsTheBlockingCallThrows() {
         integrationAnswers.add("200 {\"error_code\":2,\"message\":\"MaHoSo sai\"}");
@@ -161,8 +233,21 @@ class NationalPortalClientTest {
         assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class)
                 .hasMessageContaining("refused");
 
+        // any other code: once more with a fresh session; the same again is an outage (retried), not a refusal
+        integrationAnswers.add("200 {\"error_code\":9,\"message\":\"busy\"}");
         integrationAnswers.add("200 {\"error_code\":9,\"message\":\"busy\"}");
         assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(IOException.class).hasMessageContaining("error_code 9");
+
+        integrationAnswers.add("401 {}");
+        integrationAnswers.add("401 {}");
+        assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(IOException.class)
+                .isNotInstanceOf(vn.gov.lgsp.hub.work.PartnerRejectedException.class).hasMessageContaining("HTTP 401");
+
+        for (String busy : List.of("408 {}", "429 {}")) {
+            integrationAnswers.add(busy);
+            assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).as(busy).isInstanceOf(IOException.class)
+                    .hasMessageContaining("HTTP " + busy.substring(0, 3));
+        }
 
         integrationLocation = "https://elsewhere.example/adapter/integration";
         assertThat(failureOf(client.callAsync("DongBoHoSoMC", "{}"))).isInstanceOf(IOException.class)

@@ -212,6 +212,70 @@ class NationalPortalIT {
         assertThat(portal.dossier(code).received).hasSize(1);
     }
 
+    /**
+     * The spec documents no expiry answer: whatever an expired session gets (HTTP 401, an unknown error_code), the hub
+     * logs in again and the dossier syncs, without a dead letter.
+     */
+    @Test
+    void anExpiredSessionAnsweredWithHttp401OrAnotherCodeIsRenewedAndTheDossierSyncsWithoutADeadLetter() {
+        try {
+            for (int[] expiry : new int[][] {{401, 0}, {200, 99}, {200, 1}}) {
+                portal.answerExpiredSessionsWith(expiry[0], expiry[1]);
+                portal.expireSessions();
+                long loginsBefore = client.logins();
+                List<ObjectNode> d = dossiers(1).get(0);
+                String code = d.get(0).get("dossier").get("code").asText();
+                d.forEach(kafka::publish);
+                String what = "expired session answered HTTP " + expiry[0] + " error_code " + expiry[1];
+                await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                    assertThat(portal.dossier(code)).as(what).isNotNull();
+                    assertThat(portal.dossier(code).status).as(what).isEqualTo(10);
+                });
+                assertThat(client.logins()).as(what + ": logged in again").isGreaterThan(loginsBefore);
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE partner = 'national-portal' AND dossier_code = ?",
+                        Long.class, code)).as(what).isZero();
+            }
+        } finally {
+            portal.answerExpiredSessionsWith(200, 3);
+        }
+    }
+
+    /** The hub may first hear of a dossier by a later event: its first sync creates it (isUpdating=false). */
+    @Test
+    void aDossierWhoseFirstEventTheHubSeesIsALaterOneIsCreatedAtThePortal() {
+        List<ObjectNode> d = new ArrayList<>(dossiers(1).get(0));
+        d.removeIf(e -> "DOSSIER_RECEIVED".equals(e.get("eventType").asText()));
+        assertThat(d.get(0).get("eventType").asText()).isNotEqualTo("DOSSIER_RECEIVED");
+        String code = d.get(0).get("dossier").get("code").asText();
+        int refusedBefore = portal.unknownUpdateRejections.get();
+        d.forEach(kafka::publish);
+        awaitAllFinal(List.of(d));
+        assertThat(portal.unknownUpdateRejections.get() - refusedBefore).as(portal.report()).isZero();
+        long portalEvents = d.stream().filter(e -> !"PICKUP_REQUESTED".equals(e.get("eventType").asText())).count();
+        assertThat(portal.dossier(code).received).as("every event synced, the first as a creation").hasSize((int) portalEvents);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE partner = 'national-portal' AND dossier_code = ?",
+                Long.class, code)).isZero();
+    }
+
+    /** An overdue dossier's apology: the old and new appointment dates in the supplement list, as the spec puts them. */
+    @Test
+    void anOverdueDossiersApologyReachesThePortalInTheSupplementList() {
+        List<ObjectNode> d = dossiers(1).get(0);
+        while (d.stream().noneMatch(e -> "DOSSIER_OVERDUE".equals(e.get("eventType").asText()))) d = dossiers(1).get(0);
+        ObjectNode overdue = d.stream().filter(e -> "DOSSIER_OVERDUE".equals(e.get("eventType").asText())).findFirst().orElseThrow();
+        String code = d.get(0).get("dossier").get("code").asText();
+        d.forEach(kafka::publish);
+        awaitAllFinal(List.of(d));
+        String oldDue = PortalMapper.time(OffsetDateTime.parse(overdue.get("dossier").get("dueAt").asText()));
+        String newDue = PortalMapper.time(OffsetDateTime.parse(overdue.get("detail").get("newDueAt").asText()));
+        assertThat(portal.dossier(code).supplements).as(portal.report())
+                .anySatisfy(bs -> {
+                    assertThat(bs.get("NgayHenTraTruoc").asText()).isEqualTo(oldDue);
+                    assertThat(bs.get("NgayHenTraMoi").asText()).isEqualTo(newDue);
+                });
+        assertThat(portal.dossier(code).received).noneMatch(r -> r.has("ThongTinXinLoi"));
+    }
+
     private List<String> outcomes(String workId) {
         return jdbc.queryForList("SELECT outcome FROM audit_record WHERE party = ? AND correlation_id = ?", String.class,
                 NationalPortalSync.PARTNER, workId);

@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * A National Public Service Portal adapter on loopback: session login (dstcode header), DongBoHoSoMC and
  * CapNhatTienDoHoSoMC with field-level checks, a store of what each dossier received, and the portal's rule
  * that a dossier's status never goes backwards: an update older than the one the portal holds, or any change
- * after a final status, is REJECTED (error_code 2) and counted, so ordering bugs show up in tests.
- * Faults: sessions can be expired at will, the portal can be "down" (HTTP 503), latency can be added.
+ * after a final status, is REJECTED (error_code 2) and counted, so ordering bugs show up in tests. An update
+ * ({@code isUpdating: true}) of a dossier it does not hold is refused too, as a portal written from the spec may.
+ * Faults: sessions can be expired at will (answered as {@link #answerExpiredSessionsWith} says: the spec documents no
+ * expiry answer), the portal can be "down" (HTTP 503), latency can be added.
  */
 public class PortalSimulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +41,10 @@ public class PortalSimulator implements AutoCloseable {
     public static final class PortalDossier {
         public volatile int status;
         public volatile String updatedAt;
+        /** NgayHenTra as last received: an appointment moved later needs a DanhSachHoSoBoSung entry (the apology). */
+        public volatile String dueAt;
+        /** DanhSachHoSoBoSung entries received (supplement requests and apology letters), in order. */
+        public final List<JsonNode> supplements = Collections.synchronizedList(new ArrayList<>());
         public final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
         public final List<JsonNode> progress = Collections.synchronizedList(new ArrayList<>());
     }
@@ -51,8 +57,12 @@ public class PortalSimulator implements AutoCloseable {
     public final AtomicInteger logins = new AtomicInteger();
     public final AtomicInteger backwardRejections = new AtomicInteger();
     public final AtomicInteger fieldRejections = new AtomicInteger();
+    /** Updates (isUpdating: true) refused because the portal did not hold the dossier. */
+    public final AtomicInteger unknownUpdateRejections = new AtomicInteger();
     public final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean down;
+    private volatile int expiredHttpStatus = 200;
+    private volatile int expiredErrorCode = 3;
     private volatile java.util.Set<String> failingDossiers = java.util.Set.of();
     private final AtomicLong latencyMillis = new AtomicLong();
     private volatile boolean retainRequests = true;
@@ -92,6 +102,14 @@ public class PortalSimulator implements AutoCloseable {
     public void setRetainRequests(boolean retain) { this.retainRequests = retain; }
     /** Every session issued so far stops working (the portal restarted or timed them out). */
     public void expireSessions() { sessions.clear(); }
+    /**
+     * How a call with an expired or unknown session is answered: HTTP status and error_code (default 200 with
+     * error_code 3, this simulator's own choice: the spec documents no expiry answer, so the hub must not depend on it).
+     */
+    public void answerExpiredSessionsWith(int httpStatus, int errorCode) {
+        this.expiredHttpStatus = httpStatus;
+        this.expiredErrorCode = errorCode;
+    }
     public PortalDossier dossier(String code) { return dossiers.get(code); }
     public Map<String, PortalDossier> dossiers() { return dossiers; }
     public long recordsAccepted() { return recordsAccepted.get(); }
@@ -117,7 +135,7 @@ public class PortalSimulator implements AutoCloseable {
         if (fault(ex)) return;
         JsonNode body = JSON.readTree(ex.getRequestBody());
         if (!sessions.contains(body.path("session").asText())) {
-            reply(ex, 200, answer(3, "Phiên làm việc không hợp lệ hoặc đã hết hạn"));
+            reply(ex, expiredHttpStatus, answer(expiredErrorCode, "Phiên làm việc không hợp lệ hoặc đã hết hạn"));
             return;
         }
         if (!body.hasNonNull("madonvi")) {
@@ -152,8 +170,12 @@ public class PortalSimulator implements AutoCloseable {
             }
             String code = hs.get("MaHoSo").asText();
             PortalDossier d = dossiers.get(code);
-            if (d == null && body.path("isUpdating").asBoolean()) {
-                // an update for a dossier the portal never got: accepted as a creation (the portal upserts)
+            // an update of a dossier the portal never got: refused, as a portal need not upsert (not checked when not
+            // retaining: the dossier may be one this simulator dropped to stay small)
+            if (d == null && body.path("isUpdating").asBoolean() && retainRequests) {
+                unknownUpdateRejections.incrementAndGet();
+                problems.add(code + ": isUpdating=true for a dossier the portal does not hold");
+                return answer(2, "Hồ sơ chưa được đồng bộ, không thể cập nhật");
             }
             int status = hs.get("TrangThaiHoSo").asInt();
             String at = hs.get("NgayCapNhat").asText();
@@ -164,6 +186,12 @@ public class PortalSimulator implements AutoCloseable {
                     backwardRejections.incrementAndGet();
                     problems.add(code + ": backwards " + d.status + "@" + d.updatedAt + " -> " + status + "@" + at);
                     return answer(2, "Trạng thái hồ sơ không được quay lui");
+                }
+                String apology = checkNewAppointment(d.dueAt, hs);
+                if (apology != null) {
+                    fieldRejections.incrementAndGet();
+                    problems.add(code + ": " + apology);
+                    return answer(2, apology);
                 }
             } else {
                 d = new PortalDossier();
@@ -178,6 +206,8 @@ public class PortalSimulator implements AutoCloseable {
             }
             d.status = status;
             d.updatedAt = at;
+            d.dueAt = hs.path("NgayHenTra").asText(null);
+            if (retainRequests) hs.path("DanhSachHoSoBoSung").forEach(d.supplements::add);
             recordsAccepted.incrementAndGet();
             if (retainRequests) d.received.add(hs);
         }
@@ -228,7 +258,7 @@ public class PortalSimulator implements AutoCloseable {
     }
 
     /** Field-level checks of a DongBoHoSoMC record; null when it passes. */
-    static String checkFields(JsonNode hs) {
+    public static String checkFields(JsonNode hs) {
         if (!DOSSIER.matcher(hs.path("MaHoSo").asText()).matches()) return "MaHoSo không hợp lệ";
         if (!PROCEDURE_CODE.matcher(hs.path("MaTTHC").asText()).matches()) return "MaTTHC không hợp lệ";
         if (hs.path("ChuHoSo").asText().isBlank()) return "Thiếu ChuHoSo";
@@ -253,6 +283,20 @@ public class PortalSimulator implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * The spec's rule for a late dossier: a new appointment date comes with an apology letter whose old and new dates
+     * travel in the supplement list. An update moving NgayHenTra later than the portal holds must carry a
+     * DanhSachHoSoBoSung entry with NgayHenTraTruoc = the date held and NgayHenTraMoi = the new one; null when it does.
+     */
+    public static String checkNewAppointment(String held, JsonNode hs) {
+        String due = hs.path("NgayHenTra").asText(null);
+        if (held == null || due == null || due.compareTo(held) <= 0) return null;
+        for (JsonNode bs : hs.path("DanhSachHoSoBoSung")) {
+            if (held.equals(bs.path("NgayHenTraTruoc").asText()) && due.equals(bs.path("NgayHenTraMoi").asText())) return null;
+        }
+        return "NgayHenTra " + held + " -> " + due + " không có DanhSachHoSoBoSung {NgayHenTraTruoc, NgayHenTraMoi}";
     }
 
     /**
@@ -308,7 +352,7 @@ public class PortalSimulator implements AutoCloseable {
     /** Counts and problem lines as one string, for assertion messages. */
     public String report() {
         return "dossiers=" + dossiers.size() + " logins=" + logins + " backwardRejections=" + backwardRejections
-                + " fieldRejections=" + fieldRejections + " problems=" + problems.stream().limit(10).toList();
+                + " fieldRejections=" + fieldRejections + " unknownUpdateRejections=" + unknownUpdateRejections + " problems=" + problems.stream().limit(10).toList();
     }
 
 }
