@@ -3,10 +3,13 @@ package vn.gov.lgsp.connector.tax;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Date;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import javax.xml.datatype.XMLGregorianCalendar;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,9 +29,11 @@ import vn.gov.lgsp.hub.work.DossierUpdates;
  * the update for the one-stop system (outbox) and the audit record; then {@link TaxUpdateRelay} publishes it.
  * <ul>
  *   <li>the answer's edXML document must be authentic and answer this declaration ({@code ResponseFor.DocumentId});</li>
- *   <li>unknown DocumentId, or a dossier code that is not the declaration's: refused, nothing changed;</li>
+ *   <li>unknown DocumentId, or a dossier code or receipt number that is not the declaration's: refused, nothing changed;</li>
+ *   <li>a value longer than its column, or a due date outside the years 1900..9999: refused before any statement;</li>
  *   <li>the same callback (CallbackId) again, or the same answer under another id: acknowledged, applied once;</li>
- *   <li>a different answer to an answered declaration: refused (CONFLICTING_ANSWER) for an operator to look at;</li>
+ *   <li>a different answer to an answered declaration, or a CallbackId used before for another answer: refused
+ *       (CONFLICTING_ANSWER) for an operator to look at;</li>
  *   <li>an answer that arrives before the hub recorded the tax office's receipt, or after the declaration was marked
  *       overdue, is applied as any other.</li>
  * </ul>
@@ -55,6 +60,38 @@ public class TaxAnswers {
     }
 
     public enum Outcome { APPLIED, DUPLICATE }
+
+    // the widths of the columns the answer is written to (V700__tax_declaration.sql): tax.wsdl sets no maximum, so a
+    // longer value is refused here, naming the field, instead of failing the statement
+    static final int ID_WIDTH = 80;         // callback_id, document_id
+    static final int DOSSIER_WIDTH = 64;    // dossier_code
+    static final int NUMBER_WIDTH = 64;     // receipt_number, notice_number, payment_reference
+    static final int OFFICE_WIDTH = 40;     // tax_office_code
+    // years a due date may have: PostgreSQL's DATE goes further, but a tax due outside these is a typing error
+    static final int FIRST_YEAR = 1900;
+    static final int LAST_YEAR = 9999;
+
+    /** Why {@code value} does not fit a column of {@code width} characters, or null when it does. */
+    static String tooLong(String field, String value, int width) {
+        return value != null && value.codePointCount(0, value.length()) > width
+                ? field + " is longer than " + width + " characters" : null;
+    }
+
+    /**
+     * The due date as a LocalDate from its fields (its text is not always 10 characters: a year past 9999, a time
+     * zone); refused when its year is outside {@link #FIRST_YEAR}..{@link #LAST_YEAR}.
+     */
+    static LocalDate dueDate(XMLGregorianCalendar d) throws Refused {
+        if (d == null) throw new Refused("INVALID_DOCUMENT", "the notice has no DueDate");
+        if (d.getEon() != null || d.getYear() < FIRST_YEAR || d.getYear() > LAST_YEAR) {
+            throw new Refused("INVALID_DOCUMENT", "DueDate " + d.toXMLFormat() + " is not within the years " + FIRST_YEAR + ".." + LAST_YEAR);
+        }
+        try {
+            return LocalDate.of(d.getYear(), d.getMonth(), d.getDay());
+        } catch (DateTimeException e) {
+            throw new Refused("INVALID_DOCUMENT", "DueDate " + d.toXMLFormat() + " is not a date");
+        }
+    }
 
     /** A refusal with its TaxFault code (INVALID_DOCUMENT, UNSIGNED, BAD_SIGNATURE, UNKNOWN_DECLARATION, CONFLICTING_ANSWER). */
     public static final class Refused extends Exception {
@@ -89,6 +126,9 @@ public class TaxAnswers {
                 throw new Refused("INVALID_DOCUMENT", "the edXML document's ResponseFor.DocumentId does not name declaration " + documentId);
             }
             if (notice != null && notice.getAmount() < 0) throw new Refused("INVALID_DOCUMENT", "a negative amount");
+            String tooLong = firstTooLong(callbackId, notice, rejection);
+            if (tooLong != null) throw new Refused("INVALID_DOCUMENT", tooLong);
+            if (notice != null) dueDate(notice.getDueDate());
         } catch (EdXml.Invalid e) {
             refused(dossier, kind, callbackId, payload, e.getMessage());
             throw new Refused(e.code(), e.getMessage());
@@ -124,25 +164,56 @@ public class TaxAnswers {
         }
     }
 
+    private static String firstTooLong(String callbackId, Notice n, Rejection r) {
+        List<String> why = new ArrayList<>();
+        why.add(tooLong("CallbackId", callbackId, ID_WIDTH));
+        if (n != null) {
+            why.add(tooLong("DocumentId", n.getDocumentId(), ID_WIDTH));
+            why.add(tooLong("DossierCode", n.getDossierCode(), DOSSIER_WIDTH));
+            why.add(tooLong("ReceiptNumber", n.getReceiptNumber(), NUMBER_WIDTH));
+            why.add(tooLong("NoticeNumber", n.getNoticeNumber(), NUMBER_WIDTH));
+            why.add(tooLong("TaxOfficeCode", n.getTaxOfficeCode(), OFFICE_WIDTH));
+            why.add(tooLong("PaymentReference", n.getPaymentReference(), NUMBER_WIDTH));
+        } else {
+            why.add(tooLong("DocumentId", r.getDocumentId(), ID_WIDTH));
+            why.add(tooLong("DossierCode", r.getDossierCode(), DOSSIER_WIDTH));
+            why.add(tooLong("ReceiptNumber", r.getReceiptNumber(), NUMBER_WIDTH));
+            why.add(tooLong("TaxOfficeCode", r.getTaxOfficeCode(), OFFICE_WIDTH));
+        }
+        return why.stream().filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
     private Outcome applyLocked(String callbackId, Notice notice, Rejection rejection, String documentId, String dossier,
                                 String kind, String via, String payload, List<AuditEntry> entries) throws Refused {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT dossier_code, state, notice_number, rejection_reasons, receipt_number"
-                + " FROM tax_declaration WHERE document_id = ? FOR UPDATE", documentId);
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT dossier_code, state, receipt_number, notice_number, tax_office_code,"
+                + " amount, payment_reference, due_date, rejection_reasons FROM tax_declaration WHERE document_id = ? FOR UPDATE", documentId);
         if (rows.isEmpty()) throw new Refused("UNKNOWN_DECLARATION", "no declaration with DocumentId " + documentId + " was sent by this hub");
         Map<String, Object> row = rows.get(0);
         if (!dossier.equals(row.get("dossier_code"))) {
             throw new Refused("UNKNOWN_DECLARATION", "declaration " + documentId + " does not belong to dossier " + dossier);
         }
-        if (callbackId != null && !jdbc.queryForList("SELECT 1 FROM tax_callback WHERE callback_id = ?", callbackId).isEmpty()) {
-            entries.add(AuditEntry.in(PARTY, dossier, "TAX_" + kind, "DUPLICATE", documentId, payload));
-            audit.appendInCurrentTransaction(entries);
-            return Outcome.DUPLICATE;
+        // both the hub's declaration and the answer name the tax office's receipt (agencies.md); the first to come fills it in
+        String receipt = notice != null ? notice.getReceiptNumber() : rejection.getReceiptNumber();
+        if (row.get("receipt_number") != null && !row.get("receipt_number").equals(receipt)) {
+            throw new Refused("UNKNOWN_DECLARATION", "declaration " + documentId + " has receipt number " + row.get("receipt_number")
+                    + ", not " + receipt);
+        }
+        if (callbackId != null) {
+            List<Map<String, Object>> seen = jdbc.queryForList("SELECT document_id, kind FROM tax_callback WHERE callback_id = ?", callbackId);
+            if (!seen.isEmpty()) {
+                // a repeat is the same answer; the office's message id reused for another one is not acknowledged as seen
+                if (!documentId.equals(seen.get(0).get("document_id")) || !kind.equals(seen.get(0).get("kind"))
+                        || !sameAsApplied(row, notice, rejection)) {
+                    throw new Refused("CONFLICTING_ANSWER", "CallbackId " + callbackId + " was used before for another answer");
+                }
+                entries.add(AuditEntry.in(PARTY, dossier, "TAX_" + kind, "DUPLICATE", documentId, payload));
+                audit.appendInCurrentTransaction(entries);
+                return Outcome.DUPLICATE;
+            }
         }
         String state = (String) row.get("state");
         if ("NOTICE_ISSUED".equals(state) || "REJECTED".equals(state)) {
-            boolean same = notice != null ? "NOTICE_ISSUED".equals(state) && notice.getNoticeNumber().equals(row.get("notice_number"))
-                    : "REJECTED".equals(state);
-            if (!same) {
+            if (!sameAsApplied(row, notice, rejection)) {
                 throw new Refused("CONFLICTING_ANSWER", "declaration " + documentId + " was already answered (" + state
                         + (row.get("notice_number") == null ? "" : " " + row.get("notice_number")) + ")");
             }
@@ -157,7 +228,7 @@ public class TaxAnswers {
         detail.put("documentId", documentId);
         DossierUpdate update;
         if (notice != null) {
-            LocalDate due = LocalDate.parse(notice.getDueDate().toXMLFormat().substring(0, 10));
+            LocalDate due = dueDate(notice.getDueDate());
             jdbc.update("UPDATE tax_declaration SET state = 'NOTICE_ISSUED', answered_at = now(), answered_by = ?, callback_id = ?,"
                     + " receipt_number = COALESCE(receipt_number, ?), notice_number = ?, tax_office_code = ?, amount = ?,"
                     + " payment_reference = ?, due_date = ? WHERE document_id = ?", via, callbackId, notice.getReceiptNumber(),
@@ -173,7 +244,7 @@ public class TaxAnswers {
             detail.put("answeredBy", via);
             update = DossierUpdates.of("tax:" + documentId + ":notice", dossier, "TAX_NOTICE_RECEIVED", PARTY, detail);
         } else {
-            String reasons = json.valueToTree(rejection.getReason()).toString();
+            String reasons = reasonsJson(rejection);
             jdbc.update("UPDATE tax_declaration SET state = 'REJECTED', answered_at = now(), answered_by = ?, callback_id = ?,"
                     + " receipt_number = COALESCE(receipt_number, ?), tax_office_code = ?, rejection_reasons = ? WHERE document_id = ?",
                     via, callbackId, rejection.getReceiptNumber(), rejection.getTaxOfficeCode(), reasons, documentId);
@@ -196,6 +267,23 @@ public class TaxAnswers {
         audit.appendInCurrentTransaction(entries);
         log.info("tax {} for declaration {} applied (via {})", kind.toLowerCase(), documentId, via);
         return Outcome.APPLIED;
+    }
+
+    /** Whether the answer is the one applied to the declaration (every value the hub keeps of it). */
+    private boolean sameAsApplied(Map<String, Object> row, Notice notice, Rejection rejection) throws Refused {
+        if (notice != null) {
+            return "NOTICE_ISSUED".equals(row.get("state")) && notice.getNoticeNumber().equals(row.get("notice_number"))
+                    && notice.getTaxOfficeCode().equals(row.get("tax_office_code"))
+                    && row.get("amount") instanceof Number a && a.longValue() == notice.getAmount()
+                    && notice.getPaymentReference().equals(row.get("payment_reference"))
+                    && row.get("due_date") instanceof Date d && d.toLocalDate().equals(dueDate(notice.getDueDate()));
+        }
+        return "REJECTED".equals(row.get("state")) && rejection.getTaxOfficeCode().equals(row.get("tax_office_code"))
+                && reasonsJson(rejection).equals(row.get("rejection_reasons"));
+    }
+
+    private String reasonsJson(Rejection rejection) {
+        return json.valueToTree(rejection.getReason()).toString();
     }
 
     private void refused(String dossier, String kind, String callbackId, String payload, String reason) {

@@ -24,6 +24,7 @@ public class TaxCallbackConfig {
         // the password is read per request (HUB_TAX_CALLBACK_PASSWORD; none configured: every callback is refused)
         endpoint.getInInterceptors().add(new UsernameToken.Server(props::getCallbackUsername, props::getCallbackPassword,
                 props.getCallbackMaxSkew()));
+        endpoint.getOutFaultInterceptors().add(new TaxCallbackEndpoint.RefusalsAreClientFaults());
         endpoint.publish(PATH);
         return endpoint;
     }

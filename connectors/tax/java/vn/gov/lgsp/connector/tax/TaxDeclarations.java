@@ -36,8 +36,8 @@ import vn.gov.lgsp.hub.work.WorkItem;
  *   <li>a redelivered work item finds its row: the same DocumentId is sent again (the tax office answers a repeated
  *       DocumentId with the same receipt), and an already submitted declaration is not sent again;</li>
  *   <li>a contract breach in the event (no parcel, a non-integer value, bad Base64) and the tax office's refusals of the
- *       document (INVALID_DOCUMENT, UNSIGNED, BAD_SIGNATURE, edXML status 02) are final; the office down or slow is
- *       retried by the queue.</li>
+ *       document (INVALID_DOCUMENT, UNSIGNED, BAD_SIGNATURE, edXML status 02), and a receipt number too long for the
+ *       hub to keep (INVALID_ANSWER), are final; the office down or slow is retried by the queue.</li>
  * </ul>
  */
 @Component
@@ -141,6 +141,13 @@ public class TaxDeclarations implements PartnerConnector {
         String status = resp.getStatus() == null ? null : resp.getStatus().getStatusCode();
         if (EdXml.StatusCode.REFUSED.code.equals(status)) {
             throw new PartnerRejectedException("02", "tax office refused the declaration: " + resp.getStatus().getDescription());
+        }
+        String tooLong = TaxAnswers.tooLong("ReceiptNumber", resp.getReceiptNumber(), TaxAnswers.NUMBER_WIDTH);
+        if (tooLong != null) {
+            // the office's answer cannot be kept (receipt_number): asking again gets the same answer, so this is its
+            // refusal of the item for an operator (dead letter), not an outage to retry
+            throw new PartnerRejectedException("INVALID_ANSWER", "the tax office's answer to declaration " + documentId
+                    + " cannot be recorded: " + tooLong);
         }
         jdbc.update("UPDATE tax_declaration SET receipt_number = COALESCE(receipt_number, ?),"
                 + " state = CASE WHEN state = 'SUBMITTING' THEN 'SUBMITTED' ELSE state END,"

@@ -80,7 +80,12 @@ public class TaxOverdue {
                 }
                 reason = "no answer after " + "the state query: the tax office reports " + r.getState();
             } catch (TaxAnswers.Refused e) {
-                reason = "the answer found by the state query was refused: " + e.getMessage();
+                // refused (and audited) as a callback would be: the declaration waits for an operator, not another query
+                reason = "the answer found by the state query was refused: " + e.code() + ": " + e.getMessage();
+            } catch (org.springframework.dao.DataAccessException e) {
+                // the reason is shown to operators (GET /api/v1/tax/overdue): the database's text stays in the log
+                log.warn("tax declaration {}: the answer of the state query could not be recorded", documentId, e);
+                reason = "the hub could not record the answer found by the state query (database error, see the hub's log)";
             } catch (Exception e) {
                 reason = "the state query failed: " + e.getMessage();
             }

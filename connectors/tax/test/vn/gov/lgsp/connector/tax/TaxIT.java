@@ -23,6 +23,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.datatype.DatatypeFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,6 +37,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import vn.gov.lgsp.connector.tax.simulator.TaxOfficeSimulator;
+import vn.gov.lgsp.connector.tax.wsdl.DeliverTaxAnswer;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 import vn.gov.lgsp.hub.infra.HubIntegrationTest;
 import vn.gov.lgsp.hub.infra.SharedInfrastructure;
@@ -139,6 +143,10 @@ class TaxIT {
         assertThat(sim.forgedUnsigned(documentId)).startsWith("UNSIGNED").contains("unsigned envelope");
         assertThat(sim.forgedWithWrongKey(documentId)).startsWith("BAD_SIGNATURE");
         assertThat(sim.forgedUnknownDeclaration(code)).startsWith("UNKNOWN_DECLARATION");
+        // on the wire: the refusal is the sender's fault (soap:Client), with the declared TaxFault detail
+        String unsigned = sim.rawAnswer(sim.unsignedNotice(documentId));
+        assertThat(unsigned).startsWith("500 ").contains("<Code>UNSIGNED</Code>");
+        assertThat(faultcode(unsigned)).isEqualTo("Client");
 
         // a malformed envelope, straight on the wire: a SOAP fault naming the violation, never an HTML error page
         HttpResponse<String> malformed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -151,6 +159,7 @@ class TaxIT {
         assertThat(malformed.statusCode()).isEqualTo(500);
         assertThat(malformed.headers().firstValue("Content-Type").orElse("")).contains("xml");
         assertThat(malformed.body()).contains("Fault").contains("authentication failed").doesNotContain("<html");
+        assertThat(faultcode(malformed.body())).isEqualTo("FailedAuthentication");
 
         // nothing changed: still waiting for its answer, no callback recorded, no update queued or published
         // (a slow machine may pass the test profile's 3 s answer time meanwhile: OVERDUE is the clock's doing, not the forgery's)
@@ -168,6 +177,93 @@ class TaxIT {
                 <t:DeliverTaxAnswer xmlns:t="urn:lgsp:tax:v1"><t:CallbackId>CB-bad</t:CallbackId>
                   <t:Notice><t:DossierCode>x</t:DossierCode></t:Notice></t:DeliverTaxAnswer>""");
         assertThat(reply).contains("Fault").containsPattern("cvc-|Unmarshalling").doesNotContain("<html");
+        assertThat(faultcode(reply)).isEqualTo("Client");
+    }
+
+    @Test
+    void valuesTooLongForTheHubOrADueDateBeyond9999AreRefusedAsTheOfficesErrorsByCallbackAndByStateQuery() throws Exception {
+        String code = dossierCode();
+        // the office answers only the state query, with a TaxOfficeCode longer than the hub keeps (40)
+        sim.answerOnlyWhenAsked(code, n -> n.setTaxOfficeCode("G12.45." + "X".repeat(40)));
+        post(declaration(code, 2_000_000_000L, false));
+        await().atMost(WAIT).until(() -> !sim.filedFor(code).isEmpty() && List.of("SUBMITTED", "OVERDUE").contains(stateOfDossier(code)));
+        String documentId = sim.filedFor(code).get(0).documentId;
+
+        String tooLong = sim.rawAnswer(sim.answerOf(documentId));
+        assertRefused(tooLong, "INVALID_DOCUMENT", "TaxOfficeCode is longer than 40 characters");
+
+        DeliverTaxAnswer longId = sim.answerOf(documentId);
+        longId.getNotice().setTaxOfficeCode("G12.45");
+        longId.setCallbackId("CB-" + "7".repeat(80));
+        assertRefused(sim.rawAnswer(longId), "INVALID_DOCUMENT", "CallbackId is longer than 80 characters");
+
+        DeliverTaxAnswer farDue = sim.answerOf(documentId);
+        farDue.getNotice().setTaxOfficeCode("G12.45");
+        farDue.getNotice().setDueDate(DatatypeFactory.newInstance().newXMLGregorianCalendar("10000-01-01"));
+        assertRefused(sim.rawAnswer(farDue), "INVALID_DOCUMENT", "DueDate 10000-01-01 is not within the years 1900..9999");
+
+        // the state query finds the same too-long answer: refused (audited), the declaration left for an operator
+        await().atMost(WAIT).until(() -> "OVERDUE".equals(stateOfDossier(code)));
+        String reason = jdbc.queryForObject("SELECT overdue_reason FROM tax_declaration WHERE document_id = ?", String.class, documentId);
+        assertThat(reason).contains("refused").contains("TaxOfficeCode is longer than 40 characters").doesNotContainIgnoringCase("sql");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ?", Integer.class, documentId)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_update_outbox WHERE update_json LIKE ?", Integer.class, "%" + documentId + "%")).isZero();
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM audit_record WHERE dossier_code = ? AND party = 'tax'"
+                + " AND outcome = 'REFUSED'", Integer.class, code) >= 4);
+        assertThat(answers(code)).isEmpty();
+    }
+
+    @Test
+    void aReusedCallbackIdWithOtherContentAndAnAnswerWithAnotherReceiptNumberAreRefused() {
+        String code = dossierCode();
+        String waiting = dossierCode();
+        sim.neverAnswer(waiting);
+        post(declaration(code, 2_000_000_000L, false));
+        post(declaration(waiting, 2_000_000_000L, false));
+        await().atMost(WAIT).until(() -> answers(code).size() == 1 && !sim.filedFor(waiting).isEmpty()
+                && List.of("SUBMITTED", "OVERDUE").contains(stateOfDossier(waiting)));
+        String documentId = sim.filedFor(code).get(0).documentId;
+        String other = sim.filedFor(waiting).get(0).documentId;
+        String callbackId = sim.answerOf(documentId).getCallbackId();
+
+        // the same callback again: acknowledged as a repeat
+        assertThat(sim.rawAnswer(sim.answerOf(documentId))).startsWith("200 ").contains("trùng lặp");
+
+        // the same CallbackId with another amount, or for another declaration: not a repeat
+        DeliverTaxAnswer otherAmount = sim.answerOf(documentId);
+        otherAmount.getNotice().setAmount(otherAmount.getNotice().getAmount() + 1);
+        assertRefused(sim.rawAnswer(otherAmount), "CONFLICTING_ANSWER", "CallbackId " + callbackId + " was used before");
+        DeliverTaxAnswer otherDeclaration = sim.answerOf(other);
+        otherDeclaration.setCallbackId(callbackId);
+        assertRefused(sim.rawAnswer(otherDeclaration), "CONFLICTING_ANSWER", "CallbackId " + callbackId + " was used before");
+
+        // an answer naming a receipt number that is not the one the office gave the hub for the declaration
+        DeliverTaxAnswer otherReceipt = sim.answerOf(other);
+        otherReceipt.getNotice().setReceiptNumber("CT-1999-1");
+        assertRefused(sim.rawAnswer(otherReceipt), "UNKNOWN_DECLARATION", "not CT-1999-1");
+
+        assertThat(stateOfDossier(waiting)).isIn("SUBMITTED", "OVERDUE");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM tax_callback WHERE document_id = ?", Integer.class, other)).isZero();
+        assertThat(jdbc.queryForObject("SELECT amount FROM tax_declaration WHERE document_id = ?", Long.class, documentId))
+                .isEqualTo(sim.filed(documentId).notice.getAmount());
+        assertThat(answers(code)).hasSize(1);
+        assertThat(answers(waiting)).isEmpty();
+    }
+
+    @Test
+    void aReceiptNumberTooLongForTheHubSendsTheDeclarationToTheDeadLettersNotIntoEndlessRetries() {
+        String code = dossierCode();
+        sim.neverAnswer(code);
+        sim.receiptFor(code, "CT-2026-" + "1".repeat(60));
+        post(declaration(code, 2_000_000_000L, false));
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE partner = 'tax' AND dossier_code = ?",
+                Integer.class, code) == 1);
+        Map<String, Object> dead = jdbc.queryForMap("SELECT reason, attempts FROM dead_letter WHERE partner = 'tax' AND dossier_code = ?", code);
+        assertThat((String) dead.get("reason")).contains("ReceiptNumber is longer than 64 characters").doesNotContainIgnoringCase("sql");
+        assertThat(((Number) dead.get("attempts")).intValue()).isEqualTo(1);
+        String documentId = sim.filedFor(code).get(0).documentId;
+        assertThat(sim.submissions().perKey().get(documentId)).isEqualTo(1);
+        assertThat(stateOfDossier(code)).isEqualTo("SUBMITTING");
     }
 
     @Test
@@ -192,6 +288,21 @@ class TaxIT {
     }
 
     // ---------------------------------------------------------------------------------------------------- helpers
+
+    private static final Pattern FAULTCODE = Pattern.compile("<faultcode[^>]*>\\s*(?:[^:<]*:)?([^<\\s]*)\\s*</faultcode>");
+
+    /** The local part of the SOAP 1.1 faultcode in a reply (Client, Server, FailedAuthentication), or null. */
+    private static String faultcode(String reply) {
+        Matcher m = FAULTCODE.matcher(reply);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** A refusal of the office's input: soap:Client, the TaxFault code, the reason, and nothing of the hub's internals. */
+    private static void assertRefused(String reply, String code, String reason) {
+        assertThat(reply).startsWith("500 ").contains("<Code>" + code + "</Code>").contains(reason)
+                .doesNotContainIgnoringCase("sql").doesNotContain("tax_declaration").doesNotContain("varying");
+        assertThat(faultcode(reply)).as(reply).isEqualTo("Client");
+    }
 
     private List<JsonNode> answers(String dossier) {
         return updates.forDossier(dossier).stream()

@@ -182,7 +182,9 @@ public final class UsernameToken {
                     pass.getTextContent().trim().getBytes(StandardCharsets.US_ASCII))) {
                 return "unknown user or wrong password";
             }
-            String key = nonceEl.getTextContent().trim();
+            // remembered by its bytes: the decoder takes the same bytes spelt several ways (with or without padding,
+            // other unused trailing bits), and each spelling would otherwise pass as a new nonce (a replay)
+            String key = Base64.getEncoder().encodeToString(nonce);
             seenNonces.values().removeIf(t -> t.isBefore(now.minus(maxSkew.multipliedBy(2))));
             if (seenNonces.putIfAbsent(key, now) != null) return "the nonce was used before (replay)";
             return null;

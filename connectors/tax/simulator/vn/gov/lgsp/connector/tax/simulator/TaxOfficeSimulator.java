@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
@@ -51,7 +52,10 @@ import vn.gov.lgsp.hub.soap.UsernameToken;
  *   <li>failure modes: a share of callbacks sent twice ({@link #setDuplicateShare}), a share sent BEFORE the reply to
  *       SubmitDeclaration ({@link #setEarlyShare}: the answer overtakes the receipt), answers in random order, the office
  *       down ({@link #setDown}), declarations never answered ({@link #neverAnswer}) until {@link #answerNow};</li>
- *   <li>forged callbacks for tests: a wrong password, a wrong signing key, no signature, an unknown declaration.</li>
+ *   <li>forged callbacks for tests: a wrong password, a wrong signing key, no signature, an unknown declaration;</li>
+ *   <li>values the hub cannot keep, for tests: a receipt number of its own ({@link #receiptFor}), an answer given only
+ *       to the state query and changed first ({@link #answerOnlyWhenAsked}), any answer sent as the test shapes it
+ *       ({@link #answerOf}, {@link #rawAnswer}).</li>
  * </ul>
  * Counters for the crash test and the benchmark: every SubmitDeclaration that arrived, per DocumentId
  * ({@link #submissions()}: more than one means the hub sent the same declaration again), and the submissions held now
@@ -95,6 +99,8 @@ public class TaxOfficeSimulator implements AutoCloseable {
     private final Map<String, Filed> filed = new ConcurrentHashMap<>();
     private final List<String> stateQueries = new CopyOnWriteArrayList<>();
     private final Map<String, Boolean> silent = new ConcurrentHashMap<>();
+    private final Map<String, String> receiptsFor = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<Notice>> askedOnly = new ConcurrentHashMap<>();
     private final AtomicInteger receipts = new AtomicInteger(100000);
     private final AtomicInteger duplicatesSent = new AtomicInteger();
     private final AtomicInteger earlySent = new AtomicInteger();
@@ -140,6 +146,10 @@ public class TaxOfficeSimulator implements AutoCloseable {
     public void setDown(boolean down) { this.down = down; }
     /** Declarations of this dossier are received but not answered (until {@link #answerNow}). */
     public void neverAnswer(String dossierCode) { silent.put(dossierCode, true); }
+    /** The dossier's declaration gets this receipt number (instead of CT-year-n). */
+    public void receiptFor(String dossierCode, String receipt) { receiptsFor.put(dossierCode, receipt); }
+    /** The dossier's declaration is answered (a notice, changed by {@code change}) only to GetDeclarationState, never called back. */
+    public void answerOnlyWhenAsked(String dossierCode, Consumer<Notice> change) { askedOnly.put(dossierCode, change); }
     public Filed filed(String documentId) { return filed.get(documentId); }
     public List<Filed> filedFor(String dossierCode) { return filed.values().stream().filter(f -> f.dossierCode.equals(dossierCode)).toList(); }
     public List<String> stateQueries() { return List.copyOf(stateQueries); }
@@ -180,10 +190,14 @@ public class TaxOfficeSimulator implements AutoCloseable {
             boolean[] fresh = {false};
             Filed f = filed.computeIfAbsent(documentId, id -> {
                 fresh[0] = true;
-                return new Filed(id, req.getDeclaration().getDossierCode(), "CT-" + LocalDate.now().getYear() + "-" + receipts.incrementAndGet(),
+                String dossier = req.getDeclaration().getDossierCode();
+                return new Filed(id, dossier, receiptsFor.getOrDefault(dossier, "CT-" + LocalDate.now().getYear() + "-" + receipts.incrementAndGet()),
                         req.getDeclaration().getDeclaredValue(), doc);
             });
-            if (fresh[0] && !silent.containsKey(f.dossierCode)) {
+            if (fresh[0] && askedOnly.containsKey(f.dossierCode)) {
+                decide(f);
+                if (f.notice != null) askedOnly.get(f.dossierCode).accept(f.notice);
+            } else if (fresh[0] && !silent.containsKey(f.dossierCode)) {
                 decide(f);
                 if (chances.chance(earlyShare)) {
                     earlySent.incrementAndGet();
@@ -315,6 +329,57 @@ public class TaxOfficeSimulator implements AutoCloseable {
         msg.getEdXML().getEdXMLEnvelope().getEdXMLHeader().getMessageHeader().getResponseFor().setDocumentId(ghost.documentId);
         EdXml.sign(msg.getEdXML(), officeKeyName, officeKey);
         return attempt(msg, callbackUser, callbackPassword);
+    }
+
+    /**
+     * The office's answer to the declaration (decided now if it was not yet, and not sent), as a new message the test
+     * may change: a copy, so what the office holds stays as it was.
+     */
+    public DeliverTaxAnswer answerOf(String documentId) {
+        Filed f = filed.get(documentId);
+        if (f.answerDocument == null) decide(f);
+        DeliverTaxAnswer msg = new DeliverTaxAnswer();
+        msg.setCallbackId(f.callbackId);
+        if (f.notice != null) {
+            Notice n = new Notice();
+            n.setDossierCode(f.notice.getDossierCode());
+            n.setDocumentId(f.notice.getDocumentId());
+            n.setReceiptNumber(f.notice.getReceiptNumber());
+            n.setNoticeNumber(f.notice.getNoticeNumber());
+            n.setTaxOfficeCode(f.notice.getTaxOfficeCode());
+            n.setAmount(f.notice.getAmount());
+            n.setPaymentReference(f.notice.getPaymentReference());
+            n.setDueDate((javax.xml.datatype.XMLGregorianCalendar) f.notice.getDueDate().clone());
+            msg.setNotice(n);
+        } else {
+            Rejection r = new Rejection();
+            r.setDossierCode(f.rejection.getDossierCode());
+            r.setDocumentId(f.rejection.getDocumentId());
+            r.setReceiptNumber(f.rejection.getReceiptNumber());
+            r.setTaxOfficeCode(f.rejection.getTaxOfficeCode());
+            r.getReason().addAll(f.rejection.getReason());
+            msg.setRejection(r);
+        }
+        msg.setEdXML(f.answerDocument);
+        return msg;
+    }
+
+    /** A notice for the declaration without any signature, as a message (for {@link #rawAnswer}). */
+    public DeliverTaxAnswer unsignedNotice(String documentId) {
+        return fakeNotice(filed.get(documentId), f -> f);
+    }
+
+    /** Sends the message as the office's callback (a valid UsernameToken); returns the HTTP status and the hub's reply. */
+    public String rawAnswer(DeliverTaxAnswer msg) {
+        try {
+            var w = new java.io.StringWriter();
+            var m = jakarta.xml.bind.JAXBContext.newInstance(DeliverTaxAnswer.class).createMarshaller();
+            m.setProperty(jakarta.xml.bind.Marshaller.JAXB_FRAGMENT, true);
+            m.marshal(msg, w);
+            return rawCallback(w.toString());
+        } catch (jakarta.xml.bind.JAXBException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private DeliverTaxAnswer fakeNotice(Filed f, java.util.function.UnaryOperator<EdXML> signer) {
