@@ -462,15 +462,8 @@ class VietinbankPaymentIT {
     /** "05" tells the bank "settled": only for the applied transaction itself, not for its transId on another payment. */
     @Test
     void aTransIdAlreadyAppliedToAnotherPaymentIsRefusedNotTakenAsADuplicate() {
-        DossierEventFactory f = new DossierEventFactory(4009);
-        OffsetDateTime day = dossierDay(8);
-        ObjectNode d1 = dossierWithFees(f, day, 45_000, 0);
-        ObjectNode d2 = dossierWithFees(f, day, 55_000, 0);
-        assessFees(f, d1);
-        assessFees(f, d2);
-        Map<String, Map<String, Object>> reqs = awaitOpenRequests(Set.of(d1.get("code").asText(), d2.get("code").asText()));
-        String code1 = (String) reqs.get(d1.get("code").asText()).get("cust_code");
-        String code2 = (String) reqs.get(d2.get("code").asText()).get("cust_code");
+        List<String> codes = twoOpenPaymentCodes(4009, 8, 45_000, 55_000);
+        String code1 = codes.get(0), code2 = codes.get(1);
 
         String transId = newTransId();
         assertThat(bank.notify(signed(transId, code1, 45_000, "C", "FT1")).finalCode()).isEqualTo("00");
@@ -513,15 +506,8 @@ class VietinbankPaymentIT {
      */
     @Test
     void aStatementLineTheHubCannotRecordIsReportedAndTheRestReconciled() {
-        DossierEventFactory f = new DossierEventFactory(4010);
-        OffsetDateTime day = dossierDay(9);
-        ObjectNode d1 = dossierWithFees(f, day, 35_000, 0);
-        ObjectNode d2 = dossierWithFees(f, day, 65_000, 0);
-        assessFees(f, d1);
-        assessFees(f, d2);
-        Map<String, Map<String, Object>> reqs = awaitOpenRequests(Set.of(d1.get("code").asText(), d2.get("code").asText()));
-        String code1 = (String) reqs.get(d1.get("code").asText()).get("cust_code");
-        String code2 = (String) reqs.get(d2.get("code").asText()).get("cust_code");
+        List<String> codes = twoOpenPaymentCodes(4010, 9, 35_000, 65_000);
+        String code1 = codes.get(0), code2 = codes.get(1);
 
         String time = java.time.LocalDateTime.now(VietinbankBankSimulator.VN).format(PaymentNotifications.TRANS_TIME);
         String longTransId = newTransId() + "X".repeat(64);
@@ -673,5 +659,17 @@ class VietinbankPaymentIT {
         h.setContentType(MediaType.APPLICATION_JSON);
         ResponseEntity<String> r = TestTokens.as(http, TestTokens.onestop()).postForEntity("/api/v1/dossier-events", new HttpEntity<>(event.toString(), h), String.class);
         assertThat(r.getStatusCode().value()).as(r.getBody()).isEqualTo(202);
+    }
+
+    /** Two dossiers of the same day, each assessed one fee: their open payment codes, in that order. */
+    private List<String> twoOpenPaymentCodes(long seed, int day, long amount1, long amount2) {
+        DossierEventFactory f = new DossierEventFactory(seed);
+        OffsetDateTime at = dossierDay(day);
+        ObjectNode d1 = dossierWithFees(f, at, amount1, 0);
+        ObjectNode d2 = dossierWithFees(f, at, amount2, 0);
+        assessFees(f, d1);
+        assessFees(f, d2);
+        Map<String, Map<String, Object>> reqs = awaitOpenRequests(Set.of(d1.get("code").asText(), d2.get("code").asText()));
+        return List.of((String) reqs.get(d1.get("code").asText()).get("cust_code"), (String) reqs.get(d2.get("code").asText()).get("cust_code"));
     }
 }
