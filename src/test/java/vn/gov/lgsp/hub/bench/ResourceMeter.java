@@ -84,32 +84,6 @@ final class ResourceMeter implements AutoCloseable {
         }
     }
 
-    /**
-     * CPU of this JVM's threads that are the hub's infrastructure, the Kafka broker's and the Artemis server's (told by
-     * their names), apart from the simulators, the driver and its Kafka clients: what the hub would need beside itself in
-     * production, where the partners and the one-stop system run elsewhere. A thread that ended takes its time along.
-     */
-    static long infrastructureCpuNanos() {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long nanos = 0;
-        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t == null || !isInfrastructure(t.getThreadName())) continue;
-            long cpu = threads.getThreadCpuTime(t.getThreadId());
-            if (cpu > 0) nanos += cpu;
-        }
-        return nanos;
-    }
-
-    static boolean isInfrastructure(String thread) {
-        // the driver's and the ceiling's clients, not the brokers
-        if (thread.startsWith("kafka-producer-network-thread") || thread.startsWith("kafka-coordinator-heartbeat-thread")
-                || thread.contains("ActiveMQ-client")) return false;
-        return thread.startsWith("data-plane-kafka") || thread.startsWith("kafka-") || thread.startsWith("ExpirationReaper")
-                || thread.startsWith("quorum-controller") || thread.startsWith("broker-") || thread.startsWith("controller-")
-                || thread.startsWith("raft-") || thread.startsWith("transaction-log-manager") || thread.startsWith("executor-")
-                || thread.contains("ActiveMQ-") || thread.contains("activemq-");
-    }
-
     record Usage(double jvmCpuSeconds, double postgresCpuSeconds, double wallSeconds, long peakHeapBytes,
                  long liveHeapAfterGcBytes, long rssBytes, long rssPeakBytes) {}
 

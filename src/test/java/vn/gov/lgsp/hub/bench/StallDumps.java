@@ -7,14 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Thread dumps of a phase that stopped moving: when no event has completed for {@link #QUIET_SECONDS} while some are
- * unfinished, every thread of this JVM (Kafka, Artemis, the simulators, the driver, the ceiling) and of the hub's JVM
- * (if one runs) is written to {@code stall-<n>-bench.txt} / {@code stall-<n>-hub.txt} in the output folder, at most
+ * unfinished, every thread of this JVM (the simulators, the driver, the ceiling) and of the other JVMs (the hub's if one
+ * runs, the brokers') is written to {@code stall-<n>-bench.txt}, {@code stall-<n>-<name>.txt} in the output folder, at most
  * {@link #MAX_DUMPS} times a run. Two runs' lean ceilings had an Artemis commit go unanswered for 30 s, after which the
  * client gave up the connection and nothing was left to look at (bench/PROFILING.md, "A fifteenth look"); a dump taken
  * while the commit waits shows what the broker's threads were doing.
@@ -31,15 +32,15 @@ final class StallDumps implements AutoCloseable {
      * @param phase      named in the dump's first line
      * @param done       events completed so far
      * @param unfinished events published and not yet completed
-     * @param hubPid     the hub's JVM, or 0 when none runs
+     * @param otherJvms  the other JVMs running (the hub's, the brokers'), by name -> pid
      */
-    StallDumps(Path out, String phase, IntSupplier done, IntSupplier unfinished, LongSupplier hubPid) {
-        watcher = new Thread(() -> watch(out, phase, done, unfinished, hubPid), "bench-stall-watch");
+    StallDumps(Path out, String phase, IntSupplier done, IntSupplier unfinished, Supplier<Map<String, Long>> otherJvms) {
+        watcher = new Thread(() -> watch(out, phase, done, unfinished, otherJvms), "bench-stall-watch");
         watcher.setDaemon(true);
         watcher.start();
     }
 
-    private void watch(Path out, String phase, IntSupplier done, IntSupplier unfinished, LongSupplier hubPid) {
+    private void watch(Path out, String phase, IntSupplier done, IntSupplier unfinished, Supplier<Map<String, Long>> otherJvms) {
         int last = done.getAsInt();
         long quietSince = System.nanoTime();
         while (running) {
@@ -53,13 +54,13 @@ final class StallDumps implements AutoCloseable {
                 last = now;
                 quietSince = System.nanoTime();
             } else if (System.nanoTime() - quietSince >= TimeUnit.SECONDS.toNanos(QUIET_SECONDS)) {
-                dump(out, phase, unfinished.getAsInt(), hubPid.getAsLong());
+                dump(out, phase, unfinished.getAsInt(), otherJvms.get());
                 quietSince = System.nanoTime(); // once per quiet spell of QUIET_SECONDS
             }
         }
     }
 
-    private static synchronized void dump(Path out, String phase, int unfinished, long hubPid) {
+    private static synchronized void dump(Path out, String phase, int unfinished, Map<String, Long> otherJvms) {
         if (dumps >= MAX_DUMPS) return;
         int n = ++dumps;
         String header = "# " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + phase + ": no event completed for "
@@ -70,13 +71,13 @@ final class StallDumps implements AutoCloseable {
             Path benchFile = out.resolve("stall-" + n + "-bench.txt");
             Files.writeString(benchFile, bench);
             String where = benchFile.toString();
-            if (hubPid > 0) {
-                Path hubFile = out.resolve("stall-" + n + "-hub.txt");
-                Files.writeString(hubFile, header);
-                new ProcessBuilder("jcmd", Long.toString(hubPid), "Thread.print", "-l")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(hubFile.toFile()))
+            for (Map.Entry<String, Long> jvm : otherJvms.entrySet()) {
+                Path file = out.resolve("stall-" + n + "-" + jvm.getKey() + ".txt");
+                Files.writeString(file, header);
+                new ProcessBuilder("jcmd", Long.toString(jvm.getValue()), "Thread.print", "-l")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile()))
                         .start().waitFor(30, TimeUnit.SECONDS);
-                where += ", " + hubFile;
+                where += ", " + file;
             }
             System.out.println("    STALL: " + header.substring(2).trim() + "; threads: " + where);
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -30,7 +29,6 @@ import vn.gov.lgsp.connector.nationalportal.NationalPortalProperties;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
 import vn.gov.lgsp.connector.zalo.simulator.ZaloSimulator;
 import vn.gov.lgsp.hub.infra.ChildJvm;
-import vn.gov.lgsp.hub.infra.EmbeddedArtemisSettings;
 import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
 
 /**
@@ -75,6 +73,8 @@ public final class SustainedBenchmark {
     private final GcPauses gcPauses = GcPauses.listen();
     /** The hub while it runs; null in the ceiling's phases (its CPU is then not a process of the phase). */
     private HubJvm hub;
+    /** The brokers, each in a JVM of its own (as production runs them), for the hub's phases and the ceiling's. */
+    private BrokerJvm kafka, artemis;
     /** The ceiling while it runs: a phase ends with an error once it is broken. */
     private Ceiling ceiling;
 
@@ -95,11 +95,11 @@ public final class SustainedBenchmark {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
         HubJvm.quietLogs();
-        EmbeddedInfrastructure infra = new EmbeddedInfrastructure(0, null, 0, HubBenchmark.DB_STATEMENTS);
         String run = "benchsustained" + UUID.randomUUID().toString().substring(0, 8);
         Path brokerDir = Files.createTempDirectory(out, "sustained-artemis-");
-        int brokerPort = ChildJvm.freePort();
-        EmbeddedActiveMQ broker = EmbeddedArtemisSettings.standaloneBroker(brokerPort, brokerDir);
+        BrokerJvm kafka = BrokerJvm.kafka(out), artemis = BrokerJvm.artemis(out, brokerDir);
+        EmbeddedInfrastructure infra = EmbeddedInfrastructure.withKafkaAt(kafka.address, HubBenchmark.DB_STATEMENTS);
+        int brokerPort = Integer.parseInt(artemis.address);
         // partners' front doors: they count what they answer and keep nothing
         PortalSimulator portal = new PortalSimulator("bench-cluster", "bench-cluster-password");
         portal.setRetainRequests(false);
@@ -115,12 +115,14 @@ public final class SustainedBenchmark {
         Map<String, String> props = HubJvm.properties(infra, dbUrl, brokerPort, portal, run);
         HubJvm.externalZalo(props, zalo);
         SustainedBenchmark bench = new SustainedBenchmark(infra, dbUrl, portal, zalo, out);
+        bench.kafka = kafka;
+        bench.artemis = artemis;
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("date", OffsetDateTime.now().toString());
         report.put("machine", HubBenchmark.machine());
-        report.put("processes", "hub: a JVM of its own (-Xmx" + HUB_HEAP + "); PostgreSQL: its own processes; bench JVM: Kafka,"
-                + " Artemis (standalone, TCP), the portal and Zalo simulators, the driver and the lean ceiling");
+        report.put("processes", "hub: a JVM of its own (-Xmx" + HUB_HEAP + "); PostgreSQL: its own processes; Kafka (KRaft) and"
+                + " Artemis (TCP): a JVM each; bench JVM: the portal and Zalo simulators, the driver and the lean ceiling");
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("sustained_seconds", SECONDS);
         parameters.put("rounds", ROUNDS);
@@ -161,8 +163,9 @@ public final class SustainedBenchmark {
             bench.producer.close();
             portal.close();
             zalo.close();
-            broker.stop();
             infra.close();
+            kafka.close();
+            artemis.close();
             HubBenchmark.deleteTree(brokerDir);
         }
         report.put("run_seconds", round((System.nanoTime() - t0) / 1e9));
@@ -207,9 +210,10 @@ public final class SustainedBenchmark {
         return m;
     }
 
-    /** CPU of the JIT compiler threads of this JVM and of the hub's, if it runs. */
+    /** CPU of the JIT compiler threads of this JVM, the brokers' and the hub's, if it runs. */
     private long compilerCpuNanos(long self) {
-        return ResourceMeter.compilerCpuNanos(self) + (hub == null ? 0 : hub.compilerCpuNanos());
+        return ResourceMeter.compilerCpuNanos(self) + (hub == null ? 0 : hub.compilerCpuNanos()) + kafka.compilerCpuNanos()
+                + artemis.compilerCpuNanos();
     }
 
     /** The sustained rounds flat out: each round's figures and their median and spread. */
@@ -220,7 +224,7 @@ public final class SustainedBenchmark {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("summary", spread(rounds, "events_per_s", "cpu_ms_per_event_hub_jvm", "cpu_ms_per_event_bench_jvm",
-                "cpu_ms_per_event_bench_jvm_kafka_artemis", "cpu_ms_per_event_postgres", "cpu_ms_per_event_total",
+                "cpu_ms_per_event_kafka", "cpu_ms_per_event_artemis", "cpu_ms_per_event_postgres", "cpu_ms_per_event_total",
                 "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event", "partner_calls_per_s",
                 "machine_sha256_mb_per_s_before", "machine_steal_pct", "events_per_s_receipts_worked_off",
                 "cpu_ms_per_event_hub_with_infrastructure_receipts_worked_off", "cpu_ms_per_event_total_receipts_worked_off",
@@ -230,11 +234,11 @@ public final class SustainedBenchmark {
     }
 
     /** CPU of every process, the database's commits and the events done, at one instant. */
-    private record Mark(long nanos, int done, long benchCpu, long infrastructureCpu, long postgresCpu, long hubCpu, long commits,
+    private record Mark(long nanos, int done, long benchCpu, long kafkaCpu, long artemisCpu, long postgresCpu, long hubCpu, long commits,
                         long portalCalls, long zns, long[] machineTicks) {}
 
     private Mark mark(Completions done) throws Exception {
-        return new Mark(System.nanoTime(), done.done(), OS.getProcessCpuTime(), ResourceMeter.infrastructureCpuNanos(),
+        return new Mark(System.nanoTime(), done.done(), OS.getProcessCpuTime(), kafka.cpuNanos(), artemis.cpuNanos(),
                 ResourceMeter.postgresCpuNanos(),
                 hub == null ? 0 : hub.cpuNanos(), dbCommits(), portal.recordsAccepted(), zalo.znsCount(), machineTicks());
     }
@@ -391,16 +395,17 @@ public final class SustainedBenchmark {
         m.put("events_per_s", round(events / seconds));
         m.put("partner_calls_per_s", round((b.portalCalls() - a.portalCalls() + b.zns() - a.zns()) / seconds));
         if (hub != null) m.put("cpu_ms_per_event_hub_jvm", round(hubMs / n));
-        double infraMs = (b.infrastructureCpu() - a.infrastructureCpu()) / 1e6;
+        double kafkaMs = (b.kafkaCpu() - a.kafkaCpu()) / 1e6, artemisMs = (b.artemisCpu() - a.artemisCpu()) / 1e6;
+        double infraMs = kafkaMs + artemisMs + pgMs;
+        // the simulators, the driver (and in its phases the lean ceiling)
         m.put("cpu_ms_per_event_bench_jvm", round(benchMs / n));
-        // of the bench JVM: the Kafka broker's and Artemis' threads (the rest: simulators, driver, GC, JIT)
-        // summed over the live threads: one that ended took its time along, and a negative figure says nothing
-        if (infraMs >= 0) m.put("cpu_ms_per_event_bench_jvm_kafka_artemis", round(infraMs / n));
+        m.put("cpu_ms_per_event_kafka", round(kafkaMs / n));
+        m.put("cpu_ms_per_event_artemis", round(artemisMs / n));
         m.put("cpu_ms_per_event_postgres", round(pgMs / n));
-        m.put("cpu_ms_per_event_total", round((hubMs + benchMs + pgMs) / n));
+        m.put("cpu_ms_per_event_total", round((hubMs + benchMs + infraMs) / n));
         // what the "hub CPU, all processes" counts: the hub with its database and brokers, not its partners
-        if (hub != null && infraMs >= 0) m.put("cpu_ms_per_event_hub_with_infrastructure", round((hubMs + infraMs + pgMs) / n));
-        m.put("cpu_cores_busy", round((hubMs + benchMs + pgMs) / 1000 / seconds));
+        if (hub != null) m.put("cpu_ms_per_event_hub_with_infrastructure", round((hubMs + infraMs) / n));
+        m.put("cpu_cores_busy", round((hubMs + benchMs + infraMs) / 1000 / seconds));
         long[] ta = a.machineTicks(), tb = b.machineTicks();
         long all = 0;
         for (int i = 0; i < 8; i++) all += tb[i] - ta[i];
@@ -427,7 +432,7 @@ public final class SustainedBenchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runs_with_p99_under_" + P99_TARGET_MS + "_ms", runs.stream().filter(r -> (double) r.get("latency_p99_ms") < P99_TARGET_MS).count());
         m.put("summary", spread(runs, "events_per_s", "latency_p50_ms", "latency_p99_ms", "cpu_ms_per_event_hub_jvm",
-                "cpu_ms_per_event_bench_jvm", "cpu_ms_per_event_bench_jvm_kafka_artemis", "cpu_ms_per_event_postgres",
+                "cpu_ms_per_event_bench_jvm", "cpu_ms_per_event_kafka", "cpu_ms_per_event_artemis", "cpu_ms_per_event_postgres",
                 "cpu_ms_per_event_total", "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event",
                 "machine_sha256_mb_per_s_before", "machine_steal_pct"));
         if (settled != null) m.put("settled_before", settled);
@@ -475,7 +480,7 @@ public final class SustainedBenchmark {
     private Map<String, Object> idle(int seconds) throws Exception {
         System.out.printf("%n--- idle: %d s with nothing offered%n", seconds);
         var hubThreads = ThreadBreakdown.cpuTicksOf(hub.pid());
-        long t0 = System.nanoTime(), bench = OS.getProcessCpuTime(), infra = ResourceMeter.infrastructureCpuNanos();
+        long t0 = System.nanoTime(), bench = OS.getProcessCpuTime(), kafkaCpu = kafka.cpuNanos(), artemisCpu = artemis.cpuNanos();
         long pg = ResourceMeter.postgresCpuNanos(), hubCpu = hub.cpuNanos(), commits = dbCommits();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds)); // a measured window, not a synchronisation
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -483,8 +488,8 @@ public final class SustainedBenchmark {
         m.put("seconds", round(wall));
         m.put("cores_busy_hub_jvm", round((hub.cpuNanos() - hubCpu) / 1e9 / wall));
         m.put("cores_busy_bench_jvm", round((OS.getProcessCpuTime() - bench) / 1e9 / wall));
-        long infraNanos = ResourceMeter.infrastructureCpuNanos() - infra; // negative when a thread ended: left out
-        if (infraNanos >= 0) m.put("cores_busy_bench_jvm_kafka_artemis", round(infraNanos / 1e9 / wall));
+        m.put("cores_busy_kafka", round((kafka.cpuNanos() - kafkaCpu) / 1e9 / wall));
+        m.put("cores_busy_artemis", round((artemis.cpuNanos() - artemisCpu) / 1e9 / wall));
         m.put("cores_busy_postgres", round(Math.max(0, ResourceMeter.postgresCpuNanos() - pg) / 1e9 / wall));
         m.put("db_transactions_per_s", round((dbCommits() - commits) / wall)); // two of them the benchmark's own reads
         m.put("hub_jvm_cpu_s_by_thread", ThreadBreakdown.cpuSecondsBetween(hubThreads, ThreadBreakdown.cpuTicksOf(hub.pid())));
@@ -562,8 +567,11 @@ public final class SustainedBenchmark {
         m.put("latency_p99_ms", round(r.percentile(99)));
         m.put("latency_max_ms", round(r.percentile(100)));
         m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
-        // the collectors' longest pause in the same seconds: the hub's, and the brokers' (this JVM's)
+        // the collectors' longest pause in the same seconds: the hub's, the brokers' and this JVM's
         if (hub != null) m.put("gc_worst_pause_ms_each_second_hub", GcPauses.hubWorstEachSecond(HubJvm.gcLog(out, "hub"), startEpochMs, seconds));
+        for (BrokerJvm b : List.of(kafka, artemis)) {
+            m.put("gc_worst_pause_ms_each_second_" + b.name, GcPauses.hubWorstEachSecond(BrokerJvm.gcLog(out, b.name), startEpochMs, seconds));
+        }
         m.put("gc_worst_pause_ms_each_second_bench_jvm", gcPauses.ownWorstEachSecond(startEpochMs, seconds));
         // where the latency goes, from the hub's own audit times (HubBenchmark's split; same machine clock)
         if (hub != null) m.put("stages_ms", HubBenchmark.stages(dbUrl, done.publishedAndDone(), auditIdBefore));
@@ -579,9 +587,13 @@ public final class SustainedBenchmark {
         return ceiling != null && ceiling.broken() != null;
     }
 
-    /** Thread dumps of both JVMs if the phase stops completing events ({@link StallDumps}). */
+    /** Thread dumps of every JVM if the phase stops completing events ({@link StallDumps}). */
     private StallDumps stallDumps(String phase, Completions done) {
-        return new StallDumps(out, phase, done::done, done::unfinished, () -> hub == null ? 0 : hub.pid());
+        return new StallDumps(out, phase, done::done, done::unfinished, () -> {
+            Map<String, Long> jvms = new LinkedHashMap<>(Map.of(kafka.name, kafka.pid(), artemis.name, artemis.pid()));
+            if (hub != null) jvms.put("hub", hub.pid());
+            return jvms;
+        });
     }
 
     /** The lean ceiling on topics of its own, same database, broker and simulators, warmed up then measured alike. */
@@ -666,10 +678,11 @@ public final class SustainedBenchmark {
     @SuppressWarnings("unchecked")
     private static void printSummary(Map<String, Object> report) {
         System.out.printf("%n=== sustained (%s) ===%n", report.get("processes"));
-        String[] cols = {"events_per_s", "cpu_ms_per_event_hub_jvm", "cpu_ms_per_event_bench_jvm", "cpu_ms_per_event_bench_jvm_kafka_artemis",
-                "cpu_ms_per_event_postgres", "cpu_ms_per_event_total", "cpu_ms_per_event_hub_with_infrastructure", "db_transactions_per_event"};
-        System.out.printf("%-32s %-22s %-19s %-19s %-19s %-19s %-19s %-19s %-16s%n", "flat out, " + ROUNDS + " x " + SECONDS + " s: median (min-max)",
-                "events/s", "CPU ms/event hub", "bench JVM", "of it Kafka+Artemis", "PostgreSQL", "total", "hub+PG+Kafka+Artemis", "db tx/event");
+        String[] cols = {"events_per_s", "cpu_ms_per_event_hub_jvm", "cpu_ms_per_event_bench_jvm", "cpu_ms_per_event_kafka",
+                "cpu_ms_per_event_artemis", "cpu_ms_per_event_postgres", "cpu_ms_per_event_total", "cpu_ms_per_event_hub_with_infrastructure",
+                "db_transactions_per_event"};
+        System.out.printf("%-32s %-22s %-19s %-19s %-19s %-19s %-19s %-19s %-19s %-16s%n", "flat out, " + ROUNDS + " x " + SECONDS + " s: median (min-max)",
+                "events/s", "CPU ms/event hub", "bench JVM", "Kafka", "Artemis", "PostgreSQL", "total", "hub+PG+Kafka+Artemis", "db tx/event");
         for (String phase : List.of("hub_flat_out", "ceiling_lean_artemis_flat_out")) {
             Object p = report.get(phase);
             if (p == null) continue;

@@ -22,7 +22,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     public static final String EVENTS_TOPIC = "onestop.dossier.events";
     public static final String UPDATES_TOPIC = "onestop.dossier.updates";
 
+    /** The in-process broker, or null when Kafka runs elsewhere ({@link #withKafkaAt}). */
     private final EmbeddedKafkaKraftBroker kafka;
+    private final String externalKafka;
     private final EmbeddedPostgres postgres;
     /** The application's database role: reads and writes the hub's tables, may only append to the audit log. */
     public static final String APP_ROLE = "lgsp_app";
@@ -43,16 +45,22 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
 
     /** @param statementStatistics load pg_stat_statements (the benchmark's -Dbench.db-statements) */
     public EmbeddedInfrastructure(int kafkaPort, Path postgresDir, int postgresPort, boolean statementStatistics) {
+        this(embeddedKafka(kafkaPort), null, postgresDir, postgresPort, statementStatistics);
+    }
+
+    /**
+     * PostgreSQL only, beside a Kafka broker running elsewhere (the sustained benchmark's broker in a JVM of its own):
+     * {@link #kafkaBootstrap()} answers {@code kafkaBootstrap}; the broker is not stopped by {@link #close()}.
+     */
+    public static EmbeddedInfrastructure withKafkaAt(String kafkaBootstrap, boolean statementStatistics) {
+        return new EmbeddedInfrastructure(null, kafkaBootstrap, null, 0, statementStatistics);
+    }
+
+    private EmbeddedInfrastructure(EmbeddedKafkaKraftBroker kafka, String externalKafka, Path postgresDir, int postgresPort,
+                                   boolean statementStatistics) {
         quietBrokerLogs();
-        kafka = new EmbeddedKafkaKraftBroker(1, 4, EVENTS_TOPIC, UPDATES_TOPIC);
-        Map<String, String> brokerProperties = new LinkedHashMap<>(Map.of("auto.create.topics.enable", "true", "num.partitions", "4"));
-        if (kafkaPort > 0) {
-            // the KRaft test kit ignores kafkaPorts: its clients' listener is set instead (the controller's stays
-            // random); a fixed port also lets an outage test start the stopped broker where its clients look for it
-            brokerProperties.put("listeners", "EXTERNAL://localhost:" + kafkaPort + ",CONTROLLER://localhost:0");
-        }
-        kafka.brokerProperties(brokerProperties);
-        kafka.afterPropertiesSet();
+        this.kafka = kafka;
+        this.externalKafka = externalKafka;
         try {
             EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder()
                     // a first start runs initdb: on a busy 2-core machine that can take longer than zonky's 10 s
@@ -69,12 +77,27 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
             if (postgresPort > 0) pg.setPort(postgresPort);
             postgres = pg.start();
         } catch (IOException e) {
-            kafka.destroy();
+            if (kafka != null) kafka.destroy();
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
         createAppRole();
         issuer = new DemoIssuer(Integer.getInteger("hub.dev.issuer-port", 0));
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-infrastructure-stop"));
+    }
+
+    /** A started KRaft broker of the tests' topics, on {@code kafkaPort} (0: a random port). */
+    public static EmbeddedKafkaKraftBroker embeddedKafka(int kafkaPort) {
+        quietBrokerLogs();
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 4, EVENTS_TOPIC, UPDATES_TOPIC);
+        Map<String, String> brokerProperties = new LinkedHashMap<>(Map.of("auto.create.topics.enable", "true", "num.partitions", "4"));
+        if (kafkaPort > 0) {
+            // the KRaft test kit ignores kafkaPorts: its clients' listener is set instead (the controller's stays
+            // random); a fixed port also lets an outage test start the stopped broker where its clients look for it
+            brokerProperties.put("listeners", "EXTERNAL://localhost:" + kafkaPort + ",CONTROLLER://localhost:0");
+        }
+        kafka.brokerProperties(brokerProperties);
+        kafka.afterPropertiesSet();
+        return kafka;
     }
 
     /** The superuser "postgres" owns the schema (Flyway runs as it); the hub connects as {@link #APP_ROLE}. */
@@ -142,7 +165,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
     }
 
     public String kafkaBootstrap() {
-        return kafka.getBrokersAsString();
+        return kafka == null ? externalKafka : kafka.getBrokersAsString();
     }
 
     /** Topics of 4 partitions, as the one-stop system's (a hub's consumers spread over them). */
@@ -195,6 +218,6 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
         } catch (IOException ignored) {
             // shutting down anyway
         }
-        kafka.destroy();
+        if (kafka != null) kafka.destroy();
     }
 }
