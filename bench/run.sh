@@ -6,7 +6,7 @@
 #   bench/run.sh --cluster  one vs two hub instances (JVMs of their own) on the same workload: ClusterBenchmark,
 #                           target/bench/report-cluster.json (-Dbench.cluster-events=5000 -Dbench.cluster-warmup=3000
 #                           -Dbench.cluster-rate-seconds=20 -Dbench.cluster-instances=2 -Dbench.cluster-hub-heap=512m)
-#   bench/run.sh --sustained  the hub alone in its JVM, 3 x 60 s flat out, 5 x 30 s at 200/s, then the lean concurrent
+#   bench/run.sh --sustained  the hub alone in its JVM (Kafka, Artemis: a JVM each), 3 x 60 s flat out, 5 x 30 s at 200/s, then the lean concurrent
 #                           ceiling (with Artemis) 3 x 60 s: SustainedBenchmark, target/bench/report-sustained.json (12-20 min)
 #                           (-Dbench.sustained-seconds=60 -Dbench.sustained-rounds=3 -Dbench.sustained-ramp-seconds=5
 #                           -Dbench.sustained-warmup-seconds=30 -Dbench.sustained-warmup-max-seconds=180
