@@ -18,9 +18,10 @@ public class InboundProperties {
     /** Records taken per poll; one batch is one database and one broker transaction. */
     @Min(1) private int maxPollRecords = 500;
     /**
-     * A batch that is not full is handed over once its first event has waited this long (and the batch before it
-     * is accepted). Longer: fewer, larger transactions; shorter: less waiting but more transactions per event
-     * (bench/PROFILING.md). Zero hands each batch over as soon as the one before it is accepted.
+     * A batch that is not full is handed over once this long has passed since the batch before it was handed over
+     * (and that one is accepted): at most one such batch per interval is made durable, and an event after a quiet
+     * spell goes at once. Longer: fewer, larger transactions at a steady pace; shorter: less waiting but more
+     * transactions per event (bench/PROFILING.md). Zero hands each batch over as soon as the one before it is accepted.
      */
     @NotNull private Duration batchInterval = Duration.ofMillis(10);
     /**

@@ -45,12 +45,14 @@ import org.springframework.stereotype.Component;
  * thread checks a batch against the contract and runs it through the business routes ({@link InboundService#prepare},
  * CPU only); the accept thread makes one batch at a time durable ({@link InboundService#commit}), in the order they
  * were handed over. A batch is handed over once the accept thread is free and the batch is full
- * ({@code max-poll-records}) or its first event has waited {@code batch-interval}; under load a full batch is also
- * handed over while the one before is being made durable, so that its preparation overlaps that commit (two batches
- * in flight at most). Offsets are committed in the batches' order, and never past a batch that was not accepted.
- * An event waits for at most the batch before it and its own interval (Camel's batching consumer, used before, polled
- * nothing while a batch was accepted and kept the poll that closed an interval for the batch after: up to twice the
- * interval and two batches; bench/PROFILING.md).
+ * ({@code max-poll-records}) or {@code batch-interval} has passed since the batch before it was handed over: the
+ * interval bounds how many batches a second are made durable, not how long an event waits, so an event after a quiet
+ * spell (a province's usual pace) goes at once, and at a steady pace the events of one interval share a batch. Under
+ * load a full batch is also handed over while the one before is being made durable, so that its preparation overlaps
+ * that commit (two batches in flight at most). Offsets are committed in the batches' order, and never past a batch
+ * that was not accepted. An event waits for at most the batch before it and one interval (Camel's batching consumer,
+ * used before, polled nothing while a batch was accepted and kept the poll that closed an interval for the batch
+ * after: up to twice the interval and two batches; bench/PROFILING.md).
  *
  * <p>The offsets of accepted batches are committed at most once per {@code offset-commit-interval} (and always when
  * partitions move away or the consumer stops): an offset commit is a write to the broker's offsets log, and one
@@ -133,9 +135,10 @@ public class KafkaInboundConsumer {
         private final CountDownLatch stopping = new CountDownLatch(1);
         private volatile boolean running = true;
 
-        /** Collected, not yet handed over; {@code firstPolledAt} is when the oldest of them was polled. */
+        /** Collected, not yet handed over. */
         private final List<ConsumerRecord<String, String>> next = new ArrayList<>();
-        private long firstPolledAt;
+        /** When the last batch was handed over (epoch millis): the next one that is not full is due an interval later. */
+        private long lastHandedOverAt;
         /**
          * The batches handed over, in order; each one's result is the offsets to commit (each partition's last record
          * + 1). Only the poll thread touches the deque.
@@ -199,7 +202,7 @@ public class KafkaInboundConsumer {
         private Duration poll() {
             long now = System.currentTimeMillis();
             long wait = IDLE_POLL.toMillis();
-            if (inFlight.isEmpty() && !next.isEmpty()) wait = firstPolledAt + props.getBatchInterval().toMillis() - now;
+            if (inFlight.isEmpty() && !next.isEmpty()) wait = lastHandedOverAt + props.getBatchInterval().toMillis() - now;
             // accepted offsets are not left uncommitted for longer than the interval while the topic is quiet
             if (!uncommitted.isEmpty()) wait = Math.min(wait, lastCommitAt + props.getOffsetCommitInterval().toMillis() - now);
             return Duration.ofMillis(Math.max(0, wait));
@@ -219,7 +222,6 @@ public class KafkaInboundConsumer {
             try {
                 var records = consumer.poll(timeout);
                 if (records.isEmpty()) return;
-                if (next.isEmpty()) firstPolledAt = System.currentTimeMillis();
                 records.forEach(next::add);
                 // a full batch waits for the accept thread: fetch no more, but keep polling to stay in the group
                 if (next.size() >= props.getMaxPollRecords() && !paused) {
@@ -236,10 +238,11 @@ public class KafkaInboundConsumer {
             boolean full = next.size() >= props.getMaxPollRecords();
             // behind a batch in flight only a full one: at a province's pace batches stay whole, under load they overlap
             if (!inFlight.isEmpty() && !full) return;
-            if (!full && System.currentTimeMillis() - firstPolledAt < props.getBatchInterval().toMillis()) return;
+            long now = System.currentTimeMillis();
+            if (!full && now - lastHandedOverAt < props.getBatchInterval().toMillis()) return;
+            lastHandedOverAt = now;
             int size = Math.min(next.size(), props.getMaxPollRecords());
             List<ConsumerRecord<String, String>> batch = new ArrayList<>(next.subList(0, size));
-            // what is left was polled no earlier than firstPolledAt: it is due as soon as the accept thread is free
             next.subList(0, size).clear();
             if (paused && next.size() < props.getMaxPollRecords()) {
                 consumer.resume(consumer.paused());

@@ -43,6 +43,8 @@ class KafkaInboundConsumerIT {
     private final List<List<String>> batches = new CopyOnWriteArrayList<>();
     /** The events of the batches accepted, in the order accepted. */
     private final List<String> accepted = new CopyOnWriteArrayList<>();
+    /** When each batch of {@link #batches} was handed to the accepting step (System.nanoTime()). */
+    private final List<Long> handedOverAt = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopConsumers() throws InterruptedException {
@@ -151,6 +153,35 @@ class KafkaInboundConsumerIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(committedCount()).isEqualTo(3));
     }
 
+    /**
+     * The batch interval bounds how often a batch that is not full is made durable, not how long an event waits: after
+     * a quiet spell an event is handed over at once (before, it waited a whole interval for company that, at a
+     * province's pace, never comes), and the events that follow within the interval wait for its end and go together.
+     */
+    @Test
+    void anEventAfterAQuietSpellIsHandedOverAtOnceAndThoseFollowingItWaitForTheInterval() throws Exception {
+        Duration interval = Duration.ofSeconds(4);
+        start(500, interval, batch -> { });
+        publish("D7", "e0"); // the consumer joins its group and takes its first batch
+        await().atMost(WAIT).until(() -> accepted.contains("e0"));
+        // a quiet spell: an interval without events since e0's batch (a condition on time, the feature being about time)
+        await().atMost(WAIT).until(() -> System.nanoTime() - handedOverAt.get(0) > interval.toNanos());
+
+        long publishedAt = System.nanoTime();
+        publish("D7", "e1");
+        await().atMost(WAIT).until(() -> accepted.contains("e1"));
+        assertThat(batches.get(1)).containsExactly("e1");
+        // handed over without waiting for the interval (4 s): the fetch and the hand-over are milliseconds here
+        assertThat(Duration.ofNanos(handedOverAt.get(1) - publishedAt)).isLessThan(interval);
+
+        publish("D7", "e2", "e3");
+        await().atMost(WAIT).until(() -> accepted.contains("e3"));
+        assertThat(batches.get(2)).containsExactly("e2", "e3");
+        // at most one batch that is not full per interval: e2 and e3 waited for the end of e1's
+        assertThat(Duration.ofNanos(handedOverAt.get(2) - handedOverAt.get(1))).isGreaterThanOrEqualTo(interval.minusMillis(5));
+        assertThat(batches).hasSize(3);
+    }
+
     @Test
     void acceptedOffsetsWaitForTheCommitIntervalAndAreCommittedWhenTheConsumerStops() throws Exception {
         KafkaInboundConsumer consumer = start(2, Duration.ZERO, Duration.ofHours(1), batch -> { });
@@ -184,6 +215,7 @@ class KafkaInboundConsumerIT {
             @Override
             public List<Result> commit(Prepared p) {
                 List<String> texts = p.batch().stream().map(Incoming::text).toList();
+                handedOverAt.add(System.nanoTime());
                 batches.add(texts);
                 step.accept(texts);
                 accepted.addAll(texts);
