@@ -137,8 +137,11 @@ public class KafkaInboundConsumer {
 
         /** Collected, not yet handed over. */
         private final List<ConsumerRecord<String, String>> next = new ArrayList<>();
-        /** When the last batch was handed over (epoch millis): the next one that is not full is due an interval later. */
-        private long lastHandedOverAt;
+        /**
+         * When the last batch was handed over (System.nanoTime(): a wall clock set back would hold every batch until
+         * it caught up): the next one that is not full is due an interval later. At start, long enough ago.
+         */
+        private long lastHandedOverAt = System.nanoTime() - props.getBatchInterval().toNanos();
         /**
          * The batches handed over, in order; each one's result is the offsets to commit (each partition's last record
          * + 1). Only the poll thread touches the deque.
@@ -202,10 +205,16 @@ public class KafkaInboundConsumer {
         private Duration poll() {
             long now = System.currentTimeMillis();
             long wait = IDLE_POLL.toMillis();
-            if (inFlight.isEmpty() && !next.isEmpty()) wait = lastHandedOverAt + props.getBatchInterval().toMillis() - now;
+            if (inFlight.isEmpty() && !next.isEmpty()) wait = untilDue();
             // accepted offsets are not left uncommitted for longer than the interval while the topic is quiet
             if (!uncommitted.isEmpty()) wait = Math.min(wait, lastCommitAt + props.getOffsetCommitInterval().toMillis() - now);
             return Duration.ofMillis(Math.max(0, wait));
+        }
+
+        /** Milliseconds until a batch that is not full is due (rounded up); 0 once it is. */
+        private long untilDue() {
+            long nanos = lastHandedOverAt + props.getBatchInterval().toNanos() - System.nanoTime();
+            return nanos <= 0 ? 0 : (nanos + 999_999) / 1_000_000;
         }
 
         /** Commits the accepted offsets if the interval has passed since the last commit (or at once: {@code now}). */
@@ -238,9 +247,8 @@ public class KafkaInboundConsumer {
             boolean full = next.size() >= props.getMaxPollRecords();
             // behind a batch in flight only a full one: at a province's pace batches stay whole, under load they overlap
             if (!inFlight.isEmpty() && !full) return;
-            long now = System.currentTimeMillis();
-            if (!full && now - lastHandedOverAt < props.getBatchInterval().toMillis()) return;
-            lastHandedOverAt = now;
+            if (!full && untilDue() > 0) return;
+            lastHandedOverAt = System.nanoTime();
             int size = Math.min(next.size(), props.getMaxPollRecords());
             List<ConsumerRecord<String, String>> batch = new ArrayList<>(next.subList(0, size));
             next.subList(0, size).clear();
