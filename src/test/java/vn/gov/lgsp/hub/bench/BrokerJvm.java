@@ -21,20 +21,10 @@ import vn.gov.lgsp.hub.infra.EmbeddedInfrastructure;
  *
  * <p>JVM settings: G1 with a 20 ms pause goal and marking from 35 % of the heap, the Kafka distribution's own defaults
  * (kafka-run-class.sh), for both; Artemis keeps the hub's work-queue settings ({@link EmbeddedArtemisSettings}).
+ * {@code address}: Kafka's bootstrap address, or Artemis' TCP port.
  */
-final class BrokerJvm implements AutoCloseable {
+record BrokerJvm(String name, Process process, String address) implements MeasuredJvm, AutoCloseable {
     private static final String READY = "broker ready at ";
-
-    final String name;
-    private final Process process;
-    /** Kafka's bootstrap address, or Artemis' TCP port. */
-    final String address;
-
-    private BrokerJvm(String name, Process process, String address) {
-        this.name = name;
-        this.process = process;
-        this.address = address;
-    }
 
     static BrokerJvm kafka(Path out) throws Exception {
         int port = ChildJvm.freePort();
@@ -68,18 +58,6 @@ final class BrokerJvm implements AutoCloseable {
 
     static Path gcLog(Path out, String name) {
         return out.resolve("gc-" + name + ".log");
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
-    long cpuNanos() {
-        return ResourceMeter.processCpuNanos(process.pid());
-    }
-
-    long compilerCpuNanos() {
-        return ResourceMeter.compilerCpuNanos(process.pid());
     }
 
     /** SIGTERM: the broker's shutdown hook stops it; killed if it has not ended in 30 s. */

@@ -17,10 +17,11 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The garbage collectors' stop-the-world pauses of this JVM (the brokers, the simulators and the driver) and of the
- * hub's own JVM, each second of a paced run: set beside the run's worst latency each second, they tell a collection
- * from the other stalls of the tail. This JVM's from the collectors' notifications; the hub's from its
- * {@code -Xlog:gc} file ({@link HubJvm}), whose lines carry the wall-clock time a pause ended.
+ * The garbage collectors' stop-the-world pauses of this JVM (the simulators and the driver; in the one-JVM benchmarks
+ * the brokers too) and of the JVMs it started (the hub's, the brokers'), each second of a paced run: set beside the
+ * run's worst latency each second, they tell a collection from the other stalls of the tail. This JVM's from the
+ * collectors' notifications; the others' from their {@code -Xlog:gc} files ({@link HubJvm}, {@link BrokerJvm}), whose
+ * lines carry the wall-clock time a pause ended.
  */
 final class GcPauses {
     /** A pause: when it ended (epoch ms) and how long it lasted. */
@@ -52,8 +53,8 @@ final class GcPauses {
         return worstEachSecond(List.copyOf(own), fromEpochMs, seconds);
     }
 
-    /** The hub's longest pause in each second, from its -Xlog:gc file ({@code time} decoration); empty if unreadable. */
-    static List<Long> hubWorstEachSecond(Path gcLog, long fromEpochMs, int seconds) {
+    /** Another JVM's (the hub's, a broker's) longest pause in each second, from its -Xlog:gc file ({@code time} decoration); empty if unreadable. */
+    static List<Long> loggedWorstEachSecond(Path gcLog, long fromEpochMs, int seconds) {
         List<Pause> pauses = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(gcLog)) {

@@ -17,7 +17,7 @@ import vn.gov.lgsp.hub.infra.HubProperties;
  * A hub instance in a JVM of its own, as the benchmarks that keep the hub apart from the bench JVM start it
  * ({@link ClusterBenchmark}, {@link SustainedBenchmark}): its properties, its start and its stop.
  */
-record HubJvm(String name, Process process, int port) {
+record HubJvm(String name, Process process, int port) implements MeasuredJvm {
 
     /**
      * As ClusterIT configures its members, plus the benchmark's settings (bench/README.md). Each instance runs its
@@ -91,20 +91,6 @@ record HubJvm(String name, Process process, int port) {
     /** The hub's -Xlog:gc file. */
     static Path gcLog(Path out, String name) {
         return out.resolve("gc-hub-" + name + ".log");
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
-    /** CPU of the hub's process so far (0 once it has ended). */
-    long cpuNanos() {
-        return ResourceMeter.processCpuNanos(process.pid());
-    }
-
-    /** CPU of the hub's JIT compiler threads so far. */
-    long compilerCpuNanos() {
-        return ResourceMeter.compilerCpuNanos(process.pid());
     }
 
     /** Stops the hub (SIGTERM: a graceful shutdown), forcibly after a minute. */

@@ -98,8 +98,8 @@ public final class SustainedBenchmark {
         String run = "benchsustained" + UUID.randomUUID().toString().substring(0, 8);
         Path brokerDir = Files.createTempDirectory(out, "sustained-artemis-");
         BrokerJvm kafka = BrokerJvm.kafka(out), artemis = BrokerJvm.artemis(out, brokerDir);
-        EmbeddedInfrastructure infra = EmbeddedInfrastructure.withKafkaAt(kafka.address, HubBenchmark.DB_STATEMENTS);
-        int brokerPort = Integer.parseInt(artemis.address);
+        EmbeddedInfrastructure infra = EmbeddedInfrastructure.withKafkaAt(kafka.address(), HubBenchmark.DB_STATEMENTS);
+        int brokerPort = Integer.parseInt(artemis.address());
         // partners' front doors: they count what they answer and keep nothing
         PortalSimulator portal = new PortalSimulator("bench-cluster", "bench-cluster-password");
         portal.setRetainRequests(false);
@@ -568,9 +568,9 @@ public final class SustainedBenchmark {
         m.put("latency_max_ms", round(r.percentile(100)));
         m.put("worst_latency_ms_each_second", done.worstLatencyEachSecondMs());
         // the collectors' longest pause in the same seconds: the hub's, the brokers' and this JVM's
-        if (hub != null) m.put("gc_worst_pause_ms_each_second_hub", GcPauses.hubWorstEachSecond(HubJvm.gcLog(out, "hub"), startEpochMs, seconds));
+        if (hub != null) m.put("gc_worst_pause_ms_each_second_hub", GcPauses.loggedWorstEachSecond(HubJvm.gcLog(out, "hub"), startEpochMs, seconds));
         for (BrokerJvm b : List.of(kafka, artemis)) {
-            m.put("gc_worst_pause_ms_each_second_" + b.name, GcPauses.hubWorstEachSecond(BrokerJvm.gcLog(out, b.name), startEpochMs, seconds));
+            m.put("gc_worst_pause_ms_each_second_" + b.name(), GcPauses.loggedWorstEachSecond(BrokerJvm.gcLog(out, b.name()), startEpochMs, seconds));
         }
         m.put("gc_worst_pause_ms_each_second_bench_jvm", gcPauses.ownWorstEachSecond(startEpochMs, seconds));
         // where the latency goes, from the hub's own audit times (HubBenchmark's split; same machine clock)
@@ -590,7 +590,7 @@ public final class SustainedBenchmark {
     /** Thread dumps of every JVM if the phase stops completing events ({@link StallDumps}). */
     private StallDumps stallDumps(String phase, Completions done) {
         return new StallDumps(out, phase, done::done, done::unfinished, () -> {
-            Map<String, Long> jvms = new LinkedHashMap<>(Map.of(kafka.name, kafka.pid(), artemis.name, artemis.pid()));
+            Map<String, Long> jvms = new LinkedHashMap<>(Map.of(kafka.name(), kafka.pid(), artemis.name(), artemis.pid()));
             if (hub != null) jvms.put("hub", hub.pid());
             return jvms;
         });
