@@ -96,13 +96,8 @@ final class Workload {
         List<Event> events = new ArrayList<>(n);
         OffsetDateTime now = OffsetDateTime.now(DossierEventFactory.VN).minusDays(1);
         while (events.size() < n) {
+            // its phone one the simulators serve (DossierEventFactory): each event is exactly a portal sync and a ZNS
             ObjectNode dossier = newDossier(now);
-            // The simulators treat phones ending in 108/114/118/144 as "no Zalo": those would go to the SMS gateway or
-            // to a dead letter, and each of these events must be exactly a portal sync and a ZNS.
-            String phone = dossier.with("applicant").get("phone").asText();
-            if (phone.matches(".*(108|114|118|144)$")) {
-                dossier.with("applicant").put("phone", phone.substring(0, phone.length() - 1) + "9");
-            }
             List<ObjectNode> life = factory.lifecycle(dossier);
             for (ObjectNode e : life) {
                 String type = e.get("eventType").asText();

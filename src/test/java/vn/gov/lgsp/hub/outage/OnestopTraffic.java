@@ -42,7 +42,7 @@ final class OnestopTraffic {
         this.pauseBetweenEventsMillis = pauseBetweenEventsMillis;
         DossierEventFactory factory = new DossierEventFactory(System.nanoTime());
         while (lifecycles.size() < dossiers) {
-            lifecycles.add(factory.lifecycle(factory.newDossierEveryPartnerServes(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2))));
+            lifecycles.add(factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2))));
         }
         int steps = lifecycles.stream().mapToInt(List::size).max().orElseThrow();
         for (int step = 0; step < steps; step++) for (List<ObjectNode> l : lifecycles) if (step < l.size()) events.add(l.get(step));

@@ -53,7 +53,7 @@ class InfrastructureOutageIT {
         }
         List<List<ObjectNode>> lifecycles = new ArrayList<>();
         List<ObjectNode> events = new ArrayList<>();
-        for (int i = 0; i < 25; i++) lifecycles.add(factory.lifecycle(factory.newDossierEveryPartnerServes(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2))));
+        for (int i = 0; i < 25; i++) lifecycles.add(factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2))));
         int steps = lifecycles.stream().mapToInt(List::size).max().orElseThrow();
         for (int step = 0; step < steps; step++) for (List<ObjectNode> l : lifecycles) if (step < l.size()) events.add(l.get(step));
 

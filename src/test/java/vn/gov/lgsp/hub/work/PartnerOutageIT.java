@@ -63,7 +63,7 @@ class PartnerOutageIT {
 
         List<List<ObjectNode>> lifecycles = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            List<ObjectNode> events = factory.lifecycle(factory.newDossierEveryPartnerServes(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2)));
+            List<ObjectNode> events = factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2)));
             String sameSecond = events.get(0).get("occurredAt").asText();
             events.forEach(e -> e.put("occurredAt", sameSecond)); // times tie: only the hub's own order can tell
             lifecycles.add(events);
@@ -126,7 +126,7 @@ class PartnerOutageIT {
     void aZaloOutageDelaysTheCitizensMessagesWithoutReorderingThem() {
         List<List<ObjectNode>> lifecycles = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            List<ObjectNode> events = factory.lifecycle(factory.newDossierEveryPartnerServes(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2)));
+            List<ObjectNode> events = factory.lifecycle(factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2)));
             String sameSecond = events.get(0).get("occurredAt").asText();
             events.forEach(e -> e.put("occurredAt", sameSecond));
             lifecycles.add(events);
