@@ -15,8 +15,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Real infrastructure in-process for the tests and the demo run: a KRaft Kafka broker and PostgreSQL (zonky's
- * embedded binaries). Artemis runs embedded inside the hub's Spring context (spring.artemis.mode=embedded).
- * None of this is on the production classpath.
+ * embedded binaries), or PostgreSQL alone beside a Kafka broker running elsewhere ({@link #withKafkaAt}). Artemis runs
+ * embedded inside the hub's Spring context (spring.artemis.mode=embedded). None of this is on the production classpath.
  */
 public final class EmbeddedInfrastructure implements AutoCloseable {
     public static final String EVENTS_TOPIC = "onestop.dossier.events";
@@ -156,12 +156,17 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
      * same port and logs. Only for an infrastructure started with a fixed Kafka port.
      */
     public void stopKafkaBroker() {
-        kafka.getCluster().brokers().values().forEach(broker -> broker.shutdown());
+        inProcessKafka().getCluster().brokers().values().forEach(broker -> broker.shutdown());
     }
 
     /** Starts the broker stopped by {@link #stopKafkaBroker()} again, on the same port and log folder. */
     public void startKafkaBroker() {
-        kafka.getCluster().brokers().values().forEach(broker -> broker.startup());
+        inProcessKafka().getCluster().brokers().values().forEach(broker -> broker.startup());
+    }
+
+    private EmbeddedKafkaKraftBroker inProcessKafka() {
+        if (kafka == null) throw new IllegalStateException("Kafka runs elsewhere (" + externalKafka + "): it is not this infrastructure's to stop or start");
+        return kafka;
     }
 
     public String kafkaBootstrap() {
