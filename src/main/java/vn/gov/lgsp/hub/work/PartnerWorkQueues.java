@@ -1,5 +1,7 @@
 package vn.gov.lgsp.hub.work;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -9,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
@@ -24,6 +28,8 @@ public class PartnerWorkQueues {
     private final TransactionTemplate jmsTx;
     private final QueueProperties queues;
     private final LocalIntakes intakes = new LocalIntakes();
+    /** hub.inbound.broker.commit; none when constructed by hand (tests). */
+    private Timer brokerCommit;
     /** The intakes' broker sends and commits ({@link #enqueueAccepted}); one intake at a time per Kafka consumer or REST call. */
     private final ExecutorService intakeSends = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "intake-send");
@@ -94,8 +100,18 @@ public class PartnerWorkQueues {
                 }
             });
         }
-        return CompletableFuture.runAsync(() -> jmsTx.executeWithoutResult(
-                s -> items.forEach(i -> send(i, 0, null, Map.of(WorkHeaders.EVENT_ID, eventIdOf.apply(i))))), intakeSends);
+        return CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
+            jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of(WorkHeaders.EVENT_ID, eventIdOf.apply(i)))));
+            if (brokerCommit != null) brokerCommit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }, intakeSends);
+    }
+
+    @Autowired(required = false)
+    void setMetrics(MeterRegistry metrics) {
+        brokerCommit = Timer.builder("hub.inbound.broker.commit")
+                .description("Time the broker took to take one intake batch's work: its sends and its commit (a disk sync of its journal)")
+                .register(metrics);
     }
 
     /** Stops the intake's send threads once the intakes have stopped (the Kafka inbound stops first). */

@@ -65,6 +65,7 @@ public final class SustainedBenchmark {
     private static final int IDLE_SECONDS = Integer.getInteger("bench.sustained-idle-seconds", 10);
     private static final String HUB_HEAP = System.getProperty("bench.sustained-hub-heap", "512m");
 
+    private final EmbeddedInfrastructure infra;
     private final String dbUrl;
     private final KafkaProducer<String, String> producer;
     private final PortalSimulator portal;
@@ -79,6 +80,7 @@ public final class SustainedBenchmark {
     private Ceiling ceiling;
 
     private SustainedBenchmark(EmbeddedInfrastructure infra, String dbUrl, PortalSimulator portal, ZaloSimulator zalo, Path out) {
+        this.infra = infra;
         this.dbUrl = dbUrl;
         this.out = out;
         this.portal = portal;
@@ -540,6 +542,8 @@ public final class SustainedBenchmark {
         if (HubBenchmark.DB_STATEMENTS) HubBenchmark.resetStatements(dbUrl);
         double calibration = calibrationMbPerS();
         var hubThreads = hub == null ? null : ThreadBreakdown.cpuTicksOf(hub.pid());
+        HubMetrics hubMetrics = hub == null ? null : new HubMetrics(hub.port(), infra.issuer());
+        Map<String, Double> intakeBefore = hubMetrics == null ? null : hubMetrics.read();
         Mark from = mark(done);
         long startEpochMs = System.currentTimeMillis();
         long start = System.nanoTime(), interval = 1_000_000_000L / RATE;
@@ -575,6 +579,8 @@ public final class SustainedBenchmark {
         m.put("gc_worst_pause_ms_each_second_bench_jvm", gcPauses.ownWorstEachSecond(startEpochMs, seconds));
         // where the latency goes, from the hub's own audit times (HubBenchmark's split; same machine clock)
         if (hub != null) m.put("stages_ms", HubBenchmark.stages(dbUrl, done.publishedAndDone(), auditIdBefore));
+        // inside the intake, from the hub's own timers: its batches, and how long each took to accept and to commit its work to the broker
+        if (hubMetrics != null) m.put("intake", HubMetrics.intakeBetween(intakeBefore, hubMetrics.read()));
         if (HubBenchmark.DB_STATEMENTS) m.put("db_statements", HubBenchmark.topStatements(dbUrl, finished));
         if (finished < count) System.out.println("    WARNING: only " + finished + " of " + count + " events completed");
         System.out.println("    " + m);

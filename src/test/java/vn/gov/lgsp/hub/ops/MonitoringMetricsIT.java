@@ -112,6 +112,8 @@ class MonitoringMetricsIT {
         });
         String exported = prometheus();
         assertThat(value(exported, "hub_inbound_accept_seconds_count", "").orElse(0)).isGreaterThanOrEqualTo(1);
+        // both events' work went to the broker in an intake batch each, REST's and Kafka's
+        assertThat(value(exported, "hub_inbound_broker_commit_seconds_count", "").orElse(0)).isGreaterThanOrEqualTo(2);
         assertThat(value(exported, "hub_messages_total", "party=\"national-portal\",direction=\"OUT\",outcome=\"DELIVERED\"")
                 .orElse(Double.NaN)).isGreaterThanOrEqualTo(2);
     }
