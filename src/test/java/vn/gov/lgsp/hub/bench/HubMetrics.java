@@ -27,18 +27,23 @@ final class HubMetrics {
         this.issuer = issuer;
     }
 
-    /** The intake's counters now (series without labels only); empty if the hub does not answer. */
+    /** The intake's counters now; empty if the hub does not answer. */
     Map<String, Double> read() {
         Map<String, Double> values = new HashMap<>();
         try {
             String token = issuer.mint("service-account-prometheus", List.of("metrics"), "", Duration.ofMinutes(5));
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) return values;
+            if (r.statusCode() != 200) {
+                System.out.println("    (the hub's metrics were not read: HTTP " + r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length())) + ")");
+                return values;
+            }
             for (String line : r.body().split("\n")) {
                 int space = line.lastIndexOf(' ');
                 if (space < 0 || line.startsWith("#")) continue;
-                String name = line.substring(0, space);
+                // the hub's common tag (application) is on every series: the name ends at its labels
+                int labels = line.indexOf('{');
+                String name = line.substring(0, labels > 0 && labels < space ? labels : space);
                 if (COUNTERS.contains(name)) values.put(name, Double.parseDouble(line.substring(space + 1)));
             }
         } catch (Exception e) {
