@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,8 +30,8 @@ import vn.gov.lgsp.hub.work.WorkItem;
  *   <li>validate against the contract; invalid input is kept in rejected_message with every reason;</li>
  *   <li>record the event in the inbox (a repeated eventId is acknowledged and ignored);</li>
  *   <li>ask the business routes (routes/*.yaml, {@code direct:on-<event-type>}) which partners get work;</li>
- *   <li>put that work on the partners' durable queues (broker commit first, made while the dossier state is
- *       written), then commit the inbox, the dossier state and the audit records in one database transaction.</li>
+ *   <li>put that work on the partners' durable queues (broker commit first), then commit the inbox, the
+ *       dossier state and the audit records in one database transaction.</li>
  * </ol>
  * When this returns, the batch is durable: the caller may then acknowledge it (commit the Kafka offsets or
  * answer 202). A crash between the broker and the database commits redelivers the input; the work it
@@ -164,36 +162,18 @@ public class InboundService {
                         v.event().eventType().name(), isNew ? "ACCEPTED" : "DUPLICATE", null, v.event().eventId(),
                         v.in().text(), isNew ? "work for: " + String.join(", ", partners) : "eventId already accepted; ignored"));
             }
-            // the broker's send and commit run while the dossier rows are written; the broker still commits first: if
-            // the database commit then fails, the input is redelivered and nothing is lost
-            CompletableFuture<Void> queued = queues.enqueueAccepted(work, w -> w.workId().substring(0, w.workId().lastIndexOf(':')));
-            try {
-                updateDossiers(fresh);
-                recordPlanned(planned);
-                if (!rejectedRows.isEmpty()) {
-                    jdbc.batchUpdate("INSERT INTO rejected_message (source, origin, event_id, dossier_code, reasons, raw_masked)"
-                            + " VALUES (?,?,?,?,?,?)", rejectedRows);
-                }
-            } catch (RuntimeException e) {
-                queued.exceptionally(sendFailed -> null).join(); // the transaction ends after the broker's step, not during it
-                throw e;
+            updateDossiers(fresh);
+            recordPlanned(planned);
+            if (!rejectedRows.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO rejected_message (source, origin, event_id, dossier_code, reasons, raw_masked)"
+                        + " VALUES (?,?,?,?,?,?)", rejectedRows);
             }
-            awaitBroker(queued);
+            // broker first: if the database commit then fails, the input is redelivered and nothing is lost
+            queues.enqueueAccepted(work, w -> w.workId().substring(0, w.workId().lastIndexOf(':')));
             audit.appendInCurrentTransaction(auditEntries);
         });
         audit.count(auditEntries);
         return results;
-    }
-
-    /** Waits for the broker's commit of the intake's work; its failure (the broker down) is thrown as it was raised. */
-    private static void awaitBroker(CompletableFuture<Void> queued) {
-        try {
-            queued.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
     }
 
     /**

@@ -2,15 +2,11 @@ package vn.gov.lgsp.hub.work;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PreDestroy;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,12 +26,6 @@ public class PartnerWorkQueues {
     private final LocalIntakes intakes = new LocalIntakes();
     /** hub.inbound.broker.commit; none when constructed by hand (tests). */
     private Timer brokerCommit;
-    /** The intakes' broker sends and commits ({@link #enqueueAccepted}); one intake at a time per Kafka consumer or REST call. */
-    private final ExecutorService intakeSends = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "intake-send");
-        t.setDaemon(true);
-        return t;
-    });
 
     public PartnerWorkQueues(@Qualifier("workJmsTemplate") JmsTemplate jms,
                              @Qualifier("jmsTransactionTemplate") TransactionTemplate jmsTx,
@@ -83,15 +73,11 @@ public class PartnerWorkQueues {
      * The intake's work for newly accepted events: like {@link #enqueueAll}, each item marked with its event
      * ({@link WorkHeaders#EVENT_ID}), so that a worker can tell work whose inbox record was lost (the broker committed,
      * the database did not) and record the event before the partner hears of it.
-     *
-     * <p>Sent and committed on a thread of its own: the broker's commit waits for its journal's disk sync, the largest
-     * step of an intake at 200 events/s (bench/PROFILING.md, "A twenty-seventh look"), and the intake writes its dossier
-     * rows meanwhile. The caller must wait for the result before its database commit: the broker commits first.
      */
-    public CompletableFuture<Void> enqueueAccepted(Collection<WorkItem> items, Function<WorkItem, String> eventIdOf) {
-        if (items.isEmpty()) return CompletableFuture.completedFuture(null);
+    public void enqueueAccepted(Collection<WorkItem> items, Function<WorkItem, String> eventIdOf) {
+        if (items.isEmpty()) return;
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            // the intake's database transaction (bound to this thread): its workers learn in memory when it ends
+            // the intake's database transaction: its workers learn in memory when it ends (LocalIntakes)
             LocalIntakes.Intake intake = intakes.begin(items.stream().map(eventIdOf).distinct().toList());
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
@@ -100,24 +86,17 @@ public class PartnerWorkQueues {
                 }
             });
         }
-        return CompletableFuture.runAsync(() -> {
-            long start = System.nanoTime();
-            jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of(WorkHeaders.EVENT_ID, eventIdOf.apply(i)))));
-            if (brokerCommit != null) brokerCommit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }, intakeSends);
+        long start = System.nanoTime();
+        jmsTx.executeWithoutResult(s -> items.forEach(i -> send(i, 0, null, Map.of(WorkHeaders.EVENT_ID, eventIdOf.apply(i)))));
+        if (brokerCommit != null) brokerCommit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     @Autowired(required = false)
     void setMetrics(MeterRegistry metrics) {
+        // the largest step of an intake at 200 events/s: the commit waits for the journal's disk sync (bench/PROFILING.md)
         brokerCommit = Timer.builder("hub.inbound.broker.commit")
                 .description("Time the broker took to take one intake batch's work: its sends and its commit (a disk sync of its journal)")
                 .register(metrics);
-    }
-
-    /** Stops the intake's send threads once the intakes have stopped (the Kafka inbound stops first). */
-    @PreDestroy
-    void stop() {
-        intakeSends.shutdown();
     }
 
     /** This instance's intakes, asked by its workers before the database. */

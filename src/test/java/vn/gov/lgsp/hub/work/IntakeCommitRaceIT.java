@@ -49,7 +49,7 @@ class IntakeCommitRaceIT {
         body.set("detail", JSON.createObjectNode().put("status", 2).put("service", "probe").put("eventId", eventId));
         WorkItem work = WorkItem.first(ContractProbeConnector.PARTNER, eventId + ":" + ContractProbeConnector.PARTNER, dossier,
                 "DOSSIER_RECEIVED", body.toString());
-        queues.enqueueAccepted(List.of(work), w -> eventId).join();
+        queues.enqueueAccepted(List.of(work), w -> eventId);
     }
 
     private int completed(String eventId) {
