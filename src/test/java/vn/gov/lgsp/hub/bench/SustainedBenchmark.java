@@ -63,7 +63,12 @@ public final class SustainedBenchmark {
     private static final int PACED_SECONDS = Integer.getInteger("bench.sustained-paced-seconds", 30);
     private static final int P99_TARGET_MS = 50;
     private static final int IDLE_SECONDS = Integer.getInteger("bench.sustained-idle-seconds", 10);
-    private static final String HUB_HEAP = System.getProperty("bench.sustained-hub-heap", "512m");
+    /**
+     * The hub's heap: about what deploy/k8s gives it (70 % of a 1536 Mi limit), as production runs it. With 512m its
+     * live set flat out (about 230 MB) left the young generation a quarter of the heap: a collection every 0.6 s, the
+     * collector 12 % of the hub's CPU (bench/PROFILING.md, the twenty-eighth look).
+     */
+    private static final String HUB_HEAP = System.getProperty("bench.sustained-hub-heap", "1g");
 
     private final EmbeddedInfrastructure infra;
     private final String dbUrl;

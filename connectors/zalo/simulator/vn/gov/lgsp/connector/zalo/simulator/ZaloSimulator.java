@@ -50,10 +50,14 @@ public class ZaloSimulator implements AutoCloseable {
     public final String oaSecret = "sim-oa-secret";
 
     private final HttpServer server;
+    /** Webhooks sent at once (see {@link #WEBHOOKS}). */
+    private static final int WEBHOOK_SENDERS = 16;
     // webhooks go out on pooled keep-alive connections, as a partner's would; the JDK client cost the simulator a
-    // selector thread's hand-offs per request, as much CPU as the hub's own receipt handling in a benchmark
+    // selector thread's hand-offs per request, as much CPU as the hub's own receipt handling in a benchmark. One
+    // connection per sender: with fewer, the senders beyond them wait for a connection and not for the hub
     private final CloseableHttpClient client = HttpClients.custom().setConnectionManager(
-            PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(8).setMaxConnPerRoute(8).build()).build();
+            PoolingHttpClientConnectionManagerBuilder.create().setMaxConnTotal(WEBHOOK_SENDERS)
+                    .setMaxConnPerRoute(WEBHOOK_SENDERS).build()).build();
     private final Set<String> validRefresh = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> accessTokens = new ConcurrentHashMap<>();  // token -> expires (epoch ms)
     // appended on every ZNS: a copy-on-write list would copy itself each time (quadratic over a benchmark)
@@ -323,7 +327,7 @@ public class ZaloSimulator implements AutoCloseable {
      * 80,000 receipts queued here, to be worked in the phases after them.
      */
     private static final java.util.concurrent.ThreadPoolExecutor WEBHOOKS = (java.util.concurrent.ThreadPoolExecutor)
-            java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
+            java.util.concurrent.Executors.newFixedThreadPool(WEBHOOK_SENDERS, r -> {
                 Thread t = new Thread(r, "zalo-simulator-webhooks");
                 t.setDaemon(true);
                 return t;
