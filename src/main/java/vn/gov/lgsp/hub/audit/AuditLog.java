@@ -28,11 +28,9 @@ import vn.gov.lgsp.hub.web.Unavailability;
 /**
  * The append-only, hash-chained audit log.
  *
- * <p>Records are written by writer threads in batches ("group commit"): a caller hands its records in and
+ * <p>Records are written by one writer thread in batches ("group commit"): a caller hands its records in and
  * waits until the batch holding them is committed, so a partner call is acknowledged only once its audit record
- * is durable, while many callers share one database transaction. Two writers: while one holds the chain lock for its
- * append and commit, the other runs its callers' statements, which need no lock (flat out, one writer was busy all the
- * time and the statements were two thirds of its turn: bench/PROFILING.md, the twenty-eighth look). The chain is extended under a PostgreSQL
+ * is durable, while many callers share one database transaction. The chain is extended under a PostgreSQL
  * advisory lock, so several hub instances can share one log. A batch that fails for a reason other than an outage
  * is written again caller by caller, so that one caller's bad statement fails that caller alone.
  */
@@ -42,13 +40,12 @@ public class AuditLog {
     /** Advisory lock key serialising chain extension across hub instances ("AUDIT" in ASCII). */
     private static final long CHAIN_LOCK = 0x4155444954L;
     private static final int MAX_BATCH = 1000;
-    private static final int WRITERS = 2;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final MeterRegistry metrics;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> writers = new ArrayList<>();
+    private final Thread writer;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     /** The hash of the last record this instance appended: where it expects the chain to end (see {@link #append}). */
@@ -85,14 +82,11 @@ public class AuditLog {
                 .description("Callers waiting for the audit log's next group commit").register(metrics);
         this.extendedElsewhere = Counter.builder("hub.audit.chain.elsewhere")
                 .description("Appends that found the chain extended by another writer since this instance's last one"
-                        + " (another hub instance, or the inbound's and the other audit writer's turns in between)")
+                        + " (another hub instance, or the inbound's and the audit writer's turns in between)")
                 .register(metrics);
-        for (int i = 1; i <= WRITERS; i++) {
-            Thread writer = new Thread(this::writeLoop, "audit-writer-" + i);
-            writer.setDaemon(true);
-            writer.start();
-            writers.add(writer);
-        }
+        this.writer = new Thread(this::writeLoop, "audit-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
     }
 
     /** Records the entries and returns once they are durable. */
@@ -158,8 +152,8 @@ public class AuditLog {
 
     private CompletableFuture<Void> submit(List<AuditEntry> entries, List<Companion> companions, int[] counts, boolean guarded) {
         if (!running) throw new IllegalStateException("audit log is stopped");
-        // masked and digested here, on the caller's thread: a writer's turn (which its callers wait for) is then
-        // the database's work alone; masking was half of it (bench/PROFILING.md)
+        // masked and digested here, on the caller's thread: the one writer's turn (which every caller waits for) is
+        // then the database's work alone; masking was half of it (bench/PROFILING.md)
         Pending p = new Pending(entries, prepare(entries), companions, counts, new CompletableFuture<>(), guarded);
         queue.add(p);
         return p.done();
@@ -260,7 +254,7 @@ public class AuditLog {
      * Callers outside this class must count the entries themselves with {@link #count(List)}.
      */
     public void appendInCurrentTransaction(List<AuditEntry> entries) {
-        // digests and masking before the chain lock: it serialises every writer of the log (the audit writers and
+        // digests and masking before the chain lock: it serialises every writer of the log (the audit writer and
         // each inbound batch), so it is held for the chain alone
         append(entries, prepare(entries));
     }
@@ -284,10 +278,10 @@ public class AuditLog {
      *
      * <p>The chain's last hash is usually the one this instance wrote last: the entries are then chained onto it
      * before the chain lock is asked for, and the lock and the insert go to the database in one round trip, the insert
-     * adding rows only if the chain still ends there. If another writer appended since (the other audit writer, an
-     * inbound batch of this hub, or another hub instance), that statement inserts nothing and says where the chain ends: the entries are
+     * adding rows only if the chain still ends there. If another writer appended since (the other of this hub's two
+     * writers, or another hub instance), that statement inserts nothing and says where the chain ends: the entries are
      * chained again onto that hash and inserted, the lock still held. The lock is held one round trip less either way
-     * (the inbound's batches and the audit writers wait for it), and a chain never forks: whether it still ends where
+     * (the inbound's batches and the audit writer wait for it), and a chain never forks: whether it still ends where
      * expected is asked under the lock.
      */
     private void append(List<AuditEntry> entries, List<Stored> stored) {
@@ -413,7 +407,6 @@ public class AuditLog {
     @PreDestroy
     public void stop() throws InterruptedException {
         running = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (Thread writer : writers) writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        writer.join(10_000);
     }
 }
