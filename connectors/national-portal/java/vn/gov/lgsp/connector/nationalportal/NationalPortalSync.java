@@ -241,21 +241,30 @@ public class NationalPortalSync implements PartnerConnector {
     }
 
     /**
-     * What the portal now holds (the guard against going backwards and against sending twice): one statement, begun
-     * in the audit log's next group commit as soon as the portal answered, which the calls of the portal's shards made
-     * at the same time share, and durable before the work's completion commits.
+     * What the portal now holds (the guard against going backwards and against sending twice): a row of one statement,
+     * begun in the audit log's next group commit as soon as the portal answered, which the calls of the portal's shards
+     * made at the same time share (their rows written at once), and durable before the work's completion commits. A
+     * dossier's status is replaced only by a later event (or a re-sync); a dossier's two rows in one group commit go
+     * in two executions, in the order its calls were answered.
      */
+    static final AuditLog.RowStatement SENT = AuditLog.RowStatement.of("WITH r AS (SELECT * FROM unnest(?::text[],"
+            + " ?::text[], ?::text[], ?::int4[], ?::timestamptz[], ?::int8[], ?::bool[])"
+            + " AS r(event_id, dossier_code, service, status, event_at, seq, resync)),"
+            + " sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) SELECT event_id, dossier_code, service FROM r"
+            + " ON CONFLICT (event_id) DO NOTHING)"
+            + " INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service, last_seq)"
+            + " SELECT dossier_code, status, event_at, event_id, service, seq FROM r"
+            + " ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
+            + " last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,"
+            + " last_service = EXCLUDED.last_service, last_seq = EXCLUDED.last_seq, synced_at = now()"
+            + " WHERE (portal_sync.last_event_at, portal_sync.last_seq) <= (EXCLUDED.last_event_at, EXCLUDED.last_seq)"
+            + " OR EXISTS (SELECT 1 FROM r WHERE r.dossier_code = EXCLUDED.dossier_code AND r.resync)",
+            1, "text", "text", "text", "int4", "timestamptz", "int8", "bool");
+
     private static AuditLog.Companion sent(DossierEvent event, long seq, String service, boolean resync) {
-        return new AuditLog.Companion("WITH sent AS (INSERT INTO portal_sent (event_id, dossier_code, service) VALUES (?,?,?)"
-                        + " ON CONFLICT (event_id) DO NOTHING)"
-                        + " INSERT INTO portal_sync (dossier_code, last_status, last_event_at, last_event_id, last_service, last_seq)"
-                        + " VALUES (?,?,?,?,?,?) ON CONFLICT (dossier_code) DO UPDATE SET last_status = EXCLUDED.last_status,"
-                        + " last_event_at = EXCLUDED.last_event_at, last_event_id = EXCLUDED.last_event_id,"
-                        + " last_service = EXCLUDED.last_service, last_seq = EXCLUDED.last_seq, synced_at = now()"
-                        + " WHERE (portal_sync.last_event_at, portal_sync.last_seq) <= (EXCLUDED.last_event_at, EXCLUDED.last_seq) OR ?",
-                new Object[] {event.eventId(), event.dossierCode(), service,
-                        event.dossierCode(), event.dossier().status(), Timestamp.from(event.occurredAt().toInstant()),
-                        event.eventId(), service, seq, resync});
+        return SENT.row(event.eventId(), event.dossierCode(), service, event.dossier().status(),
+                // as ISO 8601 with its zone: an array's elements go as text, and a Timestamp's text has no zone
+                event.occurredAt().toInstant().toString(), seq, resync);
     }
 
     private vn.gov.lgsp.hub.model.DossierUpdate synced(DossierEvent event, String service) {

@@ -42,6 +42,7 @@ class NationalPortalIT {
     @Autowired TestRestTemplate http;
     @Autowired PartnerWorkQueues queues;
     @Autowired NationalPortalSync portalConnector;
+    @Autowired vn.gov.lgsp.hub.audit.AuditLog audit;
 
     @BeforeAll
     static void connect() {
@@ -172,6 +173,29 @@ class NationalPortalIT {
         // a lone dossier's work: called on the shard's thread, waiting for the answer
         assertThat(client.nonBlockingCalls()).isEqualTo(nonBlockingBefore);
         assertThat(TestTokens.as(http, TestTokens.operator()).postForEntity("/api/v1/portal/resync/000.00.21.H45-200101-0001", null, String.class).getStatusCode().value()).isEqualTo(404);
+    }
+
+    @Test
+    void theRecordOfWhatThePortalHoldsKeepsTheLaterEventUnlessAResyncReplacesIt() {
+        String code = "000.00.21.H45-261205-" + (1000 + new Random().nextInt(9000));
+        OffsetDateTime at = OffsetDateTime.parse("2026-12-05T09:00:00.123456+07:00");
+        // the calls' rows for one dossier in one group commit: the newer first, then an older one (not a re-sync)
+        audit.commit(sentRow(code + "-e2", code, 5, at.plusMinutes(1), 2, false), sentRow(code + "-e1", code, 2, at, 1, false));
+        assertThat(held(code)).containsEntry("last_event_id", code + "-e2").containsEntry("last_status", 5);
+        // a re-sync of the older state replaces it: the portal now holds what it was sent last
+        audit.commit(sentRow(code + "-r1", code, 2, at, 1, true));
+        assertThat(held(code)).containsEntry("last_event_id", code + "-r1").containsEntry("last_status", 2)
+                .containsEntry("last_event_at", java.sql.Timestamp.from(at.toInstant()));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM portal_sent WHERE dossier_code = ?", Integer.class, code)).isEqualTo(3);
+    }
+
+    private static vn.gov.lgsp.hub.audit.AuditLog.Companion sentRow(String eventId, String code, int status, OffsetDateTime at,
+                                                                  long seq, boolean resync) {
+        return NationalPortalSync.SENT.row(eventId, code, "DongBoHoSoMC", status, at.toInstant().toString(), seq, resync);
+    }
+
+    private java.util.Map<String, Object> held(String code) {
+        return jdbc.queryForMap("SELECT last_event_id, last_status, last_event_at FROM portal_sync WHERE dossier_code = ?", code);
     }
 
     @Test

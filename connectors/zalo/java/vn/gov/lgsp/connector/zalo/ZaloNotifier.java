@@ -66,9 +66,15 @@ public class ZaloNotifier implements PartnerConnector {
     private volatile java.time.Instant quotaSpentUntil = java.time.Instant.EPOCH;
     private final RatingInvitations invitations;
     private final RecentZnsSends recentSends;
-    /** A ZNS Zalo accepted (its msg_id, the hub's message id): sent, unless its receipt was applied already. */
-    static final String SENT_RECORD = "UPDATE notify_message SET status = CASE WHEN status = 'ZALO_DELIVERED' THEN status"
-            + " ELSE 'ZALO_SENT' END, channel = 'ZALO', zalo_msg_id = ?, updated_at = now() WHERE message_id = ?";
+    /**
+     * A ZNS Zalo accepted (its msg_id, the hub's message id): sent, unless its receipt was applied already. The sends
+     * of a group commit are one statement.
+     */
+    static final AuditLog.RowStatement SENT_RECORD = AuditLog.RowStatement.of("UPDATE notify_message m"
+            + " SET status = CASE WHEN m.status = 'ZALO_DELIVERED' THEN m.status ELSE 'ZALO_SENT' END, channel = 'ZALO',"
+            + " zalo_msg_id = r.zalo_msg_id, updated_at = now()"
+            + " FROM unnest(?::text[], ?::text[]) AS r(zalo_msg_id, message_id) WHERE m.message_id = r.message_id",
+            1, "text", "text");
 
     public ZaloNotifier(ZaloProperties props, ZaloApi api, ZaloTokens tokens, JdbcTemplate jdbc, AuditLog audit,
                         ObjectMapper json, @Qualifier("zaloClock") Clock clock, RatingInvitations invitations,
@@ -168,7 +174,7 @@ public class ZaloNotifier implements PartnerConnector {
             // group commit, which the sends of the partner's shards share; durable before the work's completion).
             // Its delivery receipt may be applied in the same group commit, before it: a delivery is never undone
             String messageId = claim.messageId();
-            AuditLog.Companion sentRecord = new AuditLog.Companion(SENT_RECORD, new Object[] {msgId, messageId});
+            AuditLog.Companion sentRecord = SENT_RECORD.row(msgId, messageId);
             AfterPartnerCall.Recording recording = AfterPartnerCall.begin("ZNS " + messageId,
                     () -> audit.submit(List.of(), List.of(sentRecord)));
             // its delivery receipt, if it comes to this instance, is applied as it is stored

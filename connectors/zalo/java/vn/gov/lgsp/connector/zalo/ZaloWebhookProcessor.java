@@ -87,8 +87,7 @@ public class ZaloWebhookProcessor {
             RecentZnsSends.Sent sent = recentSends.take(event.path("message").path("msg_id").asText(""));
             if (sent != null) return storeApplied(event, key, raw, sent);
         }
-        int[] stored = audit.commit(new AuditLog.Companion("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload)"
-                + " VALUES (?,?,?) ON CONFLICT (dedupe_key) DO NOTHING", new Object[] {key, truncate(name, 60), raw}));
+        int[] stored = audit.commit(STORED.row(key, truncate(name, 60), raw));
         if (stored[0] == 0) return false;
         received.add(key);
         executor.execute(this::drain);
@@ -101,14 +100,28 @@ public class ZaloWebhookProcessor {
      */
     private boolean storeApplied(JsonNode event, String key, String raw, RecentZnsSends.Sent sent) {
         List<AuditLog.Companion> applied = new java.util.ArrayList<>();
-        applied.add(new AuditLog.Companion("UPDATE notify_message SET status = 'ZALO_DELIVERED', updated_at = now()"
-                + " WHERE message_id = ?", new Object[] {sent.messageId()}));
+        applied.add(DELIVERED.row(sent.messageId()));
         String user = receiver(event);
-        if (!user.isEmpty()) applied.add(new AuditLog.Companion(FOLLOWER_UPSERT, new Object[] {user, sent.recipient(), "zns_receipt"}));
-        return audit.recordIf(new AuditLog.Companion("INSERT INTO zalo_webhook_event (dedupe_key, event_name, payload, status,"
-                        + " attempts, claimed_at, processed_at) VALUES (?,?,?, 'DONE', 1, now(), now()) ON CONFLICT (dedupe_key) DO NOTHING",
-                        new Object[] {key, DELIVERY_RECEIPT, raw}), applied, delivered(sent, event));
+        if (!user.isEmpty()) applied.add(FOLLOWER.row(user, sent.recipient(), "zns_receipt"));
+        return audit.recordIf(STORED_DONE.row(key, DELIVERY_RECEIPT, raw), applied, delivered(sent, event));
     }
+
+    // The receipts Zalo posts at once are one statement each in their group commit (rows as arrays), not one per
+    // receipt: a thousand ZNS a second bring a thousand receipts (bench/PROFILING.md, "A twenty-ninth look")
+
+    /** A webhook event stored once under its dedupe key, to be worked after the answer. */
+    private static final AuditLog.RowStatement STORED = AuditLog.RowStatement.counted("INSERT INTO zalo_webhook_event"
+            + " (dedupe_key, event_name, payload) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
+            + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key", 0, "text", "text", "text");
+    /** A receipt stored once under its dedupe key as worked already: applied in the same commit. */
+    private static final AuditLog.RowStatement STORED_DONE = AuditLog.RowStatement.counted("INSERT INTO zalo_webhook_event"
+            + " (dedupe_key, event_name, payload, status, attempts, claimed_at, processed_at)"
+            + " SELECT k, n, p, 'DONE', 1, now(), now() FROM unnest(?::text[], ?::text[], ?::text[]) AS r(k, n, p)"
+            + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key", 0, "text", "text", "text");
+    /** The ZNS reached the citizen's phone. */
+    private static final AuditLog.RowStatement DELIVERED = AuditLog.RowStatement.of("UPDATE notify_message m"
+            + " SET status = 'ZALO_DELIVERED', updated_at = now() FROM unnest(?::text[]) AS r(message_id)"
+            + " WHERE m.message_id = r.message_id", 0, "text");
 
     /** The Zalo user a receipt's message reached. */
     private static String receiver(JsonNode receipt) {
@@ -475,6 +488,10 @@ public class ZaloWebhookProcessor {
     private static final String FOLLOWER_LEARNED = " ON CONFLICT (user_id) DO UPDATE SET phone = EXCLUDED.phone,"
             + " learned_by = EXCLUDED.learned_by, updated_at = now()";
     private static final String FOLLOWER_UPSERT = "INSERT INTO zalo_follower (user_id, phone, learned_by) VALUES (?,?,?)" + FOLLOWER_LEARNED;
+    /** The Zalo user a ZNS reached, by phone: a user's second row in one group commit goes in a further execution. */
+    private static final AuditLog.RowStatement FOLLOWER = AuditLog.RowStatement.of("INSERT INTO zalo_follower"
+            + " (user_id, phone, learned_by) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])" + FOLLOWER_LEARNED,
+            0, "text", "text", "text");
 
     private void follower(String user, String phone, String how) {
         jdbc.update(FOLLOWER_UPSERT, user, phone, how);

@@ -54,6 +54,7 @@ class NotificationIT {
     @Autowired vn.gov.lgsp.connector.sms.SmsProperties smsProps;
     @Autowired PartnerWorkQueues queues;
     @Autowired RecentZnsSends recentSends;
+    @Autowired vn.gov.lgsp.hub.audit.AuditLog audit;
 
     private final DossierEventFactory factory = new DossierEventFactory(RANDOM.nextLong());
 
@@ -560,7 +561,7 @@ class NotificationIT {
                 + " VALUES (?, ?, 'DOSSIER_RECEIVED', ?, 'DOSSIER_RECEIVED', ?, 'PENDING')", messageId, code, phone, "it:" + messageId);
         recentSends.add(msgId, new RecentZnsSends.Sent(messageId, code, phone, "DOSSIER_RECEIVED"), new CompletableFuture<>());
         assertThat(zalo.sendWebhook(receipt(phone, msgId), true)).isEqualTo(200);
-        jdbc.update(ZaloNotifier.SENT_RECORD, msgId, messageId);
+        audit.commit(ZaloNotifier.SENT_RECORD.row(msgId, messageId));
         assertThat(jdbc.queryForMap("SELECT status, zalo_msg_id FROM notify_message WHERE message_id = ?", messageId))
                 .containsEntry("status", "ZALO_DELIVERED").containsEntry("zalo_msg_id", msgId);
     }

@@ -8,6 +8,7 @@ import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCreator;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import vn.gov.lgsp.hub.db.ColumnArrays;
@@ -52,8 +54,42 @@ public class AuditLog {
     private final AtomicReference<String> lastWritten = new AtomicReference<>();
     private final Counter extendedElsewhere;
 
-    /** Extra statements run in the same transaction as a batch (e.g. recording a work completion). */
-    public record Companion(String sql, Object[] args) {}
+    /**
+     * Extra statements run in the same transaction as a batch (e.g. recording a work completion). A companion made by
+     * a {@link RowStatement} is one row of a statement written once for all the alike callers of a group commit.
+     */
+    public record Companion(String sql, Object[] args, RowStatement rows) {
+        public Companion(String sql, Object[] args) {
+            this(sql, args, null);
+        }
+    }
+
+    /**
+     * A statement that writes the rows of all the callers of a group commit that have it at once: its SQL takes each
+     * column as an array ({@code unnest(?::text[], ?::int8[], ...)}, in the order of {@code types}, the arrays' element
+     * types), and each caller brings one row ({@link #row}). A JDBC batch is one execution in PostgreSQL per caller;
+     * this is one for them all (bench/PROFILING.md, "A twenty-ninth look"). Rows with the same value in the {@code key}
+     * column (its index) never meet in one execution (an upsert may change a row only once per statement, and an
+     * update's join would pick one of them): the second goes in a further execution, in its caller's order.
+     *
+     * <p>A {@code counted} statement returns the key of each row it changed ({@code RETURNING}, as text): its callers
+     * learn their count (1 or 0), and it may be a guard ({@link #recordIf}). Any other tells a caller no count of its
+     * own ({@link java.sql.Statement#SUCCESS_NO_INFO}).
+     */
+    public record RowStatement(String sql, int key, boolean counted, String... types) {
+        public static RowStatement of(String sql, int key, String... types) {
+            return new RowStatement(sql, key, false, types);
+        }
+
+        public static RowStatement counted(String sql, int key, String... types) {
+            return new RowStatement(sql, key, true, types);
+        }
+
+        public Companion row(Object... values) {
+            if (values.length != types.length) throw new IllegalArgumentException(types.length + " values expected, not " + values.length);
+            return new Companion(sql, values, this);
+        }
+    }
 
     /**
      * A caller's records (with what is stored of them, prepared on the caller's thread) and statements; {@code counts}
@@ -105,6 +141,9 @@ public class AuditLog {
      * the first time it comes. Returns once durable; true when the guard changed a row (everything was written).
      */
     public boolean recordIf(Companion guard, List<Companion> then, AuditEntry... entries) {
+        if (guard.rows() != null && !guard.rows().counted()) {
+            throw new IllegalArgumentException("a row statement that is not counted tells no caller what it changed: not a guard");
+        }
         List<Companion> all = new ArrayList<>(then.size() + 1);
         all.add(guard);
         all.addAll(then);
@@ -225,10 +264,11 @@ public class AuditLog {
     /**
      * Each caller's statements in its own order, each count back to its caller. Callers whose statements are alike
      * (the same ones in the same order: the sent records of a partner's calls, the webhooks' inserts, the shards'
-     * completions) go together, one JDBC batch (one round trip) per statement for all of them: taken in the order the
-     * callers came, the statements of a group commit changed kind at almost every caller, and each change was a round
-     * trip. Callers of one group commit are independent of each other (none waits for another's commit), so their
-     * statements may run in any order between callers.
+     * completions) go together, one JDBC batch (one round trip) per statement for all of them, or one execution of a
+     * {@link RowStatement} for all their rows: taken in the order the callers came, the statements of a group commit
+     * changed kind at almost every caller, and each change was a round trip. Callers of one group commit are
+     * independent of each other (none waits for another's commit), so their statements may run in any order between
+     * callers.
      */
     private void writeCompanions(List<Pending> batch) {
         Map<List<String>, List<Pending>> alike = new LinkedHashMap<>();
@@ -242,10 +282,44 @@ public class AuditLog {
                 // after the first statement, without the guarded callers it stopped
                 List<Pending> going = i == 0 ? callers : callers.stream().filter(Pending::goesOn).toList();
                 if (going.isEmpty()) break;
+                RowStatement rows = going.get(0).companions().get(position).rows();
+                if (rows != null) {
+                    writeRows(rows, going, position);
+                    continue;
+                }
                 int[] counts = jdbc.batchUpdate(statements.get(i), going.stream().map(p -> p.companions().get(position).args()).toList());
                 for (int k = 0; k < counts.length; k++) going.get(k).counts()[position] = counts[k];
             }
         });
+    }
+
+    /** The callers' rows of a {@link RowStatement} at {@code position}: one execution, more only for a repeated key. */
+    private void writeRows(RowStatement statement, List<Pending> callers, int position) {
+        List<List<Pending>> executions = new ArrayList<>();
+        Map<Object, Integer> times = new HashMap<>();
+        for (Pending p : callers) {
+            int execution = times.merge(p.companions().get(position).args()[statement.key()], 1, Integer::sum) - 1;
+            if (execution == executions.size()) executions.add(new ArrayList<>());
+            executions.get(execution).add(p);
+        }
+        for (List<Pending> rows : executions) {
+            ColumnArrays.Column[] columns = new ColumnArrays.Column[statement.types().length];
+            for (int c = 0; c < columns.length; c++) {
+                Object[] values = new Object[rows.size()];
+                for (int r = 0; r < values.length; r++) values[r] = rows.get(r).companions().get(position).args()[c];
+                columns[c] = column(statement.types()[c], values);
+            }
+            PreparedStatementCreator sql = ColumnArrays.statement(statement.sql(), List.of(), columns);
+            if (!statement.counted()) {
+                jdbc.update(sql);
+                rows.forEach(p -> p.counts()[position] = java.sql.Statement.SUCCESS_NO_INFO);
+                continue;
+            }
+            java.util.Set<String> changed = new java.util.HashSet<>(jdbc.query(sql, (rs, i) -> rs.getString(1)));
+            for (Pending p : rows) {
+                p.counts()[position] = changed.contains(String.valueOf(p.companions().get(position).args()[statement.key()])) ? 1 : 0;
+            }
+        }
     }
 
     /**

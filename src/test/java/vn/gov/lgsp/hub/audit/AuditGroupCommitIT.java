@@ -147,6 +147,80 @@ class AuditGroupCommitIT {
     }
 
     @Test
+    void theRowsOfARowStatementAreOneExecutionForAllItsCallersAndARepeatedKeyAFurtherOneInItsCallersOrder() throws Exception {
+        List<String> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JdbcTemplate counting = new JdbcTemplate(db) {
+            @Override
+            public int update(org.springframework.jdbc.core.PreparedStatementCreator psc) {
+                executions.add("rows");
+                return super.update(psc);
+            }
+        };
+        audit.stop();
+        audit = new AuditLog(counting, new TransactionTemplate(new DataSourceTransactionManager(db)), new SimpleMeterRegistry());
+        jdbc.execute("CREATE TABLE latest_probe (id text PRIMARY KEY, note text NOT NULL)");
+        // an upsert: one statement may not change the same row twice, so a key's second row needs an execution of its own
+        AuditLog.RowStatement latest = AuditLog.RowStatement.of("INSERT INTO latest_probe (id, note)"
+                + " SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT (id) DO UPDATE SET note = EXCLUDED.note", 0, "text", "text");
+        ExecutorService callers = Executors.newFixedThreadPool(6);
+        try (Connection blocker = db.getConnection()) {
+            Future<int[]> first = writerBusyWithFirst(blocker, callers);
+            String[][] rows = {{"a", "a1"}, {"b", "b1"}, {"a", "a2"}, {"c", "c1"}, {"a", "a3"}};
+            List<Future<int[]>> queued = new ArrayList<>();
+            for (String[] row : rows) {
+                queued.add(callers.submit(() -> audit.commit(latest.row((Object[]) row))));
+                int n = queued.size();
+                await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == n); // queued in this order
+            }
+            blocker.rollback();
+
+            assertThat(first.get()).containsExactly(1);
+            for (Future<int[]> f : queued) assertThat(f.get()).as("no count of its own").containsExactly(java.sql.Statement.SUCCESS_NO_INFO);
+        } finally {
+            callers.shutdown();
+        }
+        // a, b and c in the first execution, a's second row in the next, its third in the one after: the last one stays
+        assertThat(executions).hasSize(3);
+        assertThat(jdbc.queryForList("SELECT note FROM latest_probe ORDER BY id", String.class)).containsExactly("a3", "b1", "c1");
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM latest_probe", Integer.class))
+                .as("the five callers' group commit").isEqualTo(1);
+        assertThatThrownBy(() -> audit.recordIf(latest.row("d", "d1"), List.of(), entry("d")))
+                .as("it tells no caller what it changed").isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCountedRowStatementTellsEachCallerWhetherItsRowWasWrittenAndGuardsWhatFollowsIt() throws Exception {
+        jdbc.execute("CREATE TABLE note_probe (id text PRIMARY KEY, note text NOT NULL)");
+        jdbc.update("INSERT INTO sent_probe (id) VALUES ('seen-before')"); // as another instance stored it
+        AuditLog.RowStatement stored = AuditLog.RowStatement.counted("INSERT INTO sent_probe (id) SELECT * FROM unnest(?::text[])"
+                + " ON CONFLICT (id) DO NOTHING RETURNING id", 0, "text");
+        AuditLog.RowStatement noted = AuditLog.RowStatement.of("INSERT INTO note_probe (id, note)"
+                + " SELECT id, 'applied' FROM unnest(?::text[]) AS r(id)", 0, "text");
+        ExecutorService callers = Executors.newFixedThreadPool(5);
+        List<Future<Boolean>> guarded = new ArrayList<>();
+        try (Connection blocker = db.getConnection()) {
+            Future<int[]> first = writerBusyWithFirst(blocker, callers);
+            // queued together: new, stored before, new, and the first one's key again (a duplicate callback)
+            for (String id : List.of("new-1", "seen-before", "new-2", "new-1")) {
+                guarded.add(callers.submit(() -> audit.recordIf(stored.row(id), List.of(noted.row(id)), entry(id))));
+                int n = guarded.size();
+                await().atMost(Duration.ofSeconds(30)).until(() -> audit.waiting() == n);
+            }
+            blocker.rollback();
+            assertThat(first.get()).containsExactly(1);
+            assertThat(guarded.get(0).get()).isTrue();
+            assertThat(guarded.get(1).get()).as("stored before").isFalse();
+            assertThat(guarded.get(2).get()).isTrue();
+            assertThat(guarded.get(3).get()).as("its key came first in the same group commit").isFalse();
+        } finally {
+            callers.shutdown();
+        }
+        assertThat(jdbc.queryForList("SELECT id FROM note_probe ORDER BY id", String.class)).containsExactly("new-1", "new-2");
+        assertThat(jdbc.queryForList("SELECT correlation_id FROM audit_record ORDER BY id", String.class))
+                .containsExactlyInAnyOrder("new-1", "new-2");
+    }
+
+    @Test
     void aGuardedCallerWhoseFirstStatementChangesNothingWritesNothingElseInTheSameGroupCommitAsOneThatDoes() throws Exception {
         jdbc.execute("CREATE TABLE note_probe (id text PRIMARY KEY, note text NOT NULL)");
         jdbc.update("INSERT INTO sent_probe (id) VALUES ('seen-before')"); // as another instance stored it
