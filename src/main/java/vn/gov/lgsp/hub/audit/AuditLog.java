@@ -328,21 +328,44 @@ public class AuditLog {
      * Callers outside this class must count the entries themselves with {@link #count(List)}.
      */
     public void appendInCurrentTransaction(List<AuditEntry> entries) {
+        appendInCurrentTransaction(entries, Map.of());
+    }
+
+    /**
+     * As {@link #appendInCurrentTransaction(List)}, with what is stored of some of the entries' payloads prepared
+     * before ({@link #prepare(String)}), by payload: where a caller's own transaction is the serial step (an inbound
+     * batch), the masking and the digests are done before it.
+     */
+    public void appendInCurrentTransaction(List<AuditEntry> entries, Map<String, PreparedPayload> prepared) {
         // digests and masking before the chain lock: it serialises every writer of the log (the audit writer and
         // each inbound batch), so it is held for the chain alone
-        append(entries, prepare(entries));
+        append(entries, prepare(entries, prepared));
+    }
+
+    /** What is stored of a payload: its digest, its masked copy and that copy's digest. */
+    public record PreparedPayload(String digest, String masked, String maskedDigest) {}
+
+    /** What is stored of the payload: the costly part of recording it (masking, digests), done on the caller's thread. */
+    public static PreparedPayload prepare(String payload) {
+        String digest = AuditChain.sha256(payload);
+        String masked = PersonalData.maskJson(payload);
+        // a payload with nothing personal is stored as it came: its digest is the one just computed
+        return new PreparedPayload(digest, masked, masked.equals(payload) ? digest : AuditChain.textDigest(masked));
+    }
+
+    private static List<Stored> prepare(List<AuditEntry> entries) {
+        return prepare(entries, Map.of());
     }
 
     /** What is stored of each entry: its payload's digest, the masked payload and detail, and their digests. */
-    private static List<Stored> prepare(List<AuditEntry> entries) {
+    private static List<Stored> prepare(List<AuditEntry> entries, Map<String, PreparedPayload> prepared) {
         List<Stored> stored = new ArrayList<>(entries.size());
         for (AuditEntry e : entries) {
-            String digest = e.payload() == null ? null : AuditChain.sha256(e.payload());
-            String masked = e.payload() == null ? null : PersonalData.maskJson(e.payload());
+            PreparedPayload payload = e.payload() == null ? null : prepared.get(e.payload());
+            if (payload == null && e.payload() != null) payload = prepare(e.payload());
             String detail = PersonalData.maskText(e.detail());
-            // a payload with nothing personal is stored as it came: its digest is the one just computed
-            String maskedDigest = masked != null && masked.equals(e.payload()) ? digest : AuditChain.textDigest(masked);
-            stored.add(new Stored(digest, masked, detail, maskedDigest, AuditChain.textDigest(detail)));
+            stored.add(payload == null ? new Stored(null, null, detail, null, AuditChain.textDigest(detail))
+                    : new Stored(payload.digest(), payload.masked(), detail, payload.maskedDigest(), AuditChain.textDigest(detail)));
         }
         return stored;
     }

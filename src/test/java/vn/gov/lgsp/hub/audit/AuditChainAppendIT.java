@@ -124,6 +124,23 @@ class AuditChainAppendIT {
         assertChainIntact(2);
     }
 
+    @Test
+    void aPayloadPreparedBeforeTheTransactionIsStoredAsOnePreparedInIt() {
+        String personal = "{\"eventId\":\"e1\",\"applicant\":{\"fullName\":\"Nguyễn Thị Hồng Nhung\",\"citizenId\":\"001190012345\"}}";
+        AuditEntry entry = new AuditEntry(AuditEntry.Direction.IN, "onestop", "H01.01-261204-0001", "DOSSIER_RECEIVED",
+                "ACCEPTED", null, "e1", personal, "work for: national-portal");
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(db));
+        tx.executeWithoutResult(s -> a.appendInCurrentTransaction(List.of(entry), Map.of(personal, AuditLog.prepare(personal))));
+        tx.executeWithoutResult(s -> a.appendInCurrentTransaction(List.of(entry)));
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT payload_digest, masked_payload, masked_payload_digest,"
+                + " detail, detail_digest FROM audit_record ORDER BY id");
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).isEqualTo(rows.get(1));
+        assertThat((String) rows.get(0).get("masked_payload")).contains("Nguyễn T. H. N.").doesNotContain("001190012345");
+        assertThat(rows.get(0).get("payload_digest")).isEqualTo(AuditChain.sha256(personal));
+        assertChainIntact(2);
+    }
+
     /** Every record's prev_hash is the record before it's hash (the first's the genesis), and its hash its content's. */
     private void assertChainIntact(int records) {
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM audit_record ORDER BY id");

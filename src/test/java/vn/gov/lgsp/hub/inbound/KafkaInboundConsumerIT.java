@@ -209,7 +209,7 @@ class KafkaInboundConsumerIT {
             @Override
             public Prepared prepare(List<Incoming> batch) {
                 prepared.add(batch.stream().map(Incoming::text).toList());
-                return new Prepared(batch, List.of(), List.of(), List.of(), List.of());
+                return new Prepared(batch, List.of(), List.of(), List.of(), List.of(), Map.of());
             }
 
             @Override
