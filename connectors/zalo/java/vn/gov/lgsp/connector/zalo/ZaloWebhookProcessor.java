@@ -106,10 +106,11 @@ public class ZaloWebhookProcessor {
         return audit.recordIf(STORED_DONE.row(key, DELIVERY_RECEIPT, raw), applied, delivered(sent, event));
     }
 
-    // The receipts Zalo posts at once are one statement each in their group commit (rows as arrays), not one per
-    // receipt: a thousand ZNS a second bring a thousand receipts (bench/PROFILING.md, "A twenty-ninth look")
-
-    /** A webhook event stored once under its dedupe key, to be worked after the answer. */
+    /**
+     * A webhook event stored once under its dedupe key, to be worked after the answer. This and the statements below
+     * are one statement each for all the receipts of a group commit (rows as arrays), not one per receipt: a thousand
+     * ZNS a second bring a thousand receipts (bench/PROFILING.md, "A twenty-ninth look").
+     */
     private static final AuditLog.RowStatement STORED = AuditLog.RowStatement.counted("INSERT INTO zalo_webhook_event"
             + " (dedupe_key, event_name, payload) SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
             + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key", 0, "text", "text", "text");

@@ -18,7 +18,6 @@ import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.Identifiers;
-import vn.gov.lgsp.hub.model.PersonalData;
 import vn.gov.lgsp.hub.work.AcceptedEvents;
 import vn.gov.lgsp.hub.work.BusinessRoutes;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
@@ -120,7 +119,7 @@ public class InboundService {
         Map<String, AuditLog.PreparedPayload> audited = new java.util.HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Incoming in = batch.get(i);
-            if (in.text() != null) audited.computeIfAbsent(in.text(), AuditLog::prepare);
+            AuditLog.PreparedPayload stored = in.text() == null ? null : audited.computeIfAbsent(in.text(), AuditLog::prepare);
             EventValidator.Result v = validator.validate(in.text());
             if (v.valid()) {
                 valid.add(new Valid(i, in, v.event(), 0L, plan(v.event())));
@@ -129,7 +128,7 @@ public class InboundService {
                 String eventId = v.tree() == null ? null : textOrNull(v.tree().path("eventId"));
                 String dossier = v.tree() == null ? null : textOrNull(v.tree().path("dossier").path("code"));
                 String reasons = toJson(v.violations());
-                rejectedRows.add(new Object[] {in.source(), in.origin(), eventId, dossier, reasons, PersonalData.maskJson(in.text())});
+                rejectedRows.add(new Object[] {in.source(), in.origin(), eventId, dossier, reasons, stored == null ? null : stored.masked()});
                 auditEntries.add(new AuditEntry(AuditEntry.Direction.IN, PARTY, dossier, "DOSSIER_EVENT", "REJECTED", null,
                         eventId, in.text(), reasons));
                 results.add(new Result(Outcome.REJECTED, eventId, v.violations()));
