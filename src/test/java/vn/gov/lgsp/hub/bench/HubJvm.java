@@ -68,8 +68,9 @@ record HubJvm(String name, Process process, int port) implements MeasuredJvm {
      */
     static HubJvm start(String name, Map<String, String> props, String heap, Path out, String logPrefix) throws Exception {
         int port = ChildJvm.freePort();
-        List<String> options = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP",
-                "-XX:InitiatingHeapOccupancyPercent=70", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        options.addAll(collector(System.getProperty("bench.hub-gc", "g1")));
+        options.addAll(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
                 "-Dsun.net.httpserver.nodelay=true", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dserver.port=" + port));
         // its collections, with the wall-clock time each ended: set beside a paced run's worst seconds (GcPauses)
         options.add("-Xlog:gc:file=" + gcLog(out, name) + ":time");
@@ -86,6 +87,19 @@ record HubJvm(String name, Process process, int port) implements MeasuredJvm {
             throw e;
         }
         return new HubJvm(name, process, port);
+    }
+
+    /**
+     * The hub's collector ({@code -Dbench.hub-gc}): {@code g1} with the benchmark's settings (bench/run.sh),
+     * {@code parallel} or {@code serial}, to measure what the collector costs the hub flat out.
+     */
+    static List<String> collector(String name) {
+        return switch (name) {
+            case "g1" -> List.of("-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70");
+            case "parallel" -> List.of("-XX:+UseParallelGC");
+            case "serial" -> List.of("-XX:+UseSerialGC");
+            default -> throw new IllegalArgumentException("bench.hub-gc: g1, parallel or serial, not " + name);
+        };
     }
 
     /** The hub's -Xlog:gc file. */
