@@ -63,13 +63,13 @@ record HubJvm(String name, Process process, int port) implements MeasuredJvm {
 
     /**
      * Starts a hub and waits until it is healthy. Unlike ChildJvm (short-lived test members: C1 only, to start fast),
-     * with the full JIT and the benchmark's G1 settings (bench/run.sh), so that what is measured is compiled code.
+     * with the full JIT and the collector production runs ({@link #collectorName}), so that what is measured is compiled code.
      * Its output goes to {@code <out>/<logPrefix>-<name>.log}.
      */
     static HubJvm start(String name, Map<String, String> props, String heap, Path out, String logPrefix) throws Exception {
         int port = ChildJvm.freePort();
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
-        options.addAll(collector(System.getProperty("bench.hub-gc", "g1")));
+        options.addAll(collector(collectorName()));
         options.addAll(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
                 "-Dsun.net.httpserver.nodelay=true", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dserver.port=" + port));
         // its collections, with the wall-clock time each ended: set beside a paced run's worst seconds (GcPauses)
@@ -90,9 +90,13 @@ record HubJvm(String name, Process process, int port) implements MeasuredJvm {
     }
 
     /**
-     * The hub's collector ({@code -Dbench.hub-gc}): {@code g1} with the benchmark's settings (bench/run.sh),
-     * {@code parallel} or {@code serial}, to measure what the collector costs the hub flat out.
+     * The hub's collector ({@code -Dbench.hub-gc}): by default {@code parallel}, as deploy/k8s runs it; {@code g1} (with
+     * the benchmark's settings, bench/run.sh) or {@code serial} (what the JDK picks by itself under 1792 MB) to compare.
      */
+    static String collectorName() {
+        return System.getProperty("bench.hub-gc", "parallel");
+    }
+
     static List<String> collector(String name) {
         return switch (name) {
             case "g1" -> List.of("-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP", "-XX:InitiatingHeapOccupancyPercent=70");

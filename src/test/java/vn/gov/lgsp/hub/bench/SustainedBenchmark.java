@@ -129,7 +129,7 @@ public final class SustainedBenchmark {
         report.put("date", OffsetDateTime.now().toString());
         report.put("machine", HubBenchmark.machine());
         report.put("processes", "hub: a JVM of its own (-Xmx" + HUB_HEAP + ", collector "
-                + System.getProperty("bench.hub-gc", "g1") + "); PostgreSQL: its own processes; Kafka (KRaft) and"
+                + HubJvm.collectorName() + "); PostgreSQL: its own processes; Kafka (KRaft) and"
                 + " Artemis (TCP): a JVM each; bench JVM: the portal and Zalo simulators, the driver and the lean ceiling");
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("sustained_seconds", SECONDS);
