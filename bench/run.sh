@@ -15,7 +15,8 @@
 #                           a smoke run: -Dbench.sustained-seconds=15 -Dbench.sustained-rounds=1 -Dbench.sustained-paced-runs=2
 #                           -Dbench.sustained-paced-seconds=10 -Dbench.sustained-warmup-seconds=15 -Dbench.sustained-warmup-max-seconds=45;
 #                           a JFR recording of the hub's own JVM (--cluster's hubs too):
-#                           -Dbench.hub-jvm-options=-XX:StartFlightRecording=filename=/tmp/hub.jfr,settings=profile)
+#                           -Dbench.hub-jvm-options=-XX:StartFlightRecording=filename=/tmp/hub.jfr,settings=profile;
+#                           the hub's collector, parallel as deploy/k8s runs it by default: -Dbench.hub-gc=g1|parallel|serial)
 # Sizes: -Dbench.events=5000 -Dbench.rate=200 -Dbench.rate-seconds=30 -Dbench.slow-events=3000 -Dbench.warmup=3000
 # -Dbench.lifecycle-events=5000 -Dbench.agency-share=0.2 (lifecycles with an identity check, as many with a tax declaration)
 # -Dbench.auth-events=3000 -Dbench.auth-rounds=2 -Dbench.rest-connections=16 (the REST intake with and without its token check)
