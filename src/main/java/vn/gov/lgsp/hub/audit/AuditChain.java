@@ -64,7 +64,12 @@ public final class AuditChain {
     }
 
     public static String sha256(String text) {
-        return HexFormat.of().formatHex(SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8)));
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The digest of a text given as its UTF-8 (a caller that needs the bytes anyway encodes once). */
+    public static String sha256(byte[] utf8) {
+        return HexFormat.of().formatHex(SHA_256.get().digest(utf8));
     }
 
     /**

@@ -5,6 +5,7 @@ import static vn.gov.lgsp.hub.db.ColumnArrays.column;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -342,15 +343,21 @@ public class AuditLog {
         append(entries, prepare(entries, prepared));
     }
 
-    /** What is stored of a payload: its digest, its masked copy and that copy's digest. */
-    public record PreparedPayload(String digest, String masked, String maskedDigest) {}
+    /**
+     * What is stored of a payload: its digest, its masked copy, that copy's UTF-8 (as its digest read it, and as the
+     * database is sent it: see {@link ColumnArrays}) and that copy's digest.
+     */
+    public record PreparedPayload(String digest, String masked, byte[] maskedUtf8, String maskedDigest) {}
 
     /** What is stored of the payload: the costly part of recording it (masking, digests), done on the caller's thread. */
     public static PreparedPayload prepare(String payload) {
-        String digest = AuditChain.sha256(payload);
+        byte[] utf8 = payload.getBytes(StandardCharsets.UTF_8);
+        String digest = AuditChain.sha256(utf8);
         String masked = PersonalData.maskJson(payload);
-        // a payload with nothing personal is stored as it came: its digest is the one just computed
-        return new PreparedPayload(digest, masked, masked.equals(payload) ? digest : AuditChain.textDigest(masked));
+        // a payload with nothing personal is stored as it came: its digest and bytes are the ones just made
+        if (masked.equals(payload)) return new PreparedPayload(digest, masked, utf8, digest);
+        byte[] maskedUtf8 = masked.getBytes(StandardCharsets.UTF_8);
+        return new PreparedPayload(digest, masked, maskedUtf8, AuditChain.sha256(maskedUtf8));
     }
 
     private static List<Stored> prepare(List<AuditEntry> entries) {
@@ -365,7 +372,7 @@ public class AuditLog {
             if (payload == null && e.payload() != null) payload = prepare(e.payload());
             String detail = PersonalData.maskText(e.detail());
             stored.add(payload == null ? new Stored(null, null, detail, null, AuditChain.textDigest(detail))
-                    : new Stored(payload.digest(), payload.masked(), detail, payload.maskedDigest(), AuditChain.textDigest(detail)));
+                    : new Stored(payload.digest(), payload.maskedUtf8(), detail, payload.maskedDigest(), AuditChain.textDigest(detail)));
         }
         return stored;
     }
@@ -405,10 +412,10 @@ public class AuditLog {
     private static Chained chain(List<AuditEntry> entries, List<Stored> stored, String prev) {
         int n = entries.size();
         String[] direction = new String[n], party = new String[n], dossier = new String[n], type = new String[n],
-                outcome = new String[n], correlation = new String[n], digest = new String[n], masked = new String[n],
-                detail = new String[n], prevHash = new String[n], hash = new String[n], maskedDigest = new String[n],
+                outcome = new String[n], correlation = new String[n], digest = new String[n], detail = new String[n], prevHash = new String[n], hash = new String[n], maskedDigest = new String[n],
                 detailDigest = new String[n];
         Long[] latency = new Long[n];
+        byte[][] masked = new byte[n][];
         Instant now = AuditChain.dbPrecision(Instant.now());
         for (int i = 0; i < n; i++) {
             AuditEntry e = entries.get(i);
@@ -479,8 +486,11 @@ public class AuditLog {
                 });
     }
 
-    /** What is stored of an entry's payload and detail: the payload's digest, the masked texts and their digests. */
-    private record Stored(String digest, String maskedPayload, String maskedDetail, String maskedPayloadDigest, String detailDigest) {}
+    /**
+     * What is stored of an entry's payload and detail: the payload's digest, the masked texts (the payload's as UTF-8)
+     * and their digests.
+     */
+    private record Stored(String digest, byte[] maskedPayload, String maskedDetail, String maskedPayloadDigest, String detailDigest) {}
 
     /** Prometheus: hub_messages_total{party, direction, outcome}. */
     private void countAll(List<Pending> batch) {
