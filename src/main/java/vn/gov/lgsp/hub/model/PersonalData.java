@@ -91,10 +91,21 @@ public final class PersonalData {
      */
     public static String maskName(String name) {
         if (name == null || name.isBlank()) return name;
-        String[] words = name.trim().split("\\s+");
-        StringBuilder masked = new StringBuilder(words[0]);
-        for (int i = 1; i < words.length; i++) masked.append(' ').append(words[i].codePoints().limit(1)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)).append('.');
+        // one pass over the characters: a split on a regular expression compiled it anew for every name masked, a
+        // visible share of masking the audited payloads flat out (bench/PROFILING.md, "A thirty-first look")
+        StringBuilder masked = new StringBuilder(name.length());
+        int n = name.length(), i = 0, words = 0;
+        while (i < n) {
+            while (i < n && Character.isWhitespace(name.charAt(i))) i++;
+            if (i == n) break;
+            int start = i;
+            while (i < n && !Character.isWhitespace(name.charAt(i))) i++;
+            if (words++ == 0) {
+                masked.append(name, start, i); // the family name, whole
+            } else {
+                masked.append(' ').appendCodePoint(name.codePointAt(start)).append('.');
+            }
+        }
         return masked.toString();
     }
 

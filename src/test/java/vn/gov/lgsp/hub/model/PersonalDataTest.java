@@ -40,6 +40,17 @@ class PersonalDataTest {
     }
 
     @Test
+    void aNameKeepsItsFamilyNameAndTheInitialsOfTheOthersHoweverItIsSpaced() {
+        assertThat(PersonalData.maskName("Nguyễn Thị Hồng Nhung")).isEqualTo("Nguyễn T. H. N.");
+        assertThat(PersonalData.maskName("  Trần\tVăn \n  Ánh  ")).isEqualTo("Trần V. Á.");
+        assertThat(PersonalData.maskName("Lê")).isEqualTo("Lê");
+        // an initial outside the basic plane stays one whole character, not half of a surrogate pair
+        assertThat(PersonalData.maskName("Phạm 𠀋ương")).isEqualTo("Phạm 𠀋.");
+        assertThat(PersonalData.maskName("   ")).isEqualTo("   ");
+        assertThat(PersonalData.maskName(null)).isNull();
+    }
+
+    @Test
     void anSmsWorkBodysApplicantNameIsMaskedAsAName() {
         String masked = PersonalData.maskJson("{\"phone\":\"0912345678\",\"facts\":{\"applicantName\":\"Nguyễn Thị Hồng Nhung\","
                 + "\"procedure\":\"Cấp giấy phép xây dựng\"}}");
