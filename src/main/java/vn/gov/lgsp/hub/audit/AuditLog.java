@@ -412,8 +412,8 @@ public class AuditLog {
     private static Chained chain(List<AuditEntry> entries, List<Stored> stored, String prev) {
         int n = entries.size();
         String[] direction = new String[n], party = new String[n], dossier = new String[n], type = new String[n],
-                outcome = new String[n], correlation = new String[n], digest = new String[n], detail = new String[n], prevHash = new String[n], hash = new String[n], maskedDigest = new String[n],
-                detailDigest = new String[n];
+                outcome = new String[n], correlation = new String[n], digest = new String[n], detail = new String[n],
+                prevHash = new String[n], hash = new String[n], maskedDigest = new String[n], detailDigest = new String[n];
         Long[] latency = new Long[n];
         byte[][] masked = new byte[n][];
         Instant now = AuditChain.dbPrecision(Instant.now());
