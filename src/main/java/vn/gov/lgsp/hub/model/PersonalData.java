@@ -1,16 +1,10 @@
 package vn.gov.lgsp.hub.model;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import java.util.Iterator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,7 +15,7 @@ import java.util.regex.Pattern;
 public final class PersonalData {
     private PersonalData() {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     /**
      * Mobile numbers in any of their written forms, then 12- and 9-digit identity numbers (not decimal fractions, and
@@ -125,23 +119,37 @@ public final class PersonalData {
         return nothingToMask(json) ? json : maskParsed(json);
     }
 
-    /** {@link #maskJson} the long way: token by token through the parser, whatever the text holds. */
+    /**
+     * {@link #maskJson} the long way: the text read token by token through the parser, whatever it holds, and copied
+     * as it came but for the values masking changes, each written anew in their place. Only those values are
+     * written: re-writing every token through a generator cost as much as the parsing (bench/PROFILING.md, "A
+     * thirty-second look"), and the copy keeps the layout of what was exchanged.
+     */
     static String maskParsed(String json) {
-        java.io.StringWriter out = new java.io.StringWriter(json.length());
-        try (JsonParser p = JSON.getFactory().createParser(json); JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+        StringBuilder out = null; // made at the first value masked: a text with none is its own copy
+        int copiedTo = 0; // the source is copied up to here
+        try (JsonParser p = JSON.createParser(json)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) return maskText(json);
             int depth = 0;
             for (JsonToken t = first; t != null; t = p.nextToken()) {
                 switch (t) {
-                    case START_OBJECT -> { g.writeStartObject(); depth++; }
-                    case START_ARRAY -> { g.writeStartArray(); depth++; }
-                    case END_OBJECT -> { g.writeEndObject(); depth--; }
-                    case END_ARRAY -> { g.writeEndArray(); depth--; }
-                    case FIELD_NAME -> g.writeFieldName(p.currentName());
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
                     // a value's field name; null inside arrays, whose texts are masked as free text
-                    case VALUE_STRING -> g.writeString(maskValue(p.currentName(), p.getText()));
-                    default -> g.copyCurrentEvent(p);
+                    case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                        String masked = maskedValue(p, t);
+                        if (masked == null) break;
+                        // the token's place in the source: from its opening quote (or first digit) to just after it
+                        int start = (int) p.currentTokenLocation().getCharOffset();
+                        int end = (int) p.currentLocation().getCharOffset();
+                        if (out == null) out = new StringBuilder(json.length());
+                        out.append(json, copiedTo, start).append('"');
+                        JsonStringEncoder.getInstance().quoteAsString(masked, out);
+                        out.append('"');
+                        copiedTo = end;
+                    }
+                    default -> { }
                 }
                 if (depth == 0) break;
             }
@@ -149,7 +157,20 @@ public final class PersonalData {
         } catch (java.io.IOException notJson) {
             return maskText(json);
         }
-        return out.toString();
+        return out == null ? json : out.append(json, copiedTo, json.length()).toString();
+    }
+
+    /**
+     * The masked text of the parser's current value, or null when masking leaves it as it is. A number under a
+     * personal field's name (a phone or an identity number sent unquoted) is masked as that field's text, and
+     * stored as a string; any other number is a number (an amount, a count) and stays one.
+     */
+    private static String maskedValue(JsonParser p, JsonToken t) throws java.io.IOException {
+        String field = p.currentName();
+        if (t != JsonToken.VALUE_STRING && kindOf(field) == Kind.TEXT) return null;
+        String value = p.getText();
+        String masked = maskValue(field, value);
+        return masked.equals(value) && t == JsonToken.VALUE_STRING ? null : masked;
     }
 
     /**
@@ -200,32 +221,5 @@ public final class PersonalData {
             case NAME -> maskText(maskName(value));
             case TEXT -> maskText(value);
         };
-    }
-
-    public static JsonNode mask(JsonNode node) {
-        JsonNode copy = node.deepCopy();
-        maskInPlace(copy);
-        return copy;
-    }
-
-    private static void maskInPlace(JsonNode node) {
-        if (node instanceof ObjectNode obj) {
-            Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                JsonNode value = e.getValue();
-                if (value.isTextual()) {
-                    e.setValue(TextNode.valueOf(maskValue(e.getKey(), value.asText())));
-                } else {
-                    maskInPlace(value);
-                }
-            }
-        } else if (node instanceof ArrayNode arr) {
-            for (int i = 0; i < arr.size(); i++) {
-                JsonNode v = arr.get(i);
-                if (v.isTextual()) arr.set(i, TextNode.valueOf(maskText(v.asText())));
-                else maskInPlace(v);
-            }
-        }
     }
 }

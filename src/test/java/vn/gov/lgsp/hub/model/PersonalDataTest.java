@@ -72,6 +72,31 @@ class PersonalDataTest {
     }
 
     @Test
+    void theMaskedCopyKeepsTheLayoutOfWhatCameAndRewritesOnlyTheMaskedValues() throws Exception {
+        assertThat(PersonalData.maskJson("{ \"phone\" : \"0912345678\",\n  \"note\": \"gọi \\\"sớm\\\"\", \"n\": 1.50 }"))
+                .isEqualTo("{ \"phone\" : \"091*****78\",\n  \"note\": \"gọi \\\"sớm\\\"\", \"n\": 1.50 }");
+        // a masked value is written as JSON: a quote or a backslash in it is escaped, the copy stays one document
+        String masked = PersonalData.maskJson("{\"fullName\":\"Trần \\\"Tí\\\" \\\\Văn\",\"k\":[\"x\"]}");
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(masked);
+        assertThat(tree.get("fullName").asText()).isEqualTo(PersonalData.maskName("Trần \"Tí\" \\Văn")).isEqualTo("Trần \". \\.");
+        assertThat(tree.get("k").get(0).asText()).isEqualTo("x");
+    }
+
+    @Test
+    void aPhoneOrIdSentAsANumberIsMaskedButOtherNumbersStayNumbers() {
+        assertThat(PersonalData.maskJson("{\"phone\":912345678,\"citizenId\":22190001234,\"amount\":123456789,\"fee\":-1.5e3}"))
+                .isEqualTo("{\"phone\":\"912****78\",\"citizenId\":\"221*****234\",\"amount\":123456789,\"fee\":-1.5e3}");
+    }
+
+    @Test
+    void aLongDocumentIsMaskedToItsEnd() {
+        // past the parser's in-memory limit it reads through a Reader: the places it reports are still the text's
+        String pad = "ệ".repeat(40_000);
+        String masked = PersonalData.maskJson("{\"pad\":\"" + pad + "\",\"receiverPhone\":\"0912345678\"}");
+        assertThat(masked).isEqualTo("{\"pad\":\"" + pad + "\",\"receiverPhone\":\"091*****78\"}");
+    }
+
+    @Test
     void aTextWithNothingPersonalIsItsOwnMaskedCopyAsItCame() {
         String answer = "{\"status\": \"OK\",\n  \"records\": [{\"eventId\": \"e-1\", \"n\": 1.50}]}";
         assertThat(PersonalData.maskJson(answer)).isSameAs(answer);
