@@ -345,9 +345,10 @@ public class AuditLog {
 
     /**
      * What is stored of a payload: its digest, its masked copy, that copy's UTF-8 (as its digest read it, and as the
-     * database is sent it: see {@link ColumnArrays}) and that copy's digest.
+     * database is sent it: see {@link ColumnArrays}) and that copy's digest; and the payload's own UTF-8, as its digest
+     * read it, for a caller that stores the payload itself (the intake's inbox: one encoding of the event's text).
      */
-    public record PreparedPayload(String digest, String masked, byte[] maskedUtf8, String maskedDigest) {}
+    public record PreparedPayload(String digest, String masked, byte[] maskedUtf8, String maskedDigest, byte[] utf8) {}
 
     /** What is stored of the payload: the costly part of recording it (masking, digests), done on the caller's thread. */
     public static PreparedPayload prepare(String payload) {
@@ -355,9 +356,9 @@ public class AuditLog {
         String digest = AuditChain.sha256(utf8);
         String masked = PersonalData.maskJson(payload);
         // a payload with nothing personal is stored as it came: its digest and bytes are the ones just made
-        if (masked.equals(payload)) return new PreparedPayload(digest, masked, utf8, digest);
+        if (masked.equals(payload)) return new PreparedPayload(digest, masked, utf8, digest, utf8);
         byte[] maskedUtf8 = masked.getBytes(StandardCharsets.UTF_8);
-        return new PreparedPayload(digest, masked, maskedUtf8, AuditChain.sha256(maskedUtf8));
+        return new PreparedPayload(digest, masked, maskedUtf8, AuditChain.sha256(maskedUtf8), utf8);
     }
 
     private static List<Stored> prepare(List<AuditEntry> entries) {

@@ -148,7 +148,7 @@ public class InboundService {
         List<Object[]> rejectedRows = prepared.rejectedRows;
         List<Valid> valid = prepared.valid;
         dbTx.executeWithoutResult(status -> {
-            Map<String, Long> seqs = recordInbox(valid);
+            Map<String, Long> seqs = recordInbox(valid, prepared.audited);
             List<Valid> fresh = new ArrayList<>();
             List<WorkItem> work = new ArrayList<>();
             List<Object[]> planned = new ArrayList<>();
@@ -192,11 +192,12 @@ public class InboundService {
      * Inserts the events into the inbox; returns the eventIds that were not there yet, with the sequence the hub gave
      * each (the order the hub accepted them). One statement for the batch: a JDBC batch executes one INSERT per row.
      */
-    private Map<String, Long> recordInbox(List<Valid> valid) {
+    private Map<String, Long> recordInbox(List<Valid> valid, Map<String, AuditLog.PreparedPayload> audited) {
         Map<String, Long> inserted = new java.util.HashMap<>();
         if (valid.isEmpty()) return inserted;
         int n = valid.size();
-        String[] id = new String[n], dossier = new String[n], type = new String[n], source = new String[n], payload = new String[n];
+        String[] id = new String[n], dossier = new String[n], type = new String[n], source = new String[n];
+        Object[] payload = new Object[n];
         Timestamp[] occurredAt = new Timestamp[n];
         for (int i = 0; i < n; i++) {
             DossierEvent e = valid.get(i).event();
@@ -205,7 +206,10 @@ public class InboundService {
             type[i] = e.eventType().name();
             occurredAt[i] = Timestamp.from(e.occurredAt().toInstant());
             source[i] = valid.get(i).in().source();
-            payload[i] = valid.get(i).in().text();
+            // the text's UTF-8 as its audit record's digest read it (prepare): not encoded a second time
+            String text = valid.get(i).in().text();
+            AuditLog.PreparedPayload prepared = audited.get(text);
+            payload[i] = prepared == null ? text : prepared.utf8();
         }
         // WITH ORDINALITY ... ORDER BY: the sequence follows the batch's order
         jdbc.query(ColumnArrays.statement("INSERT INTO inbound_event (event_id, dossier_code, event_type, occurred_at, source,"
@@ -259,7 +263,8 @@ public class InboundService {
         }
         int n = latest.size(), i = 0;
         String[] code = new String[n], procedure = new String[n], agency = new String[n], phone = new String[n],
-                eventId = new String[n], eventType = new String[n], snapshot = new String[n];
+                eventId = new String[n], eventType = new String[n];
+        byte[][] snapshot = new byte[n][]; // as UTF-8 from the writer: the database gets bytes, a String would be encoded again
         Integer[] status = new Integer[n];
         Timestamp[] dueAt = new Timestamp[n], eventAt = new Timestamp[n];
         Long[] seq = new Long[n];
@@ -275,7 +280,7 @@ public class InboundService {
             eventId[i] = e.eventId();
             eventType[i] = e.eventType().name();
             eventAt[i] = Timestamp.from(e.occurredAt().toInstant());
-            snapshot[i] = toJson(e.dossier());
+            snapshot[i] = toJsonUtf8(e.dossier());
             i++;
         }
         jdbc.update(ColumnArrays.statement("INSERT INTO dossier (code, status, procedure_code, agency_code, applicant_phone,"
@@ -306,6 +311,14 @@ public class InboundService {
     private String toJson(Object o) {
         try {
             return json.writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private byte[] toJsonUtf8(Object o) {
+        try {
+            return json.writeValueAsBytes(o);
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }

@@ -28,7 +28,7 @@ class InboundBatchIT {
     @Autowired TestRestTemplate http;
 
     @Test
-    void aBatchAcceptsAnEventOnceKeepsTheLatestStateOfADossierAndAuditsInItsOrder() {
+    void aBatchAcceptsAnEventOnceKeepsTheLatestStateOfADossierAndAuditsInItsOrder() throws Exception {
         ObjectNode dossier = factory.newDossier(OffsetDateTime.now(DossierEventFactory.VN).minusDays(2));
         List<ObjectNode> life = factory.lifecycle(dossier);
         ObjectNode received = life.get(0), later = life.get(life.size() - 1), between = life.get(1);
@@ -46,6 +46,15 @@ class InboundBatchIT {
                 .isEqualTo(later.get("eventId").asText());
         assertThat(jdbc.queryForObject("SELECT status FROM dossier WHERE code = ?", Integer.class, code))
                 .isEqualTo(later.get("dossier").get("status").asInt());
+        // the inbox keeps each event's text as it came (Vietnamese included), the dossier row the latest event's dossier
+        assertThat(jdbc.queryForObject("SELECT payload FROM inbound_event WHERE event_id = ?", String.class,
+                between.get("eventId").asText())).isEqualTo(between.toString());
+        JsonNode snapshot = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                jdbc.queryForObject("SELECT snapshot FROM dossier WHERE code = ?", String.class, code));
+        for (String field : List.of("code", "procedureName", "agencyName")) {
+            assertThat(snapshot.get(field)).as(field).isEqualTo(later.get("dossier").get(field));
+        }
+        assertThat(snapshot.get("applicant").get("fullName")).isEqualTo(later.get("dossier").get("applicant").get("fullName"));
         // the audit records follow the batch's order, and the chain over them verifies
         assertThat(jdbc.queryForList("SELECT correlation_id || ' ' || outcome FROM audit_record WHERE dossier_code = ?"
                 + " AND party = 'onestop' AND direction = 'IN' ORDER BY id", String.class, code)).containsExactly(
