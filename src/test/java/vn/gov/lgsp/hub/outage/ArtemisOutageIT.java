@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import vn.gov.lgsp.connector.nationalportal.simulator.PortalSimulator;
@@ -32,6 +33,7 @@ class ArtemisOutageIT {
     private static final Duration OUTAGE = Duration.ofSeconds(20);
 
     @LocalServerPort int port;
+    @Value("${hub.artemis.call-timeout:5s}") Duration callTimeout;
     @Autowired JdbcTemplate jdbc;
     @Autowired EmbeddedActiveMQ broker;
     @Autowired PartnerWorkRoutes work;
@@ -52,9 +54,12 @@ class ArtemisOutageIT {
         assertThat(traffic.answers).as("only 202 and 503, never another 5xx or no answer").containsOnlyKeys(202, 503);
         assertThat(traffic.count503()).as("the client met the outage").isPositive();
         assertThat(traffic.refusals).as("every 503 carries Retry-After").allMatch(r -> r.retryAfter() != null);
-        // the aim is 2 s (the slowest was 651 ms on a quiet run); the bound leaves room for a collection or the JIT in
-        // this one JVM that also holds the brokers, the database client and the simulators (2,159 ms seen once)
-        assertThat(traffic.slowest503Millis()).as("503 answered within 3 s").isLessThan(3_000);
+        // the promise (README, Operations): at once once the broker is known gone, and a request caught in the moment
+        // of the loss waits at most hub.artemis.call-timeout; the second on top leaves room for a collection in this
+        // one JVM that also holds the brokers and the simulators. Quiet runs: 121-651 ms; 4,038 ms once on a busy
+        // CI run, a request caught mid-send while the broker in this JVM was stopping.
+        assertThat(traffic.slowest503Millis()).as("503 answered within hub.artemis.call-timeout (%s) and a second", callTimeout)
+                .isLessThan(callTimeout.toMillis() + 1_000);
         assertThat(drill.readinessDuringOutage).as("readiness DOWN while the broker is gone").isNotEmpty().allMatch(s -> s == 503);
         assertThat(transitions).as("no partner's circuit moved because of the hub's own broker").isEmpty();
     }
