@@ -130,7 +130,7 @@ public final class PersonalData {
         int copiedTo = 0; // the source is copied up to here
         try (JsonParser p = JSON.createParser(json)) {
             JsonToken first = p.nextToken();
-            if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) return maskText(json);
+            if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) return maskBroken(json);
             int depth = 0;
             for (JsonToken t = first; t != null; t = p.nextToken()) {
                 switch (t) {
@@ -153,11 +153,38 @@ public final class PersonalData {
                 }
                 if (depth == 0) break;
             }
-            if (depth != 0 || p.nextToken() != null) return maskText(json); // cut short, or more than one document
+            if (depth != 0 || p.nextToken() != null) return maskBroken(json); // cut short, or more than one document
         } catch (java.io.IOException notJson) {
-            return maskText(json);
+            return maskBroken(json);
         }
         return out == null ? json : out.append(json, copiedTo, json.length()).toString();
+    }
+
+    /** A field's name and the opening quote of its string value, in text that is not whole JSON: "fullName": " */
+    private static final Pattern FIELD_IN_TEXT = Pattern.compile("\"([A-Za-z_]{2,40})\"\\s*:\\s*\"");
+
+    /**
+     * Text given as JSON that is not whole JSON (cut short, broken, a bare value): masked as free text, and first every
+     * value it still shows under a personal field's name ("fullName": "...", even without its closing quote), so that
+     * a name or a street address in a rejected input is not shown in clear where the same input whole would be masked.
+     * The values are masked as written (escapes and all): the copy is text, not JSON.
+     */
+    static String maskBroken(String text) {
+        if (text.indexOf('"') < 0) return maskText(text);
+        java.util.regex.Matcher m = FIELD_IN_TEXT.matcher(text);
+        StringBuilder out = null;
+        int copiedTo = 0;
+        while (m.find()) {
+            if (kindOf(m.group(1)) == Kind.TEXT) continue;
+            int valueEnd = m.end(); // the closing quote not escaped, or the end of the text (cut short)
+            while (valueEnd < text.length() && text.charAt(valueEnd) != '"') valueEnd += text.charAt(valueEnd) == '\\' ? 2 : 1;
+            valueEnd = Math.min(valueEnd, text.length());
+            if (out == null) out = new StringBuilder(text.length());
+            out.append(text, copiedTo, m.end()).append(maskValue(m.group(1), text.substring(m.end(), valueEnd)));
+            copiedTo = valueEnd;
+            m.region(valueEnd, text.length());
+        }
+        return maskText(out == null ? text : out.append(text, copiedTo, text.length()).toString());
     }
 
     /**

@@ -97,6 +97,31 @@ class PersonalDataTest {
     }
 
     @Test
+    void jsonCutShortOrBrokenHasItsPersonalFieldsMaskedAsTheWholeWouldHave() {
+        String whole = "{\"applicant\":{\"fullName\":\"Nguyễn Thị Hồng Nhung\",\"citizenId\":\"022190001234\",\"phone\":\"0912345678\","
+                + "\"address\":{\"street\":\"Số 12 đường Lê Lợi\",\"communeName\":\"Phường Hồng Gai\"}}}";
+        // cut inside the street's value (no closing quote), and broken by a missing comma further on
+        String cut = whole.substring(0, whole.indexOf("Lê Lợi") + 6);
+        String broken = whole.replace("\",\"communeName", "\" \"communeName");
+        for (String input : java.util.List.of(cut, broken)) {
+            String masked = PersonalData.maskJson(input);
+            assertThat(masked).as(input).doesNotContain("Hồng Nhung", "Lê Lợi", "022190001234", "0912345678")
+                    .contains("\"fullName\":\"Nguyễn T. H. N.\"", "\"street\":\"Số ***");
+        }
+        assertThat(PersonalData.maskJson(broken)).contains("Phường Hồng Gai"); // what is not personal stays
+        // a bare value and text without a quote are free text, as before
+        assertThat(PersonalData.maskJson("\"022190001234\"")).isEqualTo("\"022******234\"");
+        assertThat(PersonalData.maskJson("fullName: Nguyễn Văn An")).isEqualTo("fullName: Nguyễn Văn An");
+    }
+
+    @Test
+    void aBrokenDocumentWithAHugeEscapedValueIsMaskedWithoutExhaustingTheStack() {
+        // a regular expression over the value would recurse per character on some inputs: the value is scanned
+        String masked = PersonalData.maskJson("{\"fullName\":\"Nguyễn " + "\\\"".repeat(300_000));
+        assertThat(masked).startsWith("{\"fullName\":\"Nguyễn ").hasSizeLessThan(100);
+    }
+
+    @Test
     void aTextWithNothingPersonalIsItsOwnMaskedCopyAsItCame() {
         String answer = "{\"status\": \"OK\",\n  \"records\": [{\"eventId\": \"e-1\", \"n\": 1.50}]}";
         assertThat(PersonalData.maskJson(answer)).isSameAs(answer);
