@@ -18,6 +18,7 @@ import vn.gov.lgsp.hub.audit.AuditLog;
 import vn.gov.lgsp.hub.db.ColumnArrays;
 import vn.gov.lgsp.hub.model.DossierEvent;
 import vn.gov.lgsp.hub.model.Identifiers;
+import vn.gov.lgsp.hub.model.PersonalData;
 import vn.gov.lgsp.hub.work.AcceptedEvents;
 import vn.gov.lgsp.hub.work.BusinessRoutes;
 import vn.gov.lgsp.hub.work.PartnerWorkQueues;
@@ -128,7 +129,9 @@ public class InboundService {
                 String eventId = v.tree() == null ? null : textOrNull(v.tree().path("eventId"));
                 String dossier = v.tree() == null ? null : textOrNull(v.tree().path("dossier").path("code"));
                 String reasons = toJson(v.violations());
-                rejectedRows.add(new Object[] {in.source(), in.origin(), eventId, dossier, reasons, stored == null ? null : stored.masked()});
+                // a parser's reason can quote the input ("Unrecognized token 'tel_0912345678'"): what operators see is masked
+                rejectedRows.add(new Object[] {in.source(), in.origin(), eventId, dossier, PersonalData.maskText(reasons),
+                        stored == null ? null : stored.masked()});
                 auditEntries.add(new AuditEntry(AuditEntry.Direction.IN, PARTY, dossier, "DOSSIER_EVENT", "REJECTED", null,
                         eventId, in.text(), reasons));
                 results.add(new Result(Outcome.REJECTED, eventId, v.violations()));
