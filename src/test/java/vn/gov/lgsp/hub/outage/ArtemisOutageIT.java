@@ -54,7 +54,7 @@ class ArtemisOutageIT {
         assertThat(traffic.answers).as("only 202 and 503, never another 5xx or no answer").containsOnlyKeys(202, 503);
         assertThat(traffic.count503()).as("the client met the outage").isPositive();
         assertThat(traffic.refusals).as("every 503 carries Retry-After").allMatch(r -> r.retryAfter() != null);
-        // the promise (README, Operations): at once once the broker is known gone, and a request caught in the moment
+        // the promise (README, Operations): at once when the broker is known gone, and a request caught in the moment
         // of the loss waits at most hub.artemis.call-timeout; the second on top leaves room for a collection in this
         // one JVM that also holds the brokers and the simulators. Quiet runs: 121-651 ms; 4,038 ms once on a busy
         // CI run, a request caught mid-send while the broker in this JVM was stopping.

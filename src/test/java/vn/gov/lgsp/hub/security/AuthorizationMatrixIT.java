@@ -140,7 +140,7 @@ class AuthorizationMatrixIT {
         String cut = whole.substring(0, whole.indexOf(street) + street.length());
         assertThat(cut).contains(fullName, citizenId);
         assertThat(call("POST", "/api/v1/dossier-events", TestTokens.onestop(), cut).statusCode()).isEqualTo(400);
-        // and a token the parser quotes in its reason
+        // and a token the parser quotes in its reason (the answer to the one-stop system, its own data, shows it whole)
         assertThat(call("POST", "/api/v1/dossier-events", TestTokens.onestop(), "{\"note\": tel_" + phone + "}").body()).contains(phone);
         await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM audit_record WHERE dossier_code = ?", Long.class, code) > 1);
