@@ -68,7 +68,7 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                     // zonky starts with synchronous_commit=off: durability claims need it on
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "300")
-                    .setServerConfig("shared_buffers", "1GB")
+                    .setServerConfig("shared_buffers", "256MB")
                     // checkpoints by time, not by WAL volume: flat out the hub writes ~25 MB of WAL a second, and with
                     // the default 1 GB a checkpoint was forced every 20 s, each followed by a full-page image of every
                     // page touched again (half the WAL); what the README asks of a production database too
