@@ -69,9 +69,9 @@ public final class EmbeddedInfrastructure implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("shared_buffers", "256MB")
-                    // checkpoints by time, not by WAL volume: flat out the hub writes ~25 MB of WAL a second, and with
+                    // checkpoints by time, not by WAL volume: flat out the hub wrote ~30 MB of WAL a second, and with
                     // the default 1 GB a checkpoint was forced every 20 s, each followed by a full-page image of every
-                    // page touched again (half the WAL); what the README asks of a production database too
+                    // page touched again (a third of the WAL); what the README asks of a production database too
                     .setServerConfig("max_wal_size", "8GB")
                     .setServerConfig("checkpoint_timeout", "10min")
                     // stopped by close(), after the hubs using it: zonky's own hook would stop it while a hub is still
