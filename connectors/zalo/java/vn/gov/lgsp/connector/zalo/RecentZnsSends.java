@@ -13,19 +13,23 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RecentZnsSends {
-    /** Sends held at most (about 300 bytes each): receipts that never come are forgotten oldest first. */
-    static final int CAPACITY = 20_000;
     /** What the hub sent that a delivery receipt is about (as notify_message holds it). */
     record Sent(String messageId, String dossierCode, String recipient, String eventType) {}
 
     private record Held(Sent sent, CompletableFuture<?> recorded) {}
 
-    private final Map<String, Held> byMsgId = new LinkedHashMap<>(256, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final Map<String, Held> byMsgId;
+
+    /** Holds at most hub.partners.zalo.receipts-awaited sends: those whose receipt never comes are forgotten oldest first. */
+    RecentZnsSends(ZaloProperties props) {
+        int capacity = props.getReceiptsAwaited();
+        this.byMsgId = new LinkedHashMap<>(256, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
 
     /**
      * A send Zalo accepted under {@code msgId}, whose ZALO_SENT record is already in the audit log's queue;

@@ -104,10 +104,12 @@ public class ZaloNotifier implements PartnerConnector {
     @Override
     public Delivery deliver(WorkItem work, WorkBatch batch) throws Exception {
         String workId = work.workId();
-        Request req = parse(work.body());
+        // read with the rest of the shard batch (and claimed, when it can be sent): its body is parsed once
+        Prepared prepared = batch.<Map<String, Prepared>>shared(BATCH_PREPARED, this::prepareAll).remove(workId);
+        Request req = prepared != null ? prepared.request() : parse(work.body());
         if (req == null) return Delivery.skipped("nothing to notify: dossier unknown to the hub");
         String rating = RATING_TRIGGERS.contains(req.type()) ? planRating(req) : null;
-        Message message = messageFor(req);
+        Message message = prepared != null ? prepared.message() : messageFor(req);
         ZaloProperties.Template template = message.template();
         if (template == null) return Delivery.skipped(rating != null ? rating : "no citizen message is configured for " + req.type());
         Map<String, String> facts = message.facts();
@@ -124,7 +126,7 @@ public class ZaloNotifier implements PartnerConnector {
         }
         String eventKey = message.eventKey();
         // claimed with the rest of the batch in one statement; a slot held already is looked at on its own
-        Claim claim = batch.<Map<String, Claim>>shared(BATCH_CLAIMS, this::claimAll).remove(workId);
+        Claim claim = prepared != null ? prepared.claim() : null;
         if (claim == null) claim = claim(req, eventKey, phone, workId);
         switch (claim.status()) {
             case "ZALO_SENT", "ZALO_DELIVERED" -> {
@@ -268,20 +270,24 @@ public class ZaloNotifier implements PartnerConnector {
         return new Message(template, facts, phone, eventKey);
     }
 
-    private static final String BATCH_CLAIMS = PARTY + ".claims";
+    private static final String BATCH_PREPARED = PARTY + ".prepared";
+
+    /** A work item of the shard batch as read once for the batch: its request, its message and its claim (null: none made). */
+    private record Prepared(Request request, Message message, Claim claim) {}
 
     /**
-     * Claims the slots of a whole shard batch in one statement, before its first send (one database transaction for
-     * the batch instead of one per message): workId -> its fresh claim. Only work whose message can be told from its
-     * body alone (a dossier event carrying its dossier) is claimed here; a slot held already (a repeat, a redelivery)
-     * and everything else is claimed by its own call ({@link #claim}). A claim made for work that then waits in line
-     * or fails stays PENDING, which its next delivery takes as not sent yet, as it would its own claim.
+     * Reads the dossier events of a whole shard batch and claims the slots of those that can be sent in one statement,
+     * before its first send (one database transaction for the batch instead of one per message): workId -> what was
+     * read, with its fresh claim. Only work whose message can be told from its body alone (a dossier event carrying
+     * its dossier) is read here; a slot held already (a repeat, a redelivery) and everything else is claimed by its own
+     * call ({@link #claim}). A claim made for work that then waits in line or fails stays PENDING, which its next
+     * delivery takes as not sent yet, as it would its own claim.
      */
-    private Map<String, Claim> claimAll(List<WorkItem> items) {
+    private Map<String, Prepared> prepareAll(List<WorkItem> items) {
+        Map<String, Prepared> prepared = new java.util.concurrent.ConcurrentHashMap<>();
         List<String[]> rows = new java.util.ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
         for (WorkItem item : items) {
-            if (!seen.add(item.workId())) continue; // a repeat in the batch
+            if (prepared.containsKey(item.workId())) continue; // a repeat in the batch
             Request req;
             try {
                 req = eventRequest(json.readTree(item.body()));
@@ -290,12 +296,12 @@ public class ZaloNotifier implements PartnerConnector {
             }
             if (req == null) continue;
             Message m = messageFor(req);
+            prepared.put(item.workId(), new Prepared(req, m, null));
             if (!m.sendable()) continue;
             rows.add(new String[] {UUID.randomUUID().toString(), req.dossierCode(), truncate(m.eventKey(), 120), m.phone(),
                     req.type(), item.workId()});
         }
-        Map<String, Claim> claimed = new java.util.concurrent.ConcurrentHashMap<>();
-        if (rows.isEmpty()) return claimed;
+        if (rows.isEmpty()) return prepared;
         java.util.function.IntFunction<String[]> col = c -> rows.stream().map(r -> r[c]).toArray(String[]::new);
         jdbc.query(ColumnArrays.statement("WITH asked AS (SELECT ?::timestamptz AS at)"
                         + " INSERT INTO notify_message (message_id, dossier_code, event_key, recipient, event_type, work_id, status)"
@@ -310,9 +316,10 @@ public class ZaloNotifier implements PartnerConnector {
                 ColumnArrays.column("text", col.apply(2)), ColumnArrays.column("text", col.apply(3)),
                 ColumnArrays.column("text", col.apply(4)), ColumnArrays.column("text", col.apply(5))),
                 rs -> {
-                    claimed.put(rs.getString(1), new Claim(rs.getString(2), rs.getString(3), rs.getBoolean(4), null));
+                    Claim claim = new Claim(rs.getString(2), rs.getString(3), rs.getBoolean(4), null);
+                    prepared.computeIfPresent(rs.getString(1), (workId, p) -> new Prepared(p.request(), p.message(), claim));
                 });
-        return claimed;
+        return prepared;
     }
 
     /**

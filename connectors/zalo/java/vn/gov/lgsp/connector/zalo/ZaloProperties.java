@@ -43,6 +43,13 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     private Duration webhookRetryAfter = Duration.ofSeconds(2);
     /** A webhook's signed timestamp must lie this close to now; its signature is refused a second time within it. */
     private Duration webhookMaxSkew = Duration.ofMinutes(5);
+    /**
+     * ZNS sends held in memory until their delivery receipt comes (about 400 bytes each), so that the receipt is applied
+     * as it is stored; a receipt whose send is no longer held goes the stored way (stored, claimed, applied: two more
+     * transactions). Size it to the sends of the longest receipt delay expected at the peak rate: flat out, receipts
+     * came 20 s and more behind their sends (bench/PROFILING.md, "A thirty-fifth look").
+     */
+    private int receiptsAwaited = 100_000;
     /** HTTP to Zalo's APIs. */
     private Duration connectTimeout = Duration.ofSeconds(3);
     private Duration responseTimeout = Duration.ofSeconds(15);
@@ -167,6 +174,8 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     public void setResponseTimeout(Duration responseTimeout) { this.responseTimeout = responseTimeout; }
     public int getMaxConnections() { return maxConnections; }
     public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
+    public int getReceiptsAwaited() { return receiptsAwaited; }
+    public void setReceiptsAwaited(int receiptsAwaited) { this.receiptsAwaited = receiptsAwaited; }
     public Duration getWebhookMaxSkew() { return webhookMaxSkew; }
     public void setWebhookMaxSkew(Duration webhookMaxSkew) { this.webhookMaxSkew = webhookMaxSkew; }
     public Duration getWebhookDrainInterval() { return webhookDrainInterval; }
