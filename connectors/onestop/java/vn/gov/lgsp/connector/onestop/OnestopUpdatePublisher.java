@@ -52,11 +52,16 @@ public class OnestopUpdatePublisher implements UpdatePublisher, DisposableBean {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class)));
     }
 
-    @Override
+    /** Publishes the updates, each written by the hub's mapper (an update that came as work: its JSON read back). */
     public void publish(List<DossierUpdate> updates) {
+        publish(updates, this::toJson);
+    }
+
+    @Override
+    public void publish(List<DossierUpdate> updates, java.util.function.Function<DossierUpdate, String> jsonOf) {
         List<Future<RecordMetadata>> sent = new ArrayList<>(updates.size());
         for (DossierUpdate u : updates) {
-            sent.add(producer.send(new ProducerRecord<>(topic, u.dossierCode(), toJson(u))));
+            sent.add(producer.send(new ProducerRecord<>(topic, u.dossierCode(), jsonOf.apply(u))));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMillis);
         try {

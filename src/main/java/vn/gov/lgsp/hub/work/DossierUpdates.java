@@ -57,8 +57,12 @@ public class DossierUpdates {
      * type (e.g. PAYMENT_REQUESTED -> the citizen is told by Zalo), joining the caller's broker transaction if any.
      */
     public void publish(Collection<DossierUpdate> updates) {
+        publish(updates, java.util.Map.of());
+    }
+
+    private void publish(Collection<DossierUpdate> updates, java.util.Map<DossierUpdate, String> written) {
         UpdateContract.checkAll(updates); // none is queued if one breaks the contract: the caller's transaction fails
-        queues.enqueueAll(work(updates, true));
+        queues.enqueueAll(work(updates, true, written));
     }
 
     /**
@@ -71,9 +75,10 @@ public class DossierUpdates {
      * contract is not published, and is removed from {@code updates} so the caller does not audit it as published;
      * it is logged as an error. (Throwing here would roll the batch back and redeliver it forever.)
      *
+     * @param written the JSON of updates already written (the others are written here)
      * @return true when they were published (the caller audits them), false when they were queued
      */
-    public boolean publishFromWork(List<DossierUpdate> updates) {
+    public boolean publishFromWork(List<DossierUpdate> updates, java.util.Map<DossierUpdate, String> written) {
         updates.removeIf(u -> {
             List<String> violations = UpdateContract.violationsUnlessChecked(u);
             if (violations.isEmpty()) return false;
@@ -85,28 +90,34 @@ public class DossierUpdates {
         if (this.direct == null) this.direct = java.util.Optional.ofNullable(publisher.getIfAvailable());
         UpdatePublisher direct = this.direct.orElse(null);
         if (direct == null) {
-            publish(updates);
+            publish(updates, written);
             return false;
         }
-        direct.publish(updates);
-        queues.enqueueAll(work(updates, false));
+        direct.publish(updates, u -> jsonOf(u, written));
+        queues.enqueueAll(work(updates, false, written));
         return true;
     }
 
-    private List<WorkItem> work(Collection<DossierUpdate> updates, boolean forOnestop) {
+    private List<WorkItem> work(Collection<DossierUpdate> updates, boolean forOnestop, java.util.Map<DossierUpdate, String> written) {
         List<WorkItem> work = new java.util.ArrayList<>();
         for (DossierUpdate u : updates) {
             String body = null;
-            if (forOnestop) work.add(WorkItem.first(ONESTOP, "update:" + u.updateId(), u.dossierCode(), u.updateType(), body = toJson(u)));
+            if (forOnestop) work.add(WorkItem.first(ONESTOP, "update:" + u.updateId(), u.dossierCode(), u.updateType(), body = jsonOf(u, written)));
             for (String partner : routes.plan(BusinessRoutes.updateEntry(u.updateType()), u,
                     java.util.Map.of("updateType", u.updateType(), "dossierCode", u.dossierCode(), "source", u.source()))) {
                 if (!partner.equals(ONESTOP) && !partner.equals(u.source())) {
-                    if (body == null) body = toJson(u);
+                    if (body == null) body = jsonOf(u, written);
                     work.add(WorkItem.first(partner, "update:" + u.updateId() + ":" + partner, u.dossierCode(), u.updateType(), body));
                 }
             }
         }
         return work;
+    }
+
+    /** The update's JSON as already written, or written now. */
+    public String jsonOf(DossierUpdate update, java.util.Map<DossierUpdate, String> written) {
+        String json = written.get(update);
+        return json != null ? json : toJson(update);
     }
 
     public String toJson(Object value) {

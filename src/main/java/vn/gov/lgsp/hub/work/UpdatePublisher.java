@@ -10,6 +10,9 @@ import vn.gov.lgsp.hub.model.DossierUpdate;
  * publishes them again under the same updateIds (see PartnerWorker).
  */
 public interface UpdatePublisher {
-    /** Publishes the updates in order; returns once the broker has acknowledged every one, throws if it did not. */
-    void publish(List<DossierUpdate> updates);
+    /**
+     * Publishes the updates in order, each as {@code jsonOf} writes it (the JSON the hub already wrote of it); returns
+     * once the broker has acknowledged every one, throws if it did not.
+     */
+    void publish(List<DossierUpdate> updates, java.util.function.Function<DossierUpdate, String> jsonOf);
 }
