@@ -114,6 +114,20 @@ public class DossierUpdates {
         return work;
     }
 
+    /**
+     * The updates as a JSON list, exactly as the mapper writes one ("[a,b]"), made from each update's own JSON, which
+     * is kept in {@code written} for what is done with the update next (published, audited).
+     */
+    public String toJsonList(List<DossierUpdate> updates, java.util.Map<DossierUpdate, String> written) {
+        java.util.StringJoiner list = new java.util.StringJoiner(",", "[", "]");
+        for (DossierUpdate u : updates) {
+            String json = toJson(u);
+            written.put(u, json);
+            list.add(json);
+        }
+        return list.toString();
+    }
+
     /** The update's JSON as already written, or written now. */
     public String jsonOf(DossierUpdate update, java.util.Map<DossierUpdate, String> written) {
         String json = written.get(update);

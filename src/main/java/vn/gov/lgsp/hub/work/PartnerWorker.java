@@ -698,14 +698,7 @@ public class PartnerWorker {
         if (delivery.recording() != null) batch.recordings.add(delivery.recording());
         batch.updates.addAll(produced);
         batch.completed.add(item.workId());
-        // the list as the mapper writes one ("[a,b]"), from each update's JSON, kept for what the batch does with it next
-        java.util.StringJoiner producedJson = new java.util.StringJoiner(",", "[", "]");
-        for (DossierUpdate u : produced) {
-            String json = updates.toJson(u);
-            batch.updateJson.put(u, json);
-            producedJson.add(json);
-        }
-        batch.completions.add(new String[] {item.workId(), partner, item.dossierCode(), producedJson.toString()});
+        batch.completions.add(new String[] {item.workId(), partner, item.dossierCode(), updates.toJsonList(produced, batch.updateJson)});
         batch.entries.add(AuditEntry.out(partner, item.dossierCode(), item.messageType(), skipped ? "SKIPPED" : "DELIVERED",
                 latencyMs, item.workId(), skipped ? null : payload, detail));
     }
