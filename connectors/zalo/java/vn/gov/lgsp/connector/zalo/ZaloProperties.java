@@ -44,10 +44,10 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
     /** A webhook's signed timestamp must lie this close to now; its signature is refused a second time within it. */
     private Duration webhookMaxSkew = Duration.ofMinutes(5);
     /**
-     * ZNS sends held in memory until their delivery receipt comes (about 500 bytes each: 50 MB of heap when full), so that the receipt is applied
-     * as it is stored; a receipt whose send is no longer held goes the stored way (stored, claimed, applied: two more
-     * transactions). Size it to the sends of the longest receipt delay expected at the peak rate: flat out, receipts
-     * came 20 s and more behind their sends (bench/PROFILING.md, "A thirty-fifth look").
+     * ZNS sends held in memory until their delivery receipt comes (about 500 bytes each: 50 MB of heap when full), so
+     * that the receipt is applied as it is stored; a receipt whose send is no longer held goes the stored way (stored,
+     * claimed, applied: two more transactions). Size it to the sends of the longest receipt delay expected at the peak
+     * rate: flat out, receipts came 20 s and more behind their sends (bench/PROFILING.md, "A thirty-fifth look").
      */
     private int receiptsAwaited = 100_000;
     /** HTTP to Zalo's APIs. */
