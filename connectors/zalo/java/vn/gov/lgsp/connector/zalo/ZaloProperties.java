@@ -48,7 +48,9 @@ public class ZaloProperties implements vn.gov.lgsp.hub.ops.PartnerAddresses {
      * that the receipt is applied as it is stored; a receipt whose send is no longer held goes the stored way (stored,
      * claimed, applied: two more transactions). Size it to the sends of the longest receipt delay expected at the peak
      * rate: flat out, receipts came 20 s and more behind their sends (bench/PROFILING.md, "A thirty-fifth look").
+     * 0 holds none (every receipt the stored way); a negative value is refused at startup.
      */
+    @jakarta.validation.constraints.PositiveOrZero
     private int receiptsAwaited = 100_000;
     /** HTTP to Zalo's APIs. */
     private Duration connectTimeout = Duration.ofSeconds(3);

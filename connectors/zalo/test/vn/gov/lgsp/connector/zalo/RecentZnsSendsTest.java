@@ -39,6 +39,18 @@ class RecentZnsSendsTest {
     }
 
     @Test
+    void aNegativeNumberOfSendsHeldIsRefusedNamingTheSetting() {
+        ZaloProperties props = new ZaloProperties();
+        props.setReceiptsAwaited(-1);
+        try (var factory = jakarta.validation.Validation.buildDefaultValidatorFactory()) {
+            assertThat(factory.getValidator().validate(props))
+                    .extracting(v -> v.getPropertyPath().toString()).containsExactly("receiptsAwaited");
+            props.setReceiptsAwaited(0);
+            assertThat(factory.getValidator().validate(props)).isEmpty();
+        }
+    }
+
+    @Test
     void aSendWhoseRecordFailedIsNotAppliedFromMemory() {
         RecentZnsSends recent = holding(10);
         recent.add("msg-1", sent("m1"), CompletableFuture.failedFuture(new IllegalStateException("database down")));
